@@ -1,0 +1,59 @@
+"""Settings from CANBO_* environment variables and an optional .env (DESIGN.md, "Contracts")."""
+
+from __future__ import annotations
+
+from datetime import time
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PROFILE = "nd33-2023"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CANBO_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./canbo.db"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    timezone: str = "Asia/Ho_Chi_Minh"
+    locale: str = "vi"
+    standards_profile: str = DEFAULT_PROFILE
+    standards_override: str | None = None
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_rate: float = 30.0
+    zalo_token: SecretStr | None = None
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com/bot"
+    zalo_webhook_secret: SecretStr | None = None
+    quiet_hours: str = "21:00-07:00"
+    link_code_days: int = 7
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in ("vi", "en"):
+            raise ValueError("CANBO_LOCALE must be vi or en")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _valid_window(cls, value: str) -> str:
+        parse_window(value)
+        return value
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def parse_window(text: str) -> tuple[time, time]:
+    """Parse "21:00-07:00" into (start, end); the window may wrap past midnight."""
+    start, sep, end = text.partition("-")
+    if not sep:
+        raise ValueError(f"expected HH:MM-HH:MM, got {text!r}")
+    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())

@@ -1,0 +1,69 @@
+"""The channel-neutral conversation model (DESIGN.md, "The neutral conversation model").
+
+Adapters turn their messenger's updates into ``Incoming`` and render ``Reply`` back: Telegram
+as inline and reply keyboards, Zalo as numbered options and split messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storage.models import Channel
+
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for button data
+
+
+@dataclass(frozen=True)
+class Button:
+    """An option the user can press; ``data`` comes back as ``Incoming.callback_data``."""
+
+    label: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > CALLBACK_DATA_LIMIT:
+            raise ValueError(f"button data over {CALLBACK_DATA_LIMIT} bytes: {self.data!r}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A shared phone number; ``user_id`` is whose number it is, when the messenger says."""
+
+    phone: str
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: Channel
+    chat_id: str
+    sender_id: str
+    is_group: bool = False
+    text: str | None = None
+    command: str | None = None  # without the slash, lower case
+    args: tuple[str, ...] = ()
+    callback_data: str | None = None
+    contact: Contact | None = None
+    attachment: Attachment | None = None
+    language_hint: str | None = None  # the messenger's idea of the user's language
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message back. ``buttons`` are rows of inline options; ``menu`` is the persistent
+    keyboard of main topics (``()`` leaves it as it is, ``None`` removes it)."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    menu: tuple[tuple[str, ...], ...] | None = ()
+    request_contact: bool = False
+    picture: Attachment | None = None
+    document: Attachment | None = None
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,70 @@
+"""Ordered qualification scales (DOMAIN.md, "Qualification scales").
+
+Each scale is an ordered enum: comparing two members compares levels, so a rule reads
+``official.political_theory >= PoliticalTheory.INTERMEDIATE``.
+"""
+
+from __future__ import annotations
+
+import enum
+from functools import total_ordering
+
+
+@total_ordering
+class OrderedLevel(enum.Enum):
+    """An enum whose members compare by their declaration order."""
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, OrderedLevel)
+        return self.rank < other.rank
+
+
+class GeneralEducation(OrderedLevel):
+    """Học vấn: THCS (9/12) < THPT (12/12)."""
+
+    LOWER_SECONDARY = "lower_secondary"
+    UPPER_SECONDARY = "upper_secondary"
+
+
+class ProfessionalLevel(OrderedLevel):
+    """Chuyên môn: chưa qua đào tạo < sơ cấp < trung cấp < cao đẳng < đại học < ThS < TS."""
+
+    NONE = "none"
+    ELEMENTARY = "elementary"
+    INTERMEDIATE = "intermediate"
+    COLLEGE = "college"
+    UNIVERSITY = "university"
+    MASTER = "master"
+    DOCTOR = "doctor"
+
+
+class PoliticalTheory(OrderedLevel):
+    """Lý luận chính trị: chưa có < sơ cấp < trung cấp < cao cấp (cử nhân counts as cao cấp)."""
+
+    NONE = "none"
+    ELEMENTARY = "elementary"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class StateManagement(OrderedLevel):
+    """Quản lý nhà nước: chưa có < chuyên viên < chuyên viên chính < chuyên viên cao cấp."""
+
+    NONE = "none"
+    SPECIALIST = "specialist"
+    PRINCIPAL = "principal"
+    SENIOR = "senior"
+
+
+class Gender(enum.Enum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+Level = GeneralEducation | ProfessionalLevel | PoliticalTheory | StateManagement

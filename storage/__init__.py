@@ -1,0 +1,1 @@
+"""Persistence: models, sessions, queries, migrations, importers and the unit catalogue."""

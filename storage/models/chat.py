@@ -1,0 +1,87 @@
+"""Messenger accounts, one-time link codes and the dialogue state kept per chat."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, Timestamped
+from storage.models.officials import Official
+from storage.types import enum_column
+
+
+class Channel(enum.Enum):
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+    WEB = "web"
+    TERMINAL = "terminal"
+
+
+class ChatAccount(Timestamped, Base):
+    """One chat on one messenger; linked to an official once they prove who they are.
+
+    ``dialog`` and ``dialog_data`` hold a multi-step dialogue, so any worker can take the next
+    message and a restart loses nothing.
+    """
+
+    __tablename__ = "chat_accounts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, 16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    official_id: Mapped[int | None] = mapped_column(
+        ForeignKey("officials.id", ondelete="SET NULL"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    quiet_hours: Mapped[str | None] = mapped_column(String(16))
+    muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    preferred: Mapped[bool] = mapped_column(default=False)
+    is_group: Mapped[bool] = mapped_column(default=False)
+    unreachable_since: Mapped[datetime | None]
+    dialog: Mapped[str | None] = mapped_column(String(40))
+    dialog_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    official: Mapped[Official | None] = relationship()
+
+
+class LinkCode(Base):
+    """A one-time code that links a chat to an official. Only its SHA-256 is stored."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("chat_accounts.id"))
+
+
+class LinkFailure(Base):
+    """A wrong code from a chat; too many within an hour and the chat is refused for the hour."""
+
+    __tablename__ = "link_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_account_id: Mapped[int] = mapped_column(
+        ForeignKey("chat_accounts.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime]
+
+
+class ProcessedUpdate(Base):
+    """An incoming update already handled; the unique key makes redelivery a no-op."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (UniqueConstraint("channel", "update_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, 16))
+    update_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(index=True)

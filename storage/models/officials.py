@@ -1,0 +1,72 @@
+"""Officials, their titles and the titles they are planned for (quy hoạch)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rules.scales import (
+    Gender,
+    GeneralEducation,
+    PoliticalTheory,
+    ProfessionalLevel,
+    StateManagement,
+)
+from rules.titles import TitleKind
+from storage.models.base import Base, Timestamped
+from storage.models.units import Unit
+from storage.types import enum_column
+
+
+class Title(Base):
+    """A title kind, with the field for civil servants ("Tư pháp - Hộ tịch")."""
+
+    __tablename__ = "titles"
+    __table_args__ = (UniqueConstraint("kind", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[TitleKind] = mapped_column(enum_column(TitleKind))
+    field: Mapped[str] = mapped_column(String(120), default="")
+    name: Mapped[str] = mapped_column(String(200))
+
+
+planned_titles = Table(
+    "planned_titles",
+    Base.metadata,
+    Column("official_id", ForeignKey("officials.id", ondelete="CASCADE"), primary_key=True),
+    Column("title_id", ForeignKey("titles.id"), primary_key=True),
+)
+
+
+class Official(Timestamped, Base):
+    __tablename__ = "officials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date]
+    gender: Mapped[Gender] = mapped_column(enum_column(Gender, 8))
+    ethnicity: Mapped[str | None] = mapped_column(String(60))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id"), index=True)
+    appointed_on: Mapped[date | None]
+    general_education: Mapped[GeneralEducation | None] = mapped_column(
+        enum_column(GeneralEducation)
+    )
+    professional_level: Mapped[ProfessionalLevel | None] = mapped_column(
+        enum_column(ProfessionalLevel)
+    )
+    major: Mapped[str | None] = mapped_column(String(200))
+    political_theory: Mapped[PoliticalTheory | None] = mapped_column(enum_column(PoliticalTheory))
+    state_management: Mapped[StateManagement | None] = mapped_column(
+        enum_column(StateManagement)
+    )
+    party_member: Mapped[bool | None]
+    party_joined_on: Mapped[date | None]
+    phone: Mapped[str | None] = mapped_column(String(16), index=True)
+
+    unit: Mapped[Unit] = relationship()
+    title: Mapped[Title] = relationship()
+    planned: Mapped[list[Title]] = relationship(secondary=planned_titles)
