@@ -10,9 +10,7 @@ from collections.abc import Sequence
 
 from bot.settings import Settings
 
-COMMANDS = (
-    "bot.commands.db",
-)
+COMMANDS = ("bot.commands.db",)
 
 
 def build_parser() -> argparse.ArgumentParser:

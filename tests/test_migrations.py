@@ -20,7 +20,9 @@ async def _tables(url: str) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def test_down_to_base_and_up_again(backend: str, request: pytest.FixtureRequest) -> None:
     url: str = request.getfixturevalue(f"{backend}_url")
     model_tables = set(Base.metadata.tables)

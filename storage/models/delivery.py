@@ -62,9 +62,7 @@ class DeliveryAttempt(Base):
     __tablename__ = "delivery_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outbox_id: Mapped[int] = mapped_column(
-        ForeignKey("outbox.id", ondelete="CASCADE"), index=True
-    )
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime]
     outcome: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text)

@@ -60,9 +60,7 @@ class Official(Timestamped, Base):
     )
     major: Mapped[str | None] = mapped_column(String(200))
     political_theory: Mapped[PoliticalTheory | None] = mapped_column(enum_column(PoliticalTheory))
-    state_management: Mapped[StateManagement | None] = mapped_column(
-        enum_column(StateManagement)
-    )
+    state_management: Mapped[StateManagement | None] = mapped_column(enum_column(StateManagement))
     party_member: Mapped[bool | None]
     party_joined_on: Mapped[date | None]
     phone: Mapped[str | None] = mapped_column(String(16), index=True)
