@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 locales/%/LC_MESSAGES/canbo.mo: locales/%/LC_MESSAGES/canbo.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d locales -D canbo -l $* 2>/dev/null || $(BIN)/pybabel compile -d locales -D canbo -l $*
+	$(BIN)/pybabel compile -d locales -D canbo -l $*
 
 install: $(STAMP) locales/vi/LC_MESSAGES/canbo.mo locales/en/LC_MESSAGES/canbo.mo
 
@@ -35,7 +35,7 @@ lint: install
 
 # Re-extract user text into the catalogues after adding or changing a message.
 catalog: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output -o locales/canbo.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k plural:1,2 --no-location --sort-output -o locales/canbo.pot .
 	$(BIN)/pybabel update -i locales/canbo.pot -d locales -D canbo --no-fuzzy-matching --ignore-obsolete
 
 bench: install
