@@ -13,6 +13,14 @@ class Status(enum.Enum):
     UNKNOWN = "unknown"  # the record lacks the data to decide
 
 
+class Confidence(enum.Enum):
+    """How firmly a rule is established in the sources (DOMAIN.md marks the weaker ones)."""
+
+    CONFIRMED = "confirmed"  # read in the regulation itself
+    REPORTED = "reported"  # reported by the press or guidance, detail not confirmed
+    UNCONFIRMED = "unconfirmed"  # commonly cited, not found in force: configurable data
+
+
 @dataclass(frozen=True)
 class Citation:
     """Where a rule comes from, e.g. ``Nghị định 33/2023/NĐ-CP, Điều 8, khoản 1``."""
@@ -41,6 +49,9 @@ class RequirementResult:
     deadline: date | None
     citation: Citation
     note: str | None = None
+    confidence: Confidence = Confidence.CONFIRMED
+    # where the deadline comes from, when another rule than ``citation`` sets it
+    deadline_citation: Citation | None = None
 
 
 @dataclass(frozen=True)
