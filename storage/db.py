@@ -15,7 +15,11 @@ from sqlalchemy.ext.asyncio import (
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; on SQLite, foreign keys on, WAL journal and a busy timeout for workers."""
+    """An async engine; on SQLite, foreign keys on, WAL journal and a busy timeout for workers.
+
+    Statement parameters are hidden from error messages: they may hold phone numbers.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_async_engine(url, **kwargs)

@@ -1,0 +1,164 @@
+"""The officials roster (IMPORT_FORMAT.md, "officials"): upserted on Mã cán bộ."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any, ClassVar
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from locales import N_
+from storage.importers import vocabulary as v
+from storage.importers.importer import Field, Importer, Record, Stored
+from storage.importers.tabular import Column
+from storage.models import Official, Title, Unit, planned_titles
+from storage.titles import get_or_create_title
+
+CODE = Column("code", "Mã cán bộ", required=True)
+UNIT = Column("unit_code", "Mã đơn vị", required=True)
+TITLE = Column("title", "Chức vụ", required=True)
+PLANNED = Column("planned_titles", "Chức danh quy hoạch")
+
+FIELDS = (
+    Field(CODE, "code", v.text(64)),
+    Field(
+        Column("full_name", "Họ và tên", required=True, aliases=("Họ tên",)),
+        "full_name",
+        v.text(200),
+    ),
+    Field(Column("birth_date", "Ngày sinh", required=True), "birth_date", v.day),
+    Field(Column("gender", "Giới tính", required=True), "gender", v.gender),
+    Field(Column("ethnicity", "Dân tộc"), "ethnicity", v.text(60)),
+    Field(UNIT, "unit_code", v.text(32)),
+    Field(TITLE, "title", v.title),
+    Field(Column("appointed_on", "Ngày bổ nhiệm"), "appointed_on", v.day),
+    Field(PLANNED, "planned", v.titles),
+    Field(Column("general_education", "Học vấn"), "general_education", v.general_education),
+    Field(Column("professional_level", "Chuyên môn"), "professional_level", v.professional_level),
+    Field(Column("major", "Chuyên ngành"), "major", v.text(200)),
+    Field(Column("political_theory", "Lý luận chính trị"), "political_theory", v.political_theory),
+    Field(Column("state_management", "Quản lý nhà nước"), "state_management", v.state_management),
+    Field(Column("party_member", "Đảng viên"), "party_member", v.party_member),
+    Field(Column("party_joined_on", "Ngày vào Đảng"), "party_joined_on", v.day),
+    Field(Column("phone", "Điện thoại", aliases=("Số điện thoại",)), "phone", v.phone),
+)
+
+
+class UnitCodes:
+    """Every unit's code, loaded once. Catalogue codes are zero-padded (commune "00070",
+    district "001", province "01"), while rosters often drop the zeros (70, 70.0)."""
+
+    WIDTHS = (5, 3, 2)  # commune level first: rosters list commune officials
+
+    def __init__(self, rows: list[tuple[str, int]]) -> None:
+        self.ids = dict(rows)
+
+    @classmethod
+    async def load(cls, session: AsyncSession) -> UnitCodes:
+        rows = await session.execute(select(Unit.code, Unit.id))
+        return cls([(code, unit_id) for code, unit_id in rows])
+
+    def find(self, code: str) -> int | None:
+        if code in self.ids:
+            return self.ids[code]
+        if code.isdigit():
+            digits = code.lstrip("0") or "0"
+            for width in self.WIDTHS:
+                padded = digits.zfill(width)
+                if len(padded) == width and padded in self.ids:
+                    return self.ids[padded]
+        return None
+
+
+class TitleIds:
+    """Title rows by kind and folded field, so "tư pháp - hộ tịch" finds "Tư pháp - Hộ tịch".
+
+    A title first seen in a dry run (or in a file already rejected) is not created: it gets a
+    provisional negative id that matches nothing stored, so the official counts as changed."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.ids: dict[tuple[Any, str], int] = {}
+
+    async def load(self) -> None:
+        rows = await self.session.execute(select(Title.kind, Title.field, Title.id))
+        self.ids = {(kind, v.fold(field)): title_id for kind, field, title_id in rows}
+
+    async def id(self, ref: v.TitleRef, *, create: bool) -> int:
+        kind, field = ref
+        key = (kind, v.fold(field))
+        if key not in self.ids:
+            if not create:
+                self.ids[key] = -1 - len(self.ids)
+            else:
+                self.ids[key] = (await get_or_create_title(self.session, kind, field)).id
+        return self.ids[key]
+
+
+class OfficialsImporter(Importer):
+    kind = "officials"
+    model = Official
+    columns = tuple(spec.column for spec in FIELDS)
+    fields = FIELDS
+    file_key = ("code",)
+    stored_key = ("code",)
+    duplicate = N_("The same code is already in row {row}.")
+    extra: ClassVar[frozenset[str]] = frozenset({"planned"})
+
+    async def prepare(self) -> None:
+        self.units = await UnitCodes.load(self.session)
+        self.titles = TitleIds(self.session)
+        await self.titles.load()
+
+    async def resolve(self, records: list[Record]) -> list[Record]:
+        resolved: list[Record] = []
+        create = not (self.dry_run or self.report.rejected)
+        for record in records:
+            values = record.values
+            code = values.pop("unit_code")
+            values["unit_id"] = self.units.find(code)
+            values["title_id"] = await self.titles.id(values.pop("title"), create=create)
+            if "planned" in values:
+                values["planned"] = frozenset(
+                    [await self.titles.id(ref, create=create) for ref in values["planned"]]
+                )
+            if values["unit_id"] is None:
+                self.error(record, "unit_code", N_("No unit has the code “{value}”."), value=code)
+            else:
+                resolved.append(record)
+        return resolved
+
+    async def stored(self, records: Sequence[Record]) -> dict[Hashable, Stored]:
+        found = await super().stored(records)
+        if "planned" in records[0].values:
+            by_id = {current.id: current for current in found.values()}
+            for current in by_id.values():
+                current.values["planned"] = frozenset()
+            rows = await self.session.execute(
+                select(planned_titles.c.official_id, planned_titles.c.title_id).where(
+                    planned_titles.c.official_id.in_(list(by_id))
+                )
+            )
+            for official_id, title_id in rows:
+                by_id[official_id].values["planned"] |= {title_id}
+        return found
+
+    async def write(
+        self, created: list[Record], updated: list[tuple[Record, dict[str, Any]]]
+    ) -> None:
+        await super().write(created, updated)
+        replaced = [record for record, changes in updated if "planned" in changes]
+        if replaced:
+            await self.session.execute(
+                delete(planned_titles).where(
+                    planned_titles.c.official_id.in_([record.stored_id for record in replaced])
+                )
+            )
+        links = [
+            {"official_id": record.stored_id, "title_id": title_id}
+            for record in [*created, *replaced]
+            for title_id in record.values.get("planned", ())
+        ]
+        if links:
+            await self.session.execute(insert(planned_titles), links)
