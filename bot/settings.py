@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     standards_profile: str = DEFAULT_PROFILE
     standards_override: str | None = None
     telegram_token: SecretStr | None = None
+    telegram_bot_username: str | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     zalo_token: SecretStr | None = None
     zalo_api_url: str = "https://bot-api.zaloplatforms.com/bot"
     zalo_webhook_secret: SecretStr | None = None
+    zalo_webhook_url: str | None = None
+    zalo_rate: float = 10.0
+    public_url: str | None = None  # how Zalo reaches us to fetch pictures
+    secret_key: SecretStr | None = None  # web chat cookies; generated if unset
     quiet_hours: str = "21:00-07:00"
     link_code_days: int = 7
 

@@ -67,3 +67,12 @@ class Reply:
     picture: Attachment | None = None
     document: Attachment | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def parse_command(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """Split "/start K7QX-9PMA" into ("start", ("K7QX-9PMA",)); "/Status@canbo_bot" is
+    "status". Text that is not a command gives (None, ())."""
+    if not text.startswith("/") or len(text) < 2 or text[1].isspace():
+        return None, ()
+    head, *args = text[1:].split()
+    return head.split("@", 1)[0].lower(), tuple(args)

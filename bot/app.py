@@ -1,0 +1,183 @@
+"""The running service, assembled from Settings: database, conversation, channels, HTTP server.
+
+Everything long-running is a ``Service`` in ``App.services``: started in order, stopped in
+reverse, so the HTTP server is up before Telegram is told where to post, and goes last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, build_application
+from bot.channels.telegram_delivery import reminder_jobs
+from bot.conversation import conversation_config
+from bot.http import HttpServer, Route, build_web_app
+from bot.metrics import Metrics
+from bot.settings import Settings
+from handlers.conversation import Conversation
+from storage import updates
+from storage.db import create_engine, session_factory
+from storage.types import utcnow
+
+logger = logging.getLogger(__name__)
+
+PRUNE_EVERY = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    start: Callable[[], Awaitable[None]]
+    stop: Callable[[], Awaitable[None]]
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    metrics: Metrics
+    conversation: Conversation
+    telegram: TelegramChannel | None
+    http: HttpServer
+    services: list[Service] = field(default_factory=list)
+    _started: list[Service] = field(default_factory=list)
+
+    async def start(self) -> None:
+        """Start every service in order; if one fails, stop those already started."""
+        try:
+            for service in self.services:
+                await service.start()
+                self._started.append(service)
+                logger.info("started %s", service.name)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        while self._started:
+            service = self._started.pop()
+            try:
+                await service.stop()
+            except Exception:
+                logger.exception("stopping %s failed", service.name)
+        if self.telegram is not None:
+            await self.telegram.application.shutdown()
+        await self.engine.dispose()
+
+
+async def build_app(settings: Settings) -> App:
+    """Assemble the service. With a Telegram token, the bot is asked who it is (getMe) first,
+    so deep links in replies carry its username."""
+    if settings.telegram_webhook_url and settings.telegram_webhook_secret is None:
+        raise ValueError("CANBO_TELEGRAM_WEBHOOK_URL needs CANBO_TELEGRAM_WEBHOOK_SECRET")
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    metrics = Metrics()
+    application = build_application(settings) if settings.telegram_token else None
+    if application is not None:
+        await application.initialize()
+    config = conversation_config(settings)
+    if application is not None:  # the bot's own answer beats a configured name
+        config = replace(config, bot_username=application.bot.username)
+    conversation = Conversation(sessions, config)
+    telegram = (
+        TelegramChannel(application, conversation, sessions, settings, metrics)
+        if application is not None
+        else None
+    )
+    routes = []
+    if telegram is not None and telegram.webhook_mode:
+        routes.append(Route("POST", WEBHOOK_PATH, telegram.webhook))
+    http = HttpServer(
+        build_web_app(engine, metrics, routes), settings.http_host, settings.http_port
+    )
+    app = App(settings, engine, sessions, metrics, conversation, telegram, http)
+    app.services.append(Service("http", http.start, http.stop))
+    if telegram is not None:
+        app.services.append(Service("telegram", telegram.start, telegram.stop))
+        app.services.append(_pruner(sessions))
+    jobs = reminder_jobs(settings, engine)
+    app.services.append(Service("reminders", jobs.start, jobs.stop))
+    return app
+
+
+def _pruner(sessions: async_sessionmaker[AsyncSession]) -> Service:
+    """Forget old processed-update ids now and then, so the table stays small."""
+    task: asyncio.Task[None] | None = None
+
+    async def loop() -> None:
+        while True:
+            async with sessions() as session:
+                removed = await updates.prune(session, utcnow())
+                await session.commit()
+            if removed:
+                logger.info("pruned %d processed update ids", removed)
+            await asyncio.sleep(PRUNE_EVERY.total_seconds())
+
+    async def start() -> None:
+        nonlocal task
+        task = asyncio.create_task(loop(), name="prune-updates")
+
+    async def stop() -> None:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return Service("update-id pruner", start, stop)
+
+
+class _Redact(logging.Filter):
+    """Replace secrets in log records, whoever logs them (PTB and httpx put the token in URLs)."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self._secrets):
+            for secret in self._secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+def protect_logs(settings: Settings) -> None:
+    """Keep the bot token and webhook secret out of every log line."""
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
+    secrets = [
+        value.get_secret_value()
+        for value in (settings.telegram_token, settings.telegram_webhook_secret)
+        if value is not None
+    ]
+    redact = _Redact(secrets)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    app = await build_app(settings)
+    await app.start()
+    try:
+        await stop.wait()
+    finally:
+        logger.info("stopping")
+        await app.stop()

@@ -1,0 +1,328 @@
+"""The Telegram adapter: python-telegram-bot v22 updates in, neutral ``Incoming`` to the
+conversation, its ``Reply`` objects rendered back as Telegram messages.
+
+Long polling by default; with CANBO_TELEGRAM_WEBHOOK_URL, Telegram posts updates to
+``WEBHOOK_PATH`` on the service's own HTTP server (bot/http.py), checked against the secret.
+Either way each update id is claimed in the database first (storage.updates), so a redelivered
+update, or one taken by two workers, is answered once.
+
+Replies are plain text (the conversation writes plain text, so nothing needs escaping). A reply
+over 4,096 characters goes out in parts cut at line ends; the reply keyboard rides on the first
+part and inline buttons on the last, where the reader finishes. Telegram allows one keyboard
+per message, so when a one-part reply has both, the inline buttons win.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import ssl
+from functools import cache
+from typing import NamedTuple
+
+import httpx
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    Message,
+    MessageEntity,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
+
+from bot.channels.splitting import split_text, utf16_length
+from bot.metrics import Metrics
+from bot.settings import Settings
+from handlers.conversation import Conversation
+from handlers.messages import Attachment, Contact, Incoming, Reply
+from locales import LANGUAGES, translator
+from storage import updates
+from storage.models import Channel
+from storage.types import utcnow
+
+logger = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ("message", "callback_query")
+CHANNEL = Channel.TELEGRAM.value
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One CA bundle for every Telegram client in the process: loading it takes a noticeable
+    fraction of a second, and each PTB bot makes two HTTP clients."""
+    return httpx.create_ssl_context()  # what httpx would build, SSL_CERT_FILE honoured
+
+
+def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
+    """The PTB application for ``settings``: our base URL, no Updater in webhook mode, and a
+    rate limiter that waits out a 429 instead of dropping the reply."""
+    if settings.telegram_token is None:
+        raise ValueError("CANBO_TELEGRAM_TOKEN is not set")
+    tls = {"verify": tls_context()}
+    builder = (
+        Application.builder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs=tls))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate, max_retries=2))
+    )
+    if settings.telegram_webhook_url:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+def to_incoming(update: Update, bot_username: str) -> Incoming | None:
+    """The neutral message for ``update``, or None for what the conversation does not take
+    (edits, channel posts, commands addressed to another bot)."""
+    query = update.callback_query
+    if query is not None:
+        chat = query.message.chat if query.message else None
+        return Incoming(
+            channel=Channel.TELEGRAM,
+            chat_id=str(chat.id if chat else query.from_user.id),
+            sender_id=str(query.from_user.id),
+            is_group=chat is not None and chat.type != ChatType.PRIVATE,
+            callback_data=query.data,
+            language_hint=query.from_user.language_code,
+        )
+    message = update.message
+    if message is None or message.from_user is None:
+        return None
+    command = _command(message)
+    if command is not None and command.mention and command.mention != bot_username.lower():
+        return None
+    contact = message.contact
+    return Incoming(
+        channel=Channel.TELEGRAM,
+        chat_id=str(message.chat.id),
+        sender_id=str(message.from_user.id),
+        is_group=message.chat.type != ChatType.PRIVATE,
+        text=message.text,
+        command=command.name if command else None,
+        args=command.args if command else (),
+        contact=Contact(
+            phone=contact.phone_number,
+            user_id=str(contact.user_id) if contact.user_id is not None else None,
+        )
+        if contact
+        else None,
+        language_hint=message.from_user.language_code,
+    )
+
+
+class _Command(NamedTuple):
+    name: str
+    mention: str  # "/status@canbo_bot" in a group names the bot it is for
+    args: tuple[str, ...]
+
+
+def _command(message: Message) -> _Command | None:
+    """The command a message starts with, as Telegram marks it, or None."""
+    entity = next(
+        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
+        None,
+    )
+    if entity is None:
+        return None
+    command = message.parse_entity(entity)
+    name, _sep, mention = command[1:].partition("@")
+    args = tuple((message.text or "")[len(command) :].split())
+    return _Command(name.lower(), mention.lower(), args)
+
+
+def split_reply(text: str) -> list[str]:
+    return split_text(text, TEXT_LIMIT, utf16_length)
+
+
+class TelegramChannel:
+    """One bot token's application, fed by long polling or by ``webhook``."""
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        conversation: Conversation,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        metrics: Metrics,
+    ) -> None:
+        self.application = application
+        self._conversation = conversation
+        self._sessions = sessions
+        self._settings = settings
+        self._metrics = metrics
+        secret = settings.telegram_webhook_secret
+        self._secret = secret.get_secret_value().encode() if secret else None
+        application.add_handler(TypeHandler(Update, self._on_update))
+        application.add_error_handler(self._on_error)
+
+    @property
+    def bot(self) -> Bot:
+        bot: Bot = self.application.bot
+        return bot
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self._settings.telegram_webhook_url)
+
+    async def start(self) -> None:
+        """Start handling; the application must be initialized (bot/app.py does it first, to
+        learn the bot's username)."""
+        await self.application.start()
+        if self.webhook_mode:
+            await self.bot.set_webhook(
+                url=str(self._settings.telegram_webhook_url),
+                secret_token=self._secret.decode() if self._secret else None,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            logger.info("Telegram: webhook mode, updates arrive at %s", WEBHOOK_PATH)
+        else:
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            logger.info("Telegram: long polling")
+
+    async def stop(self) -> None:
+        """Stop taking updates. The webhook stays set: other workers may still be serving it.
+        The application is shut down by its owner (bot/app.py), who initialized it."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Telegram's POST of one update. Refused (403) without the right secret, and (400)
+        when the body is not an update; otherwise queued, so Telegram gets its answer at once."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if self._secret is None or not hmac.compare_digest(given, self._secret):
+            self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
+            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+        try:
+            data = json.loads(await request.read())
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not an update")
+            update = Update.de_json(data, self.bot)
+        except (ValueError, TypeError, KeyError):
+            self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
+            return web.json_response({"ok": False, "error": "malformed update"}, status=400)
+        await self.application.update_queue.put(update)
+        return web.json_response({"ok": True})
+
+    async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert isinstance(update, Update)
+        await self.process(update)
+
+    async def process(self, update: Update) -> None:
+        """Claim, answer and reply to one update."""
+        self._metrics.inc("canbo_updates_received_total", CHANNEL)
+        async with self._sessions() as session:
+            fresh = await updates.first_time(session, Channel.TELEGRAM, update.update_id, utcnow())
+            await session.commit()
+        if not fresh:
+            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
+            return
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        incoming = to_incoming(update, self.bot.username)
+        if incoming is None:
+            return
+        replies = await self._conversation.handle(incoming)
+        language = (incoming.language_hint or "").split("-")[0].lower()
+        for reply in replies:
+            await self.send(int(incoming.chat_id), reply, language)
+        self._metrics.inc("canbo_updates_processed_total", CHANNEL)
+
+    async def send(self, chat_id: int, reply: Reply, language: str = "") -> None:
+        """Render ``reply`` as one or more Telegram messages; ``language`` (the sender's, as
+        Telegram says) only labels the share-my-number button."""
+        steps: list[str | tuple[str, Attachment]] = list(
+            split_reply(reply.text) if reply.text.strip() else []
+        )
+        if reply.picture is not None:
+            steps.append(("photo", reply.picture))
+        if reply.document is not None:
+            steps.append(("document", reply.document))
+        keyboard = _keyboard(reply, language if language in LANGUAGES else self._settings.locale)
+        inline = _inline(reply)
+        for index, step in enumerate(steps):
+            markup: Markup | None = None
+            if index == 0:
+                markup = keyboard
+            if index == len(steps) - 1 and inline is not None:
+                markup = inline
+            await self._send_step(chat_id, step, markup)
+            self._metrics.inc("canbo_replies_sent_total", CHANNEL)
+
+    async def _send_step(
+        self, chat_id: int, step: str | tuple[str, Attachment], markup: Markup | None
+    ) -> None:
+        if isinstance(step, str):
+            await self.bot.send_message(chat_id, step, reply_markup=markup)
+            return
+        kind, attachment = step
+        upload = InputFile(attachment.content, filename=attachment.filename)
+        if kind == "photo":
+            await self.bot.send_photo(chat_id, upload, reply_markup=markup)
+        else:
+            await self.bot.send_document(chat_id, upload, reply_markup=markup)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log a failed update by id only: its content may hold a phone number."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        logger.error(
+            "Telegram update %s failed: %s",
+            update_id,
+            type(context.error).__name__,
+            exc_info=context.error,
+        )
+
+
+def _inline(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+def _keyboard(reply: Reply, language: str) -> ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    """The persistent keyboard: the topics menu, plus a share-my-number button when asked;
+    ``menu=None`` alone removes it and ``()`` leaves it as it is."""
+    rows: list[list[KeyboardButton]] = [
+        [KeyboardButton(label) for label in row] for row in reply.menu or ()
+    ]
+    if reply.request_contact:
+        _ = translator(language)
+        rows.append([KeyboardButton(_("Share my phone number"), request_contact=True)])
+    if rows:
+        return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+    if reply.menu is None:
+        return ReplyKeyboardRemove()
+    return None
+
+
+__all__ = [
+    "WEBHOOK_PATH",
+    "TelegramChannel",
+    "build_application",
+    "split_reply",
+    "to_incoming",
+]

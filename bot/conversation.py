@@ -1,0 +1,19 @@
+"""The conversation as this deployment configures it, for every channel that runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.settings import Settings
+from handlers.conversation import ConversationConfig
+
+
+def conversation_config(settings: Settings) -> ConversationConfig:
+    return ConversationConfig(
+        profile_name=settings.standards_profile,
+        profile_override=Path(settings.standards_override) if settings.standards_override else None,
+        zone=settings.zone,
+        default_language=settings.locale,
+        link_code_days=settings.link_code_days,
+        bot_username=settings.telegram_bot_username,
+    )

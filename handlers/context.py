@@ -1,0 +1,51 @@
+"""What every topic handler gets for one incoming message: the chat, its official, the clock,
+the language and the deployment's configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.messages import Incoming
+from locales import Translator, translator
+from rules.profiles import Profile
+from storage.models import ChatAccount, Official
+
+
+@dataclass(frozen=True)
+class ConversationConfig:
+    """The deployment choices the conversation needs; bot/app.py builds it from Settings."""
+
+    profile_name: str
+    profile_override: Path | None
+    zone: ZoneInfo
+    default_language: str = "vi"
+    link_code_days: int = 7
+    bot_username: str | None = None  # for t.me deep links
+
+
+@dataclass
+class Context:
+    session: AsyncSession
+    account: ChatAccount
+    incoming: Incoming
+    config: ConversationConfig
+    profile: Profile
+    now: datetime  # aware, UTC
+
+    @property
+    def _(self) -> Translator:
+        """The translator for the chat's current language (it changes with /settings)."""
+        return translator(self.account.language)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.config.zone).date()
+
+    @property
+    def official(self) -> Official | None:
+        return self.account.official

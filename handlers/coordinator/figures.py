@@ -1,0 +1,32 @@
+"""How figures read in coordinators' reports: "78/109 (71,6%)", level and scale names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from handlers.labels import level_name, requirement_name
+from locales import Translator
+from rules.scales import Level
+
+
+def share(_: Translator, part: int, whole: int) -> str:
+    """A count out of a total with its share, as boards print it: 78/109 (71,6%)."""
+    return f"{_.number(part)}/{_.number(whole)} ({_.percent(part, whole)})"
+
+
+def level_label(_: Translator, level: Level | None) -> str:
+    """A level as a heading ("Đại học"); an unrecorded level as such."""
+    if level is None:
+        return _("Not recorded")
+    name = level_name(_, level)
+    return name[:1].upper() + name[1:]
+
+
+def scale_name(_: Translator, key: str) -> str:
+    return requirement_name(_, key)
+
+
+def local_time(_: Translator, moment: datetime, zone: ZoneInfo) -> str:
+    """An aware datetime as local "HH:MM dd/mm/yyyy"."""
+    return _.datetime(moment.astimezone(zone))

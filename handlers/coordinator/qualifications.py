@@ -1,0 +1,140 @@
+"""/baocao [UNIT] [DATE] [EARLIER DATE] (/report): the qualification report of a unit in the
+coordinator's scope: the figures as text, the bar chart as a picture, and a button for the
+Excel file. Dates are dd/mm/yyyy: the report's day (today by default) and one to compare it
+with. Without a unit, the top of the scope, or a choice when the scope has several tops.
+
+Buttons carry the unit's id and both days (``bq:<unit id>:<show|xlsx>:<yyyymmdd>:<yyyymmdd>``);
+the unit is checked against the scope again when one is pressed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from handlers.context import Context
+from handlers.coordinator.access import actor, coordinator_scope
+from handlers.coordinator.chart import qualification_chart
+from handlers.coordinator.qualification_text import qualification_text
+from handlers.coordinator.sheets import qualification_workbook
+from handlers.coordinator.when import parse_day
+from handlers.messages import Attachment, Button, Reply
+from storage.access import Scope, top_units, unit_in_scope
+from storage.audit import record
+from storage.models import Unit
+from storage.reports.qualifications import QualificationReport, qualification_report
+
+PREFIX = "bq"
+PNG = "image/png"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def on_command(context: Context) -> list[Reply]:
+    scope = await coordinator_scope(context)
+    if isinstance(scope, Reply):
+        return [scope]
+    _ = context._
+    days: list[date] = []
+    codes: list[str] = []
+    for arg in context.incoming.args:
+        day = parse_day(arg)
+        if day is not None:
+            days.append(day)
+        else:
+            codes.append(arg)
+    if len(days) > 2 or len(codes) > 1:
+        return [Reply(_("Write it like /baocao UNIT 31/12/2025 31/12/2024 (all optional)."))]
+    on = days[0] if days else context.today
+    compare = days[1] if len(days) == 2 else None
+    problem = _check_days(context, on, compare)
+    if problem is not None:
+        return [problem]
+    if codes:
+        unit = await unit_in_scope(context.session, scope, codes[0])
+        if unit is None:
+            return [Reply(_("The unit {code} is not in your scope.", code=codes[0]))]
+        return [await _show(context, unit, on, compare)]
+    tops = await top_units(context.session, scope)
+    if len(tops) == 1:
+        return [await _show(context, tops[0], on, compare)]
+    buttons = tuple((Button(unit.name, _data(unit, "show", on, compare)),) for unit in tops)
+    return [Reply(_("Which unit?"), buttons=buttons)]
+
+
+async def on_button(context: Context, data: str) -> list[Reply]:
+    scope = await coordinator_scope(context)
+    if isinstance(scope, Reply):
+        return [scope]
+    _ = context._
+    parts = data.split(":")
+    unit = await _unit(context, scope, parts[1] if len(parts) > 1 else "")
+    on = _day(parts[3]) if len(parts) > 3 else None
+    compare = _day(parts[4]) if len(parts) > 4 and parts[4] else None
+    if unit is None or on is None:
+        return [Reply(_("That choice is no longer available."))]
+    if parts[2] == "xlsx":
+        return [await _workbook(context, unit, on, compare)]
+    return [await _show(context, unit, on, compare)]
+
+
+async def _show(context: Context, unit: Unit, on: date, compare: date | None) -> Reply:
+    _ = context._
+    report = await _report(context, unit, on, compare, "txt+png")
+    chart = await asyncio.to_thread(qualification_chart, _, report)
+    return Reply(
+        qualification_text(_, report),
+        picture=Attachment(f"bao-cao-{unit.code}-{on:%Y%m%d}.png", chart, PNG),
+        buttons=((Button(_("Download Excel"), _data(unit, "xlsx", on, compare)),),),
+    )
+
+
+async def _workbook(context: Context, unit: Unit, on: date, compare: date | None) -> Reply:
+    _ = context._
+    report = await _report(context, unit, on, compare, "xlsx")
+    return Reply(
+        _("Qualifications of officials: {unit}, on {date}", unit=unit.name, date=_.date(on)),
+        document=Attachment(
+            f"bao-cao-{unit.code}-{on:%Y%m%d}.xlsx", qualification_workbook(_, report), XLSX
+        ),
+    )
+
+
+async def _report(
+    context: Context, unit: Unit, on: date, compare: date | None, kind: str
+) -> QualificationReport:
+    record(
+        context.session,
+        actor(context),
+        "report.qualifications",
+        unit.code,
+        on=on.isoformat(),
+        compare=compare.isoformat() if compare else None,
+        format=kind,
+    )
+    return await qualification_report(context.session, unit, context.profile, on, compare)
+
+
+def _check_days(context: Context, on: date, compare: date | None) -> Reply | None:
+    _ = context._
+    if on > context.today:
+        return Reply(_("The report date cannot be in the future."))
+    if compare is not None and compare >= on:
+        return Reply(_("The date to compare with must be before the report date."))
+    return None
+
+
+async def _unit(context: Context, scope: Scope, raw_id: str) -> Unit | None:
+    unit = await context.session.get(Unit, int(raw_id)) if raw_id.isdigit() else None
+    return unit if unit is not None and scope.covers(unit.path) else None
+
+
+def _data(unit: Unit, action: str, on: date, compare: date | None) -> str:
+    earlier = f"{compare:%Y%m%d}" if compare else ""
+    return f"{PREFIX}:{unit.id}:{action}:{on:%Y%m%d}:{earlier}"
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None

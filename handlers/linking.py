@@ -1,0 +1,248 @@
+"""Linking a chat to an official's record, once, and unlinking it.
+
+A chat proves who it is by a one-time code from ``canbo link-code issue`` (by deep link /start
+CODE, or typed), or by sharing its own phone number when exactly one official has it. Codes are
+short, from an alphabet without look-alikes (no 0/O, 1/I/L), stored only as SHA-256, single-use
+and expiring. Five wrong codes from a chat within an hour and it is refused until the oldest of
+them is an hour old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from handlers.context import Context
+from handlers.labels import title_name
+from handlers.menu import menu
+from handlers.messages import Reply
+from storage.audit import record
+from storage.models import LinkCode, LinkFailure, Official
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_DIGITS = frozenset("23456789")
+CODE_LENGTH = 8
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(hours=1)
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+_CODE_SHAPE = re.compile(rf"[{ALPHABET}]{{{CODE_LENGTH}}}")
+
+
+def new_code() -> str:
+    """A random code like "K7QX-9PMA": always a digit in it, so a word is never mistaken for
+    one."""
+    while True:
+        raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        if _DIGITS & set(raw) and set(raw) - _DIGITS:
+            half = CODE_LENGTH // 2
+            return f"{raw[:half]}-{raw[half:]}"
+
+
+def normalise_code(text: str) -> str | None:
+    """The code in what someone typed ("k7qx 9pma", "K7QX9PMA"), or None if it is not one."""
+    raw = _SEPARATORS.sub("", text).upper()
+    if _CODE_SHAPE.fullmatch(raw) and _DIGITS & set(raw):
+        return raw
+    return None
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+async def issue_code(session: AsyncSession, official: Official, now: datetime, days: int) -> str:
+    """A new one-time code for ``official``, valid for ``days``; the caller commits."""
+    code = new_code()
+    raw = normalise_code(code)
+    assert raw is not None
+    session.add(
+        LinkCode(
+            code_hash=_hash(raw),
+            official_id=official.id,
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
+    )
+    await session.flush()
+    return code
+
+
+def normalise_phone(text: str) -> str | None:
+    """A Vietnamese number as officials' phones are stored (+84…), or None: "0912 345 678",
+    "84912345678" and "+84 912 345 678" are all "+84912345678"."""
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("84"):
+        national = digits[2:]
+    elif digits.startswith("0") and not text.strip().startswith("+"):
+        national = digits[1:]
+    else:
+        return None
+    return f"+84{national}" if 9 <= len(national) <= 10 else None
+
+
+async def link_by_code(context: Context, text: str) -> list[Reply]:
+    _ = context._
+    refused_until = await _refused_until(context)
+    if refused_until is not None:
+        local = refused_until.astimezone(context.config.zone)
+        return [
+            Reply(
+                _(
+                    "Too many wrong codes from this chat. Please try again after {time}.",
+                    time=_.datetime(local),
+                )
+            )
+        ]
+    code = normalise_code(text)
+    link = (
+        None
+        if code is None
+        else await context.session.scalar(select(LinkCode).where(LinkCode.code_hash == _hash(code)))
+    )
+    if link is None:
+        return await _failed(
+            context,
+            _(
+                "This code is not valid. Check it and try again, or ask your organisation "
+                "board for a new one."
+            ),
+        )
+    if link.used_at is not None:
+        return await _failed(
+            context,
+            _("This code has already been used. Ask your organisation board for a new one."),
+        )
+    if link.expires_at <= context.now:
+        return await _failed(
+            context,
+            _(
+                "This code expired on {date}. Ask your organisation board for a new one.",
+                date=_.date(link.expires_at.astimezone(context.config.zone)),
+            ),
+        )
+    claimed = await context.session.scalar(
+        update(LinkCode)
+        .where(LinkCode.id == link.id, LinkCode.used_at.is_(None))
+        .values(used_at=context.now, used_by_id=context.account.id)
+        .returning(LinkCode.id)
+    )
+    if claimed is None:  # another chat took it a moment ago
+        return await _failed(
+            context,
+            _("This code has already been used. Ask your organisation board for a new one."),
+        )
+    return [await _link(context, link.official_id, "code")]
+
+
+async def link_by_contact(context: Context) -> list[Reply]:
+    _ = context._
+    contact = context.incoming.contact
+    assert contact is not None
+    if contact.user_id is None or contact.user_id != context.incoming.sender_id:
+        return [
+            Reply(
+                _("Please share your own phone number, with the button below."),
+                request_contact=True,
+            )
+        ]
+    phone = normalise_phone(contact.phone)
+    matches = (
+        []
+        if phone is None
+        else list(
+            await context.session.scalars(
+                select(Official.id).where(Official.phone == phone).limit(2)
+            )
+        )
+    )
+    if not matches:
+        return [
+            Reply(
+                _("No record has this phone number. Ask your organisation board for a link code.")
+            )
+        ]
+    if len(matches) > 1:
+        return [
+            Reply(
+                _(
+                    "This phone number is on more than one record, so it cannot tell who you "
+                    "are. Ask your organisation board for a link code."
+                )
+            )
+        ]
+    return [await _link(context, matches[0], "contact")]
+
+
+async def unlink(context: Context) -> list[Reply]:
+    _ = context._
+    official = context.official
+    if official is None:
+        return [Reply(_("This chat is not linked to any record."))]
+    context.account.official = None
+    context.account.dialog = None
+    context.account.dialog_data = {}
+    record(context.session, _actor(context), "chat.unlinked", official.code)
+    return [
+        Reply(
+            _(
+                "This chat is no longer linked to the record of {name}. To link it again, send "
+                "a new code.",
+                name=official.full_name,
+            ),
+            menu=None,
+        )
+    ]
+
+
+def _actor(context: Context) -> str:
+    return f"{context.account.channel.value}:{context.account.id}"
+
+
+async def _link(context: Context, official_id: int, method: str) -> Reply:
+    official = await context.session.scalar(
+        select(Official)
+        .where(Official.id == official_id)
+        .options(selectinload(Official.unit), selectinload(Official.title))
+    )
+    assert official is not None
+    context.account.official = official
+    record(context.session, _actor(context), "chat.linked", official.code, method=method)
+    _ = context._
+    return Reply(
+        _(
+            "Linked. Hello {name}, {title}, {unit}. Choose a topic from the menu, or just ask me.",
+            name=official.full_name,
+            title=title_name(_, official.title),
+            unit=official.unit.name,
+        ),
+        menu=menu(_),
+    )
+
+
+async def _failed(context: Context, message: str) -> list[Reply]:
+    context.session.add(LinkFailure(chat_account_id=context.account.id, at=context.now))
+    return [Reply(message)]
+
+
+async def _refused_until(context: Context) -> datetime | None:
+    """When this chat may try codes again, if it has used up its wrong codes for the hour."""
+    recent = list(
+        await context.session.scalars(
+            select(LinkFailure.at)
+            .where(
+                LinkFailure.chat_account_id == context.account.id,
+                LinkFailure.at > context.now - FAILURE_WINDOW,
+            )
+            .order_by(LinkFailure.at.desc())
+            .limit(MAX_FAILURES)
+        )
+    )
+    if len(recent) < MAX_FAILURES:
+        return None
+    return recent[-1] + FAILURE_WINDOW

@@ -1,0 +1,129 @@
+"""A chat's own settings: language, quiet hours and which optional reminders to mute.
+
+Quiet hours are a two-step dialogue (press the button, then type the hours); the step is kept
+on the chat account so it survives a restart.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.context import Context
+from handlers.folding import fold
+from handlers.menu import menu
+from handlers.messages import Button, Reply
+from locales import LANGUAGES, N_
+
+# Reminder kinds a chat may mute; deadlines of the standards themselves cannot be muted.
+OPTIONAL_REMINDERS: dict[str, str] = {
+    "course_start": N_("Course start reminders"),
+    "refresher": N_("Yearly refresher reminders"),
+    "bond_milestone": N_("Bond milestones"),
+}
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+QUIET_DIALOG = "settings.quiet_hours"
+_OFF = frozenset({"off", "tat", "khong", "none", "no"})
+_TIME = r"(\d{1,2})(?:\s*[:hg.]\s*(\d{2})?)?"
+_WINDOW = re.compile(rf"{_TIME}\s*(?:-|–|đến|den|to)\s*{_TIME}")
+
+
+def parse_quiet_hours(text: str) -> str | None:
+    """ "22:00-06:30", "22h - 6h30" or "22 đến 6" as "HH:MM-HH:MM"; None if unreadable."""
+    found = _WINDOW.fullmatch(text.strip().lower())
+    if found is None:
+        return None
+    start_h, start_m, end_h, end_m = (int(part or 0) for part in found.groups())
+    if start_h > 23 or end_h > 23 or start_m > 59 or end_m > 59:
+        return None
+    if (start_h, start_m) == (end_h, end_m):
+        return None
+    return f"{start_h:02d}:{start_m:02d}-{end_h:02d}:{end_m:02d}"
+
+
+def show(context: Context) -> Reply:
+    """The current settings, with a button for each change."""
+    _ = context._
+    account = context.account
+    lines = [
+        _("Settings"),
+        _("Language: {language}", language=LANGUAGE_NAMES[account.language]),
+        _("Quiet hours: {hours}", hours=account.quiet_hours)
+        if account.quiet_hours
+        else _("Quiet hours: the service default"),
+    ]
+    muted = set(account.muted_kinds or [])
+    for kind, label in OPTIONAL_REMINDERS.items():
+        state = _("muted") if kind in muted else _("active")
+        lines.append(f"• {_(label)}: {state}")
+    buttons = [
+        tuple(Button(LANGUAGE_NAMES[lang], f"set:lang:{lang}") for lang in LANGUAGES),
+        (Button(_("Change quiet hours"), "set:quiet"),),
+        *((_mute_button(context, kind, kind in muted),) for kind in OPTIONAL_REMINDERS),
+    ]
+    return Reply("\n".join(lines), buttons=tuple(buttons))
+
+
+def _mute_button(context: Context, kind: str, muted: bool) -> Button:
+    _ = context._
+    template = N_("Unmute: {kind}") if muted else N_("Mute: {kind}")
+    return Button(_(template, kind=_(OPTIONAL_REMINDERS[kind])), f"set:mute:{kind}")
+
+
+def set_language(context: Context, language: str) -> list[Reply]:
+    if language not in LANGUAGES:
+        return [show(context)]
+    context.account.language = language
+    _ = context._
+    return [
+        Reply(
+            _("From now on I will answer in {language}.", language=LANGUAGE_NAMES[language]),
+            menu=menu(_) if context.official is not None else (),
+        )
+    ]
+
+
+def on_command(context: Context) -> list[Reply]:
+    """/settings alone shows the settings; /settings en switches the language at once."""
+    args = context.incoming.args
+    if args and args[0].lower() in LANGUAGES:
+        return set_language(context, args[0].lower())
+    return [show(context)]
+
+
+def on_button(context: Context, data: str) -> list[Reply]:
+    _ = context._
+    action, _sep, value = data.removeprefix("set:").partition(":")
+    if action == "lang":
+        return set_language(context, value)
+    if action == "quiet":
+        context.account.dialog = QUIET_DIALOG
+        return [
+            Reply(
+                _(
+                    "Send the hours when I should not send reminders, for example 22:00-06:30, "
+                    'or "off" to use the service default.'
+                )
+            )
+        ]
+    if action == "mute" and value in OPTIONAL_REMINDERS:
+        muted = set(context.account.muted_kinds or [])
+        muted ^= {value}
+        context.account.muted_kinds = sorted(muted)
+    return [show(context)]
+
+
+def on_dialog_text(context: Context, text: str) -> list[Reply]:
+    """The typed answer in the quiet-hours dialogue."""
+    _ = context._
+    account = context.account
+    if fold(text) in _OFF:
+        account.quiet_hours = None
+    else:
+        window = parse_quiet_hours(text)
+        if window is None:
+            return [
+                Reply(_('I could not read those hours. Write them like 22:00-06:30, or "off".'))
+            ]
+        account.quiet_hours = window
+    account.dialog = None
+    return [show(context)]
