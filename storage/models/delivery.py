@@ -66,3 +66,31 @@ class DeliveryAttempt(Base):
     at: Mapped[datetime]
     outcome: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class AnswerKind(enum.Enum):
+    """The buttons under a reminder."""
+
+    DONE = "done"  # Đã đăng ký: stop this chain
+    SNOOZE = "snooze"  # Nhắc lại sau 3 ngày
+    DECLINE = "decline"  # Không tham gia được: stop and tell the coordinators
+
+
+class ReminderAnswer(Base):
+    """An official's answer to one reminder. DONE and DECLINE stop the reminder's chain
+    (same official, kind, subject and cycle): the planner queues no more of it and the
+    dispatcher cancels what is still pending. One answer per message; a second press changes
+    nothing."""
+
+    __tablename__ = "reminder_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), unique=True)
+    official_id: Mapped[int] = mapped_column(
+        ForeignKey("officials.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(80))
+    cycle: Mapped[str] = mapped_column(String(20))
+    answer: Mapped[AnswerKind] = mapped_column(enum_column(AnswerKind, 16))
+    at: Mapped[datetime]

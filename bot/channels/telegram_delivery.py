@@ -1,0 +1,127 @@
+"""Reminders and other outbox messages through Telegram: a ``Sender`` on python-telegram-bot's
+``Bot``, and the reminder jobs of `canbo run` wired from the settings.
+
+The sender maps Telegram's answers onto the dispatcher's errors: 429 → RetryAfter; "bot was
+blocked by the user", other 403s and "chat not found" → Unreachable; timeouts, network errors
+and 5xx → Transient; any other bad request → Rejected. It has no rate limiter of its own: the
+dispatcher paces every send (scheduler.limits).
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import RetryAfter as TelegramRetryAfter
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.channels.telegram import tls_context
+from bot.settings import Settings
+from scheduler.clock import Clock, SystemClock
+from scheduler.config import ReminderConfig
+from scheduler.delivery import Outgoing, Rejected, RetryAfter, Transient, Unreachable
+from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
+from scheduler.jobs import ReminderJobs
+from scheduler.limits import RateLimits
+from storage.models import Channel
+
+TIMEOUT = 10.0  # seconds for each phase of one request
+
+
+class TelegramSender:
+    channel = Channel.TELEGRAM
+
+    def __init__(self, token: str, base_url: str, *, timeout: float = TIMEOUT) -> None:
+        tls = {"verify": tls_context()}
+        request = HTTPXRequest(
+            connection_pool_size=16,
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            pool_timeout=timeout,
+            httpx_kwargs=tls,
+        )
+        updates = HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls)  # never polled
+        self._bot = Bot(token, base_url=base_url, request=request, get_updates_request=updates)
+        self._token = token
+        # the bot's numeric id: enough to tell accounts apart, never the secret part
+        self._identity = f"telegram:{token.partition(':')[0]}"
+
+    @property
+    def identity(self) -> str:
+        return self._identity
+
+    async def send(self, chat_id: str, message: Outgoing) -> str:
+        markup = (
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                    for row in message.buttons
+                ]
+            )
+            if message.buttons
+            else None
+        )
+        try:
+            sent = await self._bot.send_message(chat_id, message.text, reply_markup=markup)
+        except TelegramRetryAfter as error:
+            raise RetryAfter(_seconds(error)) from None
+        except Forbidden as error:
+            raise Unreachable(self._clean(error)) from None
+        except BadRequest as error:
+            if "chat not found" in error.message.lower():
+                raise Unreachable(self._clean(error)) from None
+            raise Rejected(self._clean(error)) from None
+        except TelegramError as error:  # timeouts, network errors, 5xx and the unexpected
+            raise Transient(self._clean(error)) from None
+        return str(sent.message_id)
+
+    def _clean(self, error: TelegramError) -> str:
+        """The error's text for logs and the outbox, without the token should a URL be in it."""
+        return error.message.replace(self._token, "***")
+
+    async def close(self) -> None:
+        await self._bot.shutdown()
+
+
+def _seconds(error: TelegramRetryAfter) -> float:
+    """``retry_after`` in seconds, whichever type this PTB version hands out."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def telegram_outlet(settings: Settings, clock: Clock | None = None) -> Outlet | None:
+    """The Telegram outlet, or None when no bot token is configured."""
+    if settings.telegram_token is None:
+        return None
+    sender = TelegramSender(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
+    limits = RateLimits(clock or SystemClock(), global_rate=settings.telegram_rate)
+    return Outlet(sender, limits)
+
+
+def build_dispatcher(
+    settings: Settings, engine: AsyncEngine, dispatch: DispatchSettings | None = None
+) -> Dispatcher | None:
+    """The dispatcher for every configured messenger, or None when there is none."""
+    outlet = telegram_outlet(settings)
+    if outlet is None:
+        return None
+    return Dispatcher(
+        engine,
+        {Channel.TELEGRAM: outlet},
+        ReminderConfig.from_settings(settings),
+        settings=dispatch,
+    )
+
+
+def reminder_jobs(settings: Settings, engine: AsyncEngine) -> ReminderJobs:
+    """The planner and dispatcher for `canbo run` (the dispatcher only with a messenger)."""
+    return ReminderJobs(
+        engine, ReminderConfig.from_settings(settings), build_dispatcher(settings, engine)
+    )

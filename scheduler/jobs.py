@@ -1,0 +1,78 @@
+"""The reminder jobs inside `canbo run`: the planner every day at 07:30 local time and once at
+start-up (APScheduler; a run missed while the service was down is made up once, not once per
+missed day), and the dispatcher as a task that runs until the service stops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, time
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from scheduler.config import ReminderConfig
+from scheduler.dispatcher import Dispatcher
+from scheduler.planner import plan
+from storage.db import session_factory
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+PLAN_AT = time(7, 30)
+
+
+class ReminderJobs:
+    def __init__(
+        self, engine: AsyncEngine, config: ReminderConfig, dispatcher: Dispatcher | None
+    ) -> None:
+        self.sessions = session_factory(engine)
+        self.config = config
+        self.dispatcher = dispatcher
+        self.scheduler = AsyncIOScheduler(
+            timezone=config.zone,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._planning: asyncio.Task[object] | None = None
+
+    async def start(self) -> None:
+        self.scheduler.add_job(
+            self.plan,
+            CronTrigger(hour=PLAN_AT.hour, minute=PLAN_AT.minute, timezone=self.config.zone),
+            id="plan-reminders",
+            next_run_time=datetime.now(self.config.zone),
+        )
+        self.scheduler.start()
+        if self.dispatcher is not None:
+            self._task = asyncio.create_task(self.dispatcher.run(self._stop), name="dispatcher")
+
+    async def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+        self._stop.set()
+        if self._planning is not None:
+            self._planning.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._planning
+        if self._task is not None:
+            await self._task
+        if self.dispatcher is not None:
+            await self.dispatcher.close()
+
+    async def plan(self) -> None:
+        self._planning = asyncio.current_task()
+        try:
+            async with self.sessions() as session:
+                result = await plan(session, utcnow(), self.config)
+        except asyncio.CancelledError:  # the service is stopping; the run's transaction is undone
+            log.info("planning reminders interrupted by shutdown")
+            return
+        except Exception:
+            log.exception("planning reminders failed")
+            return
+        finally:
+            self._planning = None
+        log.info("planned reminders: %d queued, %d cancelled", result.total, result.cancelled)

@@ -1,0 +1,89 @@
+"""Reminder kinds: one module per kind turns an official's data into dated candidates.
+
+A candidate is a reminder that applies today, whether or not it is due yet: the planner queues
+the due ones and cancels queued reminders that no longer have a candidate (a course completed,
+an enrollment cancelled, a date moved). Milestones carry their target date, so a changed date
+makes new reminders instead of reusing old keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from storage.outbox import Notice
+
+COURSE_START = "course_start"
+ENROL_BY = "enrol_by"
+REFRESHER = "refresher"
+STANDARDS = "standards_deadline"
+BOND = "bond_milestone"
+PROGRAMME_STEP = "programme_step"
+ESCALATE_STANDARDS = "escalate_standards"
+ESCALATE_REFRESHER = "escalate_refresher"
+ESCALATE_DECLINED = "escalate_declined"
+DIGEST = "digest"
+
+# Kinds an official answers with the three reminder buttons.
+ANSWERABLE = frozenset({COURSE_START, ENROL_BY, REFRESHER, STANDARDS, PROGRAMME_STEP})
+# Kinds derived from one official's data: re-checked before sending, cancelled when stale.
+DERIVED = frozenset(
+    {
+        COURSE_START,
+        ENROL_BY,
+        REFRESHER,
+        STANDARDS,
+        BOND,
+        PROGRAMME_STEP,
+        ESCALATE_STANDARDS,
+        ESCALATE_REFRESHER,
+    }
+)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Milestone prefix of the repeat queued by "remind me later".
+SNOOZE = "snooze"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reminder for ``recipient`` (an official id) about official ``about``.
+
+    ``due`` is the day it should go out; ``target`` the day it is about, when there is one: a
+    reminder that cannot wait for the next working day without reaching its target is urgent.
+    """
+
+    kind: str
+    recipient: int
+    about: int
+    subject: str
+    milestone: str
+    cycle: str
+    due: date
+    payload: dict[str, Any]
+    target: date | None = None
+
+    @property
+    def chain(self) -> tuple[int, str, str, str]:
+        return (self.recipient, self.kind, self.subject, self.cycle)
+
+    def notice(self, not_before: datetime = EPOCH, *, urgent: bool = False) -> Notice:
+        return Notice(
+            kind=self.kind,
+            payload={**self.payload, "about": self.about},
+            not_before=not_before,
+            official_id=self.recipient,
+            subject=self.subject,
+            milestone=self.milestone,
+            cycle=self.cycle,
+            urgent=urgent,
+        )
+
+    @property
+    def dedupe_key(self) -> str:
+        return self.notice().dedupe_key
+
+
+def milestone(label: str, on: date) -> str:
+    """A milestone key naming its target date: "d14@2026-03-01"."""
+    return f"{label}@{on.isoformat()}"

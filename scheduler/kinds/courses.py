@@ -1,0 +1,65 @@
+"""Course reminders: a course starting for those enrolled, and the registration deadline of a
+course that would close a gap, for those not enrolled in one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from rules.standards import closing_course_kinds
+from scheduler.kinds import COURSE_START, ENROL_BY, Candidate, milestone
+from scheduler.snapshot import Case
+
+
+def course_start(case: Case) -> Iterator[Candidate]:
+    person = case.person
+    for enrollment in person.enrollments:
+        course = enrollment.course
+        if not enrollment.status.is_active or course.starts_on < case.today:
+            continue
+        payload = {"course": course.name, "starts_on": course.starts_on.isoformat()}
+        for days in case.config.course_start_days:
+            yield Candidate(
+                kind=COURSE_START,
+                recipient=person.id,
+                about=person.id,
+                subject=f"course:{course.id}",
+                milestone=milestone(f"d{days}", course.starts_on),
+                cycle="",
+                due=course.starts_on - timedelta(days=days),
+                payload=payload,
+                target=course.starts_on,
+            )
+
+
+def enrol_by(case: Case) -> Iterator[Candidate]:
+    """For each gap no booked course closes: the open course whose registration closes first."""
+    person = case.person
+    booked = person.booked_kinds
+    taken = {e.course.id for e in person.enrollments}
+    for result in case.evaluation.missing:
+        kinds = closing_course_kinds(result)
+        if not kinds or kinds & booked:
+            continue
+        course = case.world.course_to_enrol(kinds)
+        if course is None or course.enroll_by is None or course.id in taken:
+            continue
+        taken.add(course.id)
+        payload = {
+            "course": course.name,
+            "starts_on": course.starts_on.isoformat(),
+            "enroll_by": course.enroll_by.isoformat(),
+            "requirement": result.key,
+        }
+        for days in case.config.enrol_by_days:
+            yield Candidate(
+                kind=ENROL_BY,
+                recipient=person.id,
+                about=person.id,
+                subject=f"course:{course.id}",
+                milestone=milestone(f"d{days}", course.enroll_by),
+                cycle="",
+                due=course.enroll_by - timedelta(days=days),
+                payload=payload,
+                target=course.enroll_by,
+            )

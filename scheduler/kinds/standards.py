@@ -1,0 +1,46 @@
+"""Standards deadlines: 12, 6, 3 and 1 months before the date by which an official must meet a
+qualification they lack, naming the open course that would close the gap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from rules.dates import add_months
+from rules.evaluation import RequirementResult
+from rules.profiles import REFRESHER_KEY
+from rules.standards import closing_course_kinds
+from scheduler.kinds import STANDARDS, Candidate, milestone
+from scheduler.snapshot import Case
+
+
+def open_gaps(case: Case) -> Iterator[RequirementResult]:
+    """Missing qualifications whose deadline is still ahead (the refresher has its own kind)."""
+    for result in case.evaluation.missing:
+        if result.key != REFRESHER_KEY and result.deadline and result.deadline >= case.today:
+            yield result
+
+
+def standards_deadline(case: Case) -> Iterator[Candidate]:
+    person = case.person
+    for result in open_gaps(case):
+        assert result.deadline is not None
+        payload: dict[str, Any] = {
+            "requirement": result.key,
+            "deadline": result.deadline.isoformat(),
+        }
+        course = case.world.course_to_start(closing_course_kinds(result))
+        if course is not None:
+            payload |= {"course": course.name, "course_starts_on": course.starts_on.isoformat()}
+        for months in case.config.standards_months:
+            yield Candidate(
+                kind=STANDARDS,
+                recipient=person.id,
+                about=person.id,
+                subject=f"standard:{result.key}",
+                milestone=milestone(f"m{months}", result.deadline),
+                cycle="",
+                due=add_months(result.deadline, -months),
+                payload=payload,
+                target=result.deadline,
+            )

@@ -1,0 +1,121 @@
+"""One active dispatcher per bot account (DESIGN.md, "Delivery semantics").
+
+Rate limits belong to the bot account, so two dispatchers sending for the same account would
+each think they have the whole budget. PostgreSQL: a session advisory lock on a hash of the
+account identity, held on a connection of its own; it is released when that connection (or the
+process) dies. SQLite: an exclusive ``flock`` on a file beside the database, released by the
+kernel when the process dies. Whoever does not get the lock stands by and tries again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.db import is_postgres
+
+
+class DispatchLock(Protocol):
+    async def acquire(self) -> bool:
+        """Take the lock if free; False when another dispatcher holds it."""
+
+    async def held(self) -> bool:
+        """Still ours? (A lost database connection loses the advisory lock.)"""
+
+    async def release(self) -> None: ...
+
+
+def lock_key(identity: str) -> int:
+    """A signed 64-bit key for ``identity``, as pg_advisory_lock takes it."""
+    return int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big", signed=True)
+
+
+def dispatch_lock(engine: AsyncEngine, identity: str) -> DispatchLock:
+    key = lock_key(identity)
+    if is_postgres(engine):
+        return AdvisoryLock(engine, key)
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise ValueError("the dispatcher needs a database file or PostgreSQL")
+    return FileLock(Path(f"{database}.dispatch-{key & 0xFFFFFFFF:08x}.lock"))
+
+
+class AdvisoryLock:
+    def __init__(self, engine: AsyncEngine, key: int) -> None:
+        self.engine = engine
+        self.key = key
+        self._connection: AsyncConnection | None = None
+
+    async def acquire(self) -> bool:
+        connection = await self.engine.connect()
+        try:
+            got = await connection.scalar(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
+            )
+            await connection.commit()
+        except BaseException:
+            await connection.close()
+            raise
+        if not got:
+            await connection.close()
+            return False
+        self._connection = connection
+        return True
+
+    async def held(self) -> bool:
+        if self._connection is None:
+            return False
+        try:
+            await self._connection.execute(text("SELECT 1"))
+            await self._connection.commit()
+        except Exception:
+            await self._forget()
+            return False
+        return True
+
+    async def release(self) -> None:
+        if self._connection is None:
+            return
+        try:
+            await self._connection.execute(
+                text("SELECT pg_advisory_unlock(:key)"), {"key": self.key}
+            )
+            await self._connection.commit()
+        finally:
+            await self._forget()
+
+    async def _forget(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
+
+
+class FileLock:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    async def acquire(self) -> bool:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    async def held(self) -> bool:
+        return self._fd is not None
+
+    async def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

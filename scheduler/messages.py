@@ -1,0 +1,299 @@
+"""Outbox payloads as text in the recipient's language, rendered when sent, not when planned.
+
+Several reminders due for one person at once become one numbered message; each reminder the
+official can act on gets the three answer buttons, whose callback data names the outbox row:
+``rem:<outbox id>:done|snooze|decline`` (at most 64 bytes, as Telegram requires).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from locales import N_, Translator, translator
+from scheduler import kinds
+from scheduler.delivery import Outgoing
+from storage.models import AnswerKind
+
+CALLBACK_PREFIX = "rem"
+LIST_LIMIT = 10  # names per digest section; the rest are counted
+
+REQUIREMENTS = {
+    "general_education": N_("general education"),
+    "professional_level": N_("professional level"),
+    "professional_field": N_("a degree in the field of the post"),
+    "political_theory": N_("political theory"),
+    "state_management": N_("state management"),
+    "term_age": N_("working age for a full term"),
+    "refresher": N_("yearly refresher training"),
+}
+STEPS = {
+    "selection": N_("selection"),
+    "school": N_("training at the provincial political school"),
+    "district_placement": N_("placement in district departments"),
+    "commune_assignment": N_("commune assignment"),
+    "probation": N_("probation"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One outbox row to render."""
+
+    outbox_id: int
+    kind: str
+    payload: dict[str, Any]
+
+
+def callback_data(outbox_id: int, answer: AnswerKind) -> str:
+    return f"{CALLBACK_PREFIX}:{outbox_id}:{answer.value}"
+
+
+def parse_callback(data: str) -> tuple[int, AnswerKind] | None:
+    """The outbox id and answer of a reminder button; None if ``data`` is not one."""
+    prefix, _, rest = data.partition(":")
+    outbox_id, _, answer = rest.partition(":")
+    if prefix != CALLBACK_PREFIX or not outbox_id.isdigit():
+        return None
+    try:
+        return int(outbox_id), AnswerKind(answer)
+    except ValueError:
+        return None
+
+
+def render(items: Sequence[Item], language: str, snooze_days: int = 3) -> Outgoing:
+    """One message for ``items``, all for the same recipient; several are numbered, and so
+    are their buttons."""
+    _ = translator(language)
+    single = len(items) == 1
+    texts = [line(_, item.kind, item.payload) for item in items]
+    rows = tuple(
+        _buttons(_, item.outbox_id, snooze_days, "" if single else f"{number}. ")
+        for number, item in enumerate(items, 1)
+        if item.kind in kinds.ANSWERABLE
+    )
+    if single:
+        return Outgoing(texts[0], rows)
+    header = _.plural("You have {n} reminder:", "You have {n} reminders:", len(items))
+    numbered = [f"{number}. {text}" for number, text in enumerate(texts, 1)]
+    return Outgoing("\n\n".join([header, *numbered]), rows)
+
+
+def _buttons(
+    _: Translator, outbox_id: int, snooze_days: int, prefix: str
+) -> tuple[tuple[str, str], ...]:
+    labels = {
+        AnswerKind.DONE: _("Registered"),
+        AnswerKind.SNOOZE: _.plural("Remind me in {n} day", "Remind me in {n} days", snooze_days),
+        AnswerKind.DECLINE: _("Cannot attend"),
+    }
+    return tuple(
+        (prefix + label, callback_data(outbox_id, answer)) for answer, label in labels.items()
+    )
+
+
+def answer_reply(language: str, result: str, snooze_days: int = 3) -> str:
+    """What the bot says after a reminder button (``result``: scheduler.answers.AnswerResult)."""
+    _ = translator(language)
+    replies = {
+        "done": lambda: _("Thank you. You will get no more reminders about this."),
+        "snoozed": lambda: _.plural(
+            "I will remind you again in {n} day.",
+            "I will remind you again in {n} days.",
+            snooze_days,
+        ),
+        "declined": lambda: _("Noted. Your coordinator has been told that you cannot attend."),
+        "already_answered": lambda: _("You have already answered this reminder."),
+    }
+    return replies.get(result, lambda: _("This reminder is no longer available."))()
+
+
+def line(_: Translator, kind: str, payload: dict[str, Any]) -> str:
+    """The text of one reminder."""
+    return _LINES[kind](_, payload)
+
+
+def _date(_: Translator, iso: str) -> str:
+    return _.date(date.fromisoformat(iso))
+
+
+def requirement(_: Translator, key: str) -> str:
+    return _(REQUIREMENTS[key]) if key in REQUIREMENTS else key
+
+
+def step_name(_: Translator, payload: dict[str, Any]) -> str:
+    key = payload["step"]
+    return _(STEPS[key])
+
+
+def _course_start(_: Translator, p: dict[str, Any]) -> str:
+    return _(
+        "Your course {course} starts on {date}.", course=p["course"], date=_date(_, p["starts_on"])
+    )
+
+
+def _enrol_by(_: Translator, p: dict[str, Any]) -> str:
+    return _(
+        "Enrolment for {course} (starting {start}) closes on {date}. "
+        "The course would close your gap in {requirement}.",
+        course=p["course"],
+        start=_date(_, p["starts_on"]),
+        date=_date(_, p["enroll_by"]),
+        requirement=requirement(_, p["requirement"]),
+    )
+
+
+def _refresher(_: Translator, p: dict[str, Any]) -> str:
+    return _(
+        "You have not yet completed the refresher training required for {year}. "
+        "Please attend a refresher course before the end of the year.",
+        year=p["year"],
+    )
+
+
+def _standards(_: Translator, p: dict[str, Any]) -> str:
+    text = _(
+        "You must meet the standard for {requirement} by {date}.",
+        requirement=requirement(_, p["requirement"]),
+        date=_date(_, p["deadline"]),
+    )
+    if p.get("course"):
+        advice = _(
+            "The course {course}, starting {date}, would close this gap.",
+            course=p["course"],
+            date=_date(_, p["course_starts_on"]),
+        )
+    else:
+        advice = _("No open course closes this gap yet; please ask your coordinator.")
+    return f"{text} {advice}"
+
+
+def _bond(_: Translator, p: dict[str, Any]) -> str:
+    ends = _date(_, p["ends_on"])
+    step = p["step"]
+    if step == "start":
+        return _(
+            "Your service commitment starts on {date} and ends on {end}.",
+            date=_date(_, p["on"]),
+            end=ends,
+        )
+    if step == "anniversary":
+        return _.plural(
+            "You have served {n} year of your service commitment; it ends on {end}.",
+            "You have served {n} years of your service commitment; it ends on {end}.",
+            int(p["years"]),
+            end=ends,
+        )
+    if step == "before_end":
+        return _.plural(
+            "Your service commitment ends in {n} day, on {end}.",
+            "Your service commitment ends in {n} days, on {end}.",
+            int(p["days"]),
+            end=ends,
+        )
+    return _("Your service commitment ends on {end}. Thank you for your service.", end=ends)
+
+
+def _programme_step(_: Translator, p: dict[str, Any]) -> str:
+    return _(
+        "{programme}: the step “{step}” starts on {date}.",
+        programme=p["programme"],
+        step=step_name(_, p),
+        date=_date(_, p["starts_on"]),
+    )
+
+
+def _escalate_standards(_: Translator, p: dict[str, Any]) -> str:
+    return _(
+        "{official} ({unit}) does not yet meet the standard for {requirement}, due {date}, "
+        "and has no course booked.",
+        official=p["official"],
+        unit=p["unit"],
+        requirement=requirement(_, p["requirement"]),
+        date=_date(_, p["deadline"]),
+    )
+
+
+def _escalate_refresher(_: Translator, p: dict[str, Any]) -> str:
+    return _(
+        "{official} ({unit}) has not completed the refresher training for {year}.",
+        official=p["official"],
+        unit=p["unit"],
+        year=p["year"],
+    )
+
+
+def _escalate_declined(_: Translator, p: dict[str, Any]) -> str:
+    answered = p["reminder"]
+    return _(
+        "{official} ({unit}) answered “Cannot attend” to this reminder: {reminder}",
+        official=p["official"],
+        unit=p["unit"],
+        reminder=line(_, answered["kind"], answered["payload"]),
+    )
+
+
+def _digest(_: Translator, p: dict[str, Any]) -> str:
+    parts = [_("Weekly summary for {units}", units=", ".join(p["units"]))]
+    sections = (
+        ("missing", N_("Not meeting the standards ({n}):"), _missing_entry),
+        ("due", N_("Due in the next {days} days ({n}):"), _due_entry),
+        ("unreachable", N_("Cannot be reached ({n}):"), _unreachable_entry),
+    )
+    for key, heading, entry in sections:
+        section = p[key]
+        if not section["total"]:
+            continue
+        lines = [_(heading, n=section["total"], days=p["horizon_days"])]
+        lines += [f"• {entry(_, item)}" for item in section["items"]]
+        hidden = section["total"] - len(section["items"])
+        if hidden > 0:
+            lines.append(_.plural("… and {n} more", "… and {n} more", hidden))
+        parts.append("\n".join(lines))
+    if len(parts) == 1:
+        parts.append(_("Nothing to report this week."))
+    return "\n\n".join(parts)
+
+
+def _missing_entry(_: Translator, item: dict[str, Any]) -> str:
+    missing = ", ".join(requirement(_, key) for key in item["requirements"])
+    return f"{item['official']} ({item['unit']}): {missing}"
+
+
+def _due_entry(_: Translator, item: dict[str, Any]) -> str:
+    what = _DUE[item["kind"]](_, item["payload"])
+    return f"{_date(_, item['date'])}: {item['official']} ({item['unit']}): {what}"
+
+
+def _unreachable_entry(_: Translator, item: dict[str, Any]) -> str:
+    reason = _("not linked") if item["reason"] == "not_linked" else _("blocked the bot")
+    return f"{item['official']} ({item['unit']}): {reason}"
+
+
+_DUE: dict[str, Callable[[Translator, dict[str, Any]], str]] = {
+    kinds.COURSE_START: lambda _, p: _("course {course} starts", course=p["course"]),
+    kinds.ENROL_BY: lambda _, p: _("enrolment for {course} closes", course=p["course"]),
+    kinds.REFRESHER: lambda _, p: _("refresher training for {year}", year=p["year"]),
+    kinds.STANDARDS: lambda _, p: _(
+        "deadline for {requirement}", requirement=requirement(_, p["requirement"])
+    ),
+    kinds.BOND: lambda _, p: _("service commitment ends"),
+    kinds.PROGRAMME_STEP: lambda _, p: _(
+        "{programme}: {step} starts", programme=p["programme"], step=step_name(_, p)
+    ),
+}
+
+_LINES: dict[str, Callable[[Translator, dict[str, Any]], str]] = {
+    kinds.COURSE_START: _course_start,
+    kinds.ENROL_BY: _enrol_by,
+    kinds.REFRESHER: _refresher,
+    kinds.STANDARDS: _standards,
+    kinds.BOND: _bond,
+    kinds.PROGRAMME_STEP: _programme_step,
+    kinds.ESCALATE_STANDARDS: _escalate_standards,
+    kinds.ESCALATE_REFRESHER: _escalate_refresher,
+    kinds.ESCALATE_DECLINED: _escalate_declined,
+    kinds.DIGEST: _digest,
+}
