@@ -16,12 +16,11 @@ from handlers.messages import Button, Reply
 from handlers.records import enrollments, evaluation, gap_kinds, open_course, open_courses
 from locales import Translator
 from storage.models import Course, Enrollment, EnrollmentStatus, Official, Role, RoleKind, Unit
-from storage.outbox import Notice, enqueue
+from storage.outbox import COURSE_REGISTRATION, Notice, enqueue
 
 REGISTER_PREFIX = "reg:"
 SHOWN = 10  # a chat message is not a catalogue; the rest are counted
 NAME_IN_BUTTON = 40
-REGISTRATION_KIND = "course_registration"
 
 
 def course_line(_: Translator, course: Course) -> str:
@@ -130,7 +129,7 @@ async def _tell_coordinators(
         context.session,
         [
             Notice(
-                kind=REGISTRATION_KIND,
+                kind=COURSE_REGISTRATION,
                 payload=payload,
                 not_before=context.now,
                 official_id=coordinator,

@@ -15,6 +15,7 @@ from typing import Any
 from locales import N_, Translator, translator
 from scheduler import kinds
 from scheduler.delivery import Outgoing
+from storage import broadcasts
 from storage.models import AnswerKind
 
 CALLBACK_PREFIX = "rem"
@@ -66,6 +67,10 @@ def parse_callback(data: str) -> tuple[int, AnswerKind] | None:
 def render(items: Sequence[Item], language: str, snooze_days: int = 3) -> Outgoing:
     """One message for ``items``, all for the same recipient; several are numbered, and so
     are their buttons."""
+    if len(items) == 1 and items[0].kind == broadcasts.KIND:
+        # an announcement goes alone (dispatcher.batches), exactly as its author previewed it
+        text, buttons = broadcasts.render(items[0].payload, language)
+        return Outgoing(text, buttons)
     _ = translator(language)
     single = len(items) == 1
     texts = [line(_, item.kind, item.payload) for item in items]
@@ -235,6 +240,19 @@ def _escalate_declined(_: Translator, p: dict[str, Any]) -> str:
     )
 
 
+def _course_registration(_: Translator, p: dict[str, Any]) -> str:
+    return _(
+        "{name} ({code}, {unit}) registered for the course {course} ({course_code}), "
+        "starting {starts_on}.",
+        name=p["official"],
+        code=p["code"],
+        unit=p["unit"],
+        course=p["course"],
+        course_code=p["course_code"],
+        starts_on=_.date(date.fromisoformat(p["starts_on"])),
+    )
+
+
 def _digest(_: Translator, p: dict[str, Any]) -> str:
     parts = [_("Weekly summary for {units}", units=", ".join(p["units"]))]
     sections = (
@@ -296,4 +314,5 @@ _LINES: dict[str, Callable[[Translator, dict[str, Any]], str]] = {
     kinds.ESCALATE_REFRESHER: _escalate_refresher,
     kinds.ESCALATE_DECLINED: _escalate_declined,
     kinds.DIGEST: _digest,
+    kinds.COURSE_REGISTRATION: _course_registration,
 }

@@ -16,6 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import OutboxMessage, OutboxStatus
 from storage.types import utcnow
 
+# A note to coordinators that an official registered for a course from the chat.
+COURSE_REGISTRATION = "course_registration"
+
 
 @dataclass(frozen=True)
 class Notice:

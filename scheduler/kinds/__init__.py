@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from storage import outbox
 from storage.outbox import Notice
 
 COURSE_START = "course_start"
@@ -24,6 +25,7 @@ ESCALATE_STANDARDS = "escalate_standards"
 ESCALATE_REFRESHER = "escalate_refresher"
 ESCALATE_DECLINED = "escalate_declined"
 DIGEST = "digest"
+COURSE_REGISTRATION = outbox.COURSE_REGISTRATION
 
 # Kinds an official answers with the three reminder buttons.
 ANSWERABLE = frozenset({COURSE_START, ENROL_BY, REFRESHER, STANDARDS, PROGRAMME_STEP})

@@ -19,6 +19,7 @@ from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.limits import RateLimits
 from scheduler.planner import plan
 from storage.models import Bond, Channel, ChatAccount, CourseKind, DeliveryAttempt, OutboxStatus
+from storage.outbox import COURSE_REGISTRATION, Notice, enqueue
 from tests.factories import make_official
 from tests.fakes.telegram_api import FakeTelegram
 from tests.scheduler.helpers import VirtualClock, course, enrol, link, local, outbox
@@ -289,3 +290,39 @@ async def test_a_group_gets_at_most_20_messages_a_minute(clock):
         await limits.acquire("-100", is_group=True)
     # 20 at once, then one every 60/20 s (with the 10% headroom)
     assert clock.monotonic() - start >= 5 * 60 / 20 / 0.9 - 0.01
+
+
+async def test_a_course_registration_note_reaches_the_coordinator(session, dispatcher, fake, clock):
+    """The note the chat queues when an official registers (handlers/courses.py) is sendable."""
+    (coordinator_id,) = await _people(session, 1)
+    payload = {
+        "about": coordinator_id,
+        "official": "Nguyễn Văn An",
+        "code": "CB9",
+        "unit": "Xã Sơn Động",
+        "course": "Trung cấp LLCT lớp 01",
+        "course_code": "LLCT-01",
+        "starts_on": "2026-12-07",
+    }
+    await enqueue(
+        session,
+        [
+            Notice(
+                kind=COURSE_REGISTRATION,
+                payload=payload,
+                not_before=clock.now(),
+                official_id=coordinator_id,
+                subject="enrollment:1",
+            )
+        ],
+    )
+    await session.commit()
+
+    report = await dispatcher.run_once()
+
+    assert report.sent == 1
+    (note,) = fake.messages_to(101)
+    assert "Nguyễn Văn An (CB9, Xã Sơn Động)" in note.text
+    assert "Trung cấp LLCT lớp 01 (LLCT-01)" in note.text
+    assert "07/12/2026" in note.text
+    assert "đăng ký" in note.text  # in the coordinator's language, Vietnamese
