@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.reminder_buttons import reminder_button
 from bot.settings import Settings
 from handlers.conversation import ConversationConfig
+from scheduler.config import ReminderConfig
 
 
 def conversation_config(settings: Settings) -> ConversationConfig:
@@ -16,4 +18,5 @@ def conversation_config(settings: Settings) -> ConversationConfig:
         default_language=settings.locale,
         link_code_days=settings.link_code_days,
         bot_username=settings.telegram_bot_username,
+        buttons=(reminder_button(ReminderConfig.from_settings(settings)),),
     )

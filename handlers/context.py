@@ -3,6 +3,7 @@ the language and the deployment's configuration."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.messages import Incoming
+from handlers.messages import Incoming, Reply
 from locales import Translator, translator
 from rules.profiles import Profile
 from storage.models import ChatAccount, Official
@@ -26,6 +27,9 @@ class ConversationConfig:
     default_language: str = "vi"
     link_code_days: int = 7
     bot_username: str | None = None  # for t.me deep links
+    # Buttons answered by other parts of the service (e.g. reminder answers, which belong to
+    # the scheduler): (callback data prefix, handler) pairs, tried after the handlers' own.
+    buttons: tuple[tuple[str, ButtonHandler], ...] = ()
 
 
 @dataclass
@@ -49,3 +53,7 @@ class Context:
     @property
     def official(self) -> Official | None:
         return self.account.official
+
+
+ButtonHandler = Callable[[Context, Official, str], Awaitable[Reply]]
+"""Answers a pressed button of a linked official: (context, official, callback data)."""

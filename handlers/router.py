@@ -95,6 +95,8 @@ async def _command(context: Context, command: str) -> list[Reply]:
 async def _button(context: Context, data: str) -> list[Reply]:
     if coordinator.owns_button(data):
         return await coordinator.on_button(context, data)
+    if data == settings.HERE:
+        return await settings.send_reminders_here(context)
     if data.startswith("set:"):
         return settings.on_button(context, data)
     if data.startswith(courses.REGISTER_PREFIX):
@@ -102,6 +104,12 @@ async def _button(context: Context, data: str) -> list[Reply]:
         if official is None:
             return [not_linked(context)]
         return [await courses.register(context, official, data)]
+    for prefix, handler in context.config.buttons:
+        if data.startswith(prefix):
+            official = context.official
+            if official is None:
+                return [not_linked(context)]
+            return [await handler(context, official, data)]
     return [short_help(context)]
 
 

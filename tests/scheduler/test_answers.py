@@ -104,6 +104,6 @@ def test_button_data_round_trips_and_fits_telegram():
 
 
 def test_the_reply_to_an_answer_is_in_the_users_language():
-    assert answer_reply("vi", AnswerResult.SNOOZED) == "Tôi sẽ nhắc lại bạn sau 3 ngày."
+    assert answer_reply("vi", AnswerResult.SNOOZED) == "Tôi sẽ nhắc lại anh/chị sau 3 ngày."
     assert answer_reply("en", AnswerResult.DONE).startswith("Thank you.")
     assert answer_reply("vi", AnswerResult.UNKNOWN) == "Lời nhắc này không còn hiệu lực."

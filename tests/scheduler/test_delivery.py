@@ -114,12 +114,12 @@ async def test_one_message_per_person_in_their_language(session, dispatcher, fak
     assert (report.sent, report.messages) == (3, 2)
     (vietnamese,) = fake.messages_to(101)
     lines = vietnamese.text.split("\n\n")
-    assert lines[0] == "Bạn có 2 lời nhắc:"
+    assert lines[0] == "Anh/chị có 2 lời nhắc:"
     assert lines[1].startswith("1. Khóa học Lớp L")
-    assert lines[1].endswith(" của bạn khai giảng ngày 14/12/2026.")
+    assert lines[1].endswith(" của anh/chị khai giảng ngày 14/12/2026.")
     assert (
         lines[2]
-        == "2. Thời gian cam kết phục vụ của bạn kết thúc ngày 30/11/2026. Cảm ơn bạn đã cống hiến."
+        == "2. Thời gian cam kết phục vụ của anh/chị kết thúc ngày 30/11/2026. Cảm ơn anh/chị đã cống hiến."
     )
     (buttons,) = vietnamese.buttons  # the bond needs no answer
     assert [b["text"] for b in buttons] == [

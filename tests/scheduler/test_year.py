@@ -302,7 +302,7 @@ async def test_a_year_of_reminders(session, engine):
         for t, chat, m in sender.sent
         if chats[chat] == "AN" and t.astimezone(ZONE).date() == date(2027, 9, 1)
     ]
-    assert message.text.startswith("Bạn có 2 lời nhắc") and len(message.buttons) == 2
+    assert message.text.startswith("Anh/chị có 2 lời nhắc") and len(message.buttons) == 2
     # Cường reads English
     english = [m.text for _, chat, m in sender.sent if chats[chat] == "CUONG"]
     assert any(text.startswith("Enrolment for Lớp C2") for text in english)
