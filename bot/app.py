@@ -18,10 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, build_application
 from bot.channels.telegram_delivery import reminder_jobs
+from bot.channels.zalo import WEBHOOK_PATH as ZALO_WEBHOOK_PATH
+from bot.channels.zalo import ZaloChannel, zalo_channel
 from bot.conversation import conversation_config
 from bot.http import HttpServer, Route, build_web_app
+from bot.media import MediaLinks, public_url
 from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.webchat.routes import web_chat
 from handlers.conversation import Conversation
 from storage import updates
 from storage.db import create_engine, session_factory
@@ -48,6 +52,7 @@ class App:
     conversation: Conversation
     telegram: TelegramChannel | None
     http: HttpServer
+    zalo: ZaloChannel | None = None
     services: list[Service] = field(default_factory=list)
     _started: list[Service] = field(default_factory=list)
 
@@ -94,16 +99,23 @@ async def build_app(settings: Settings) -> App:
         if application is not None
         else None
     )
-    routes = []
+    media = MediaLinks(sessions, public_url(settings))
+    zalo = zalo_channel(settings, conversation, sessions, metrics, media)
+    routes = [*web_chat(settings, conversation, sessions, media).routes(), media.route()]
+    if zalo is not None and zalo.webhook_mode:
+        routes.append(Route("POST", ZALO_WEBHOOK_PATH, zalo.webhook))
     if telegram is not None and telegram.webhook_mode:
         routes.append(Route("POST", WEBHOOK_PATH, telegram.webhook))
     http = HttpServer(
         build_web_app(engine, metrics, routes), settings.http_host, settings.http_port
     )
-    app = App(settings, engine, sessions, metrics, conversation, telegram, http)
+    app = App(settings, engine, sessions, metrics, conversation, telegram, http, zalo)
     app.services.append(Service("http", http.start, http.stop))
     if telegram is not None:
         app.services.append(Service("telegram", telegram.start, telegram.stop))
+    if zalo is not None:
+        app.services.append(Service("zalo", zalo.start, zalo.stop))
+    if telegram is not None or zalo is not None:
         app.services.append(_pruner(sessions))
     jobs = reminder_jobs(settings, engine)
     app.services.append(Service("reminders", jobs.start, jobs.stop))
@@ -159,7 +171,13 @@ def protect_logs(settings: Settings) -> None:
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
     secrets = [
         value.get_secret_value()
-        for value in (settings.telegram_token, settings.telegram_webhook_secret)
+        for value in (
+            settings.telegram_token,
+            settings.telegram_webhook_secret,
+            settings.zalo_token,
+            settings.zalo_webhook_secret,
+            settings.secret_key,
+        )
         if value is not None
     ]
     redact = _Redact(secrets)

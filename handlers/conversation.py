@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from handlers import router
+from handlers import options, router
 from handlers.context import Context, ConversationConfig
-from handlers.messages import Incoming, Reply
+from handlers.messages import CAPABILITIES, Incoming, Reply
 from locales import LANGUAGES
 from rules.profiles import load_profile
 from storage.models import ChatAccount, Official
@@ -33,9 +33,14 @@ class Conversation:
         self._profile = load_profile(config.profile_name, config.profile_override)
 
     async def handle(self, incoming: Incoming, now: datetime | None = None) -> list[Reply]:
-        """Answer one message. ``now`` (aware) is for tests; the clock otherwise."""
+        """Answer one message. ``now`` (aware) is for tests; the clock otherwise. On a
+        messenger without buttons, options come numbered and a typed number presses one
+        (handlers/options.py)."""
+        numbered = not CAPABILITIES[incoming.channel].buttons
         async with self._sessions() as session:
             account = await self._account(session, incoming)
+            if numbered:
+                incoming = options.pressed(account, incoming)
             context = Context(
                 session=session,
                 account=account,
@@ -45,6 +50,8 @@ class Conversation:
                 now=now or utcnow(),
             )
             replies = await router.route(context)
+            if numbered:
+                replies = options.numbered(context._, account, replies)
             await session.commit()
         return replies
 

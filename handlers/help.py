@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.menu import menu
-from handlers.messages import Reply
+from handlers.messages import CAPABILITIES, Reply
+from storage.models import Channel
 
 
 def _menu_for(context: Context) -> tuple[tuple[str, ...], ...] | None:
@@ -57,7 +58,7 @@ def private_only(context: Context) -> Reply:
     """Records are never shown in a group, where others would read them."""
     _ = context._
     text = _("I do not show personal records in a group. Please message me privately.")
-    if context.config.bot_username:
+    if context.config.bot_username and context.incoming.channel is Channel.TELEGRAM:
         text += f"\nhttps://t.me/{context.config.bot_username}"
     return Reply(text)
 
@@ -68,6 +69,11 @@ def not_linked(context: Context) -> Reply:
 
 def _not_linked_hint(context: Context) -> str:
     _ = context._
+    if not CAPABILITIES[context.incoming.channel].contact:
+        return _(
+            "This chat is not linked to your record yet. Send the code you received from "
+            "your organisation board (it looks like K7QX-9PMA)."
+        )
     return _(
         "This chat is not linked to your record yet. Send the code you received from your "
         "organisation board (it looks like K7QX-9PMA), or share your phone number with the "

@@ -56,6 +56,23 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Capabilities:
+    """What a messenger can do; the conversation shapes its replies to fit."""
+
+    buttons: bool = True  # inline buttons; without, options are numbered (options.py)
+    contact: bool = False  # the user can share their phone number with a button
+    push: bool = True  # the bot can write first, so reminders can go there
+
+
+CAPABILITIES: dict[Channel, Capabilities] = {
+    Channel.TELEGRAM: Capabilities(contact=True),
+    Channel.ZALO: Capabilities(buttons=False),
+    Channel.WEB: Capabilities(push=False),
+    Channel.TERMINAL: Capabilities(push=False),
+}
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message back. ``buttons`` are rows of inline options; ``menu`` is the persistent
     keyboard of main topics (``()`` leaves it as it is, ``None`` removes it)."""

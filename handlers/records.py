@@ -13,6 +13,7 @@ from rules.evaluation import Evaluation
 from rules.facts import OfficialFacts, TrainingRecord
 from rules.profiles import Profile
 from rules.standards import closing_course_kinds, evaluate
+from storage.facts import official_facts
 from storage.models import Course, Enrollment, EnrollmentStatus, Official
 
 
@@ -48,21 +49,7 @@ async def facts(session: AsyncSession, official: Official) -> OfficialFacts:
         for enrollment in await enrollments(session, official)
         if enrollment.status is EnrollmentStatus.COMPLETED and enrollment.completed_on
     )
-    return OfficialFacts(
-        birth_date=official.birth_date,
-        gender=official.gender,
-        title=official.title.kind,
-        title_field=official.title.field or None,
-        appointed_on=official.appointed_on,
-        general_education=official.general_education,
-        professional_level=official.professional_level,
-        major=official.major,
-        political_theory=official.political_theory,
-        state_management=official.state_management,
-        party_member=official.party_member,
-        difficult_area=official.unit.difficult_area,
-        trainings=trainings,
-    )
+    return official_facts(official, official.unit, official.title, trainings)
 
 
 def _open_on(today: date) -> tuple[ColumnElement[bool], ...]:

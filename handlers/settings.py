@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import update
+
 from handlers.context import Context
 from handlers.folding import fold
 from handlers.menu import menu
-from handlers.messages import Button, Reply
+from handlers.messages import CAPABILITIES, Button, Reply
 from locales import LANGUAGES, N_
+from storage.models import ChatAccount
 
 # Reminder kinds a chat may mute; deadlines of the standards themselves cannot be muted.
 OPTIONAL_REMINDERS: dict[str, str] = {
@@ -22,6 +25,7 @@ OPTIONAL_REMINDERS: dict[str, str] = {
 }
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 QUIET_DIALOG = "settings.quiet_hours"
+HERE = "set:here"
 _OFF = frozenset({"off", "tat", "khong", "none", "no"})
 _TIME = r"(\d{1,2})(?:\s*[:hg.]\s*(\d{2})?)?"
 _WINDOW = re.compile(rf"{_TIME}\s*(?:-|–|đến|den|to)\s*{_TIME}")
@@ -55,11 +59,16 @@ def show(context: Context) -> Reply:
     for kind, label in OPTIONAL_REMINDERS.items():
         state = _("muted") if kind in muted else _("active")
         lines.append(f"• {_(label)}: {state}")
+    reachable = context.official is not None and CAPABILITIES[account.channel].push
+    if reachable and account.preferred:
+        lines.append(_("Reminders: to this chat"))
     buttons = [
         tuple(Button(LANGUAGE_NAMES[lang], f"set:lang:{lang}") for lang in LANGUAGES),
         (Button(_("Change quiet hours"), "set:quiet"),),
         *((_mute_button(context, kind, kind in muted),) for kind in OPTIONAL_REMINDERS),
     ]
+    if reachable and not account.preferred:
+        buttons.append((Button(_("Send reminders here"), HERE),))
     return Reply("\n".join(lines), buttons=tuple(buttons))
 
 
@@ -110,6 +119,21 @@ def on_button(context: Context, data: str) -> list[Reply]:
         muted ^= {value}
         context.account.muted_kinds = sorted(muted)
     return [show(context)]
+
+
+async def send_reminders_here(context: Context) -> list[Reply]:
+    """Make this chat the one reminders go to, among the official's linked chats."""
+    account, official = context.account, context.official
+    if official is None or not CAPABILITIES[account.channel].push:
+        return [show(context)]
+    await context.session.execute(
+        update(ChatAccount)
+        .where(ChatAccount.official_id == official.id, ChatAccount.id != account.id)
+        .values(preferred=False)
+    )
+    account.preferred = True
+    _ = context._
+    return [Reply(_("From now on reminders come to this chat."))]
 
 
 def on_dialog_text(context: Context, text: str) -> list[Reply]:

@@ -46,6 +46,7 @@ from scheduler.limits import RateLimits
 from scheduler.lock import DispatchLock, dispatch_lock, lock_key
 from scheduler.messages import Item, render
 from scheduler.timing import QuietWindow
+from storage import broadcasts
 from storage.db import session_factory
 from storage.models import (
     Channel,
@@ -332,8 +333,8 @@ class Dispatcher:
                     continue
                 ready.append(row)
             await session.commit()
-        for start in range(0, len(ready), MESSAGE_ITEMS):
-            report.add(await self._send(chat, ready[start : start + MESSAGE_ITEMS]))
+        for batch in batches(ready):
+            report.add(await self._send(chat, batch))
         return report
 
     async def _send(self, chat: ChatAccount, rows: Sequence[OutboxMessage]) -> DispatchReport:
@@ -424,6 +425,15 @@ class Dispatcher:
         """Exponential, capped, with jitter so retries of one outage do not arrive together."""
         ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2 ** (attempts - 1))
         return timedelta(seconds=ceiling * self.rng.uniform(0.5, 1.0))
+
+
+def batches(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
+    """The messages ``rows`` go out in: reminders together, MESSAGE_ITEMS to a message; each
+    announcement alone, as its author previewed it."""
+    alone = [[row] for row in rows if row.kind == broadcasts.KIND]
+    together = [row for row in rows if row.kind != broadcasts.KIND]
+    steps = range(0, len(together), MESSAGE_ITEMS)
+    return alone + [together[start : start + MESSAGE_ITEMS] for start in steps]
 
 
 def _release() -> Update:

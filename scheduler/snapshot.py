@@ -19,6 +19,7 @@ from rules.evaluation import Evaluation, RequirementResult
 from rules.facts import OfficialFacts, TrainingRecord
 from rules.profiles import Profile, load_profile
 from scheduler.config import ReminderConfig
+from storage.facts import official_facts
 from storage.models import (
     AnswerKind,
     Bond,
@@ -246,25 +247,12 @@ def _course(course: Course) -> CourseView:
 def _facts(
     official: Official, unit: Unit, title: Title, enrollments: tuple[EnrollmentView, ...]
 ) -> OfficialFacts:
-    return OfficialFacts(
-        birth_date=official.birth_date,
-        gender=official.gender,
-        title=title.kind,
-        title_field=title.field or None,
-        appointed_on=official.appointed_on,
-        general_education=official.general_education,
-        professional_level=official.professional_level,
-        major=official.major,
-        political_theory=official.political_theory,
-        state_management=official.state_management,
-        party_member=official.party_member,
-        difficult_area=unit.difficult_area,
-        trainings=tuple(
-            TrainingRecord(e.course.kind, e.completed_on, e.course.hours)
-            for e in enrollments
-            if e.status is EnrollmentStatus.COMPLETED and e.completed_on is not None
-        ),
+    trainings = tuple(
+        TrainingRecord(e.course.kind, e.completed_on, e.course.hours)
+        for e in enrollments
+        if e.status is EnrollmentStatus.COMPLETED and e.completed_on is not None
     )
+    return official_facts(official, unit, title, trainings)
 
 
 def _reach(chats: list[ChatAccount]) -> str | None:

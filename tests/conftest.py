@@ -20,6 +20,8 @@ from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import Base
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 PG_ADMIN_URL = os.environ.get(
     "CANBO_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )

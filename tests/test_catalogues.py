@@ -31,10 +31,11 @@ def _catalogue(language: str) -> dict[str, str]:
     for message in catalogue:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        string = message.string or ""
+        strings = [string] if isinstance(string, str) else list(string)
         for msgid in ids:
-            entries[msgid] = strings[0] or ""
+            entries[str(msgid)] = str(strings[0] or "")
     return entries
 
 

@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.telegram import tls_context
+from bot.channels.zalo_delivery import zalo_outlet
 from bot.settings import Settings
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
@@ -27,6 +28,7 @@ from scheduler.delivery import Outgoing, Rejected, RetryAfter, Transient, Unreac
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.jobs import ReminderJobs
 from scheduler.limits import RateLimits
+from storage.db import session_factory
 from storage.models import Channel
 
 TIMEOUT = 10.0  # seconds for each phase of one request
@@ -109,12 +111,16 @@ def build_dispatcher(
     settings: Settings, engine: AsyncEngine, dispatch: DispatchSettings | None = None
 ) -> Dispatcher | None:
     """The dispatcher for every configured messenger, or None when there is none."""
-    outlet = telegram_outlet(settings)
-    if outlet is None:
+    configured = (
+        (Channel.TELEGRAM, telegram_outlet(settings)),
+        (Channel.ZALO, zalo_outlet(settings, session_factory(engine))),
+    )
+    outlets = {channel: outlet for channel, outlet in configured if outlet is not None}
+    if not outlets:
         return None
     return Dispatcher(
         engine,
-        {Channel.TELEGRAM: outlet},
+        outlets,
         ReminderConfig.from_settings(settings),
         settings=dispatch,
     )

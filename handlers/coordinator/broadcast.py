@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from handlers.context import Context
 from handlers.coordinator.access import actor, coordinator_scope, refusal
-from handlers.coordinator.figures import local_time
+from handlers.coordinator.figures import headcount_text, local_time, unreachable_text
 from handlers.coordinator.filters import FILTER_NAMES, GAP_NAMES, describe, title_label
 from handlers.coordinator.when import parse_moment
 from handlers.messages import Button, Reply
@@ -32,7 +32,6 @@ from storage.audience import (
     GAP_KEYS,
     Audience,
     Choice,
-    Headcount,
     check,
     course_choices,
     find_unit,
@@ -194,13 +193,13 @@ async def _recipients(context: Context, draft: Broadcast, scope: Scope) -> Reply
     """Step 1: the filters in use, the counts, and a button per filter."""
     _ = context._
     audience = Audience.from_json(draft.audience)
-    count = await broadcasts.headcount(context.session, draft, context.profile, context.now)
+    count = await broadcasts.headcount(context.session, draft, context.profile, context.today)
     lines = [
         _("New announcement: who should receive it?"),
         *await describe(_, context.session, audience),
         "",
-        _count(context, count),
-        _("Choose filters, or type a unit's code or name; then press “Next”."),
+        headcount_text(context._, count),
+        _("Choose filters, or type a unit's code or name; then press “Next: the text”."),
     ]
     menu = [
         tuple(_button(draft, _(FILTER_NAMES[LETTERS[letter]]), "f", letter) for letter in row)
@@ -227,13 +226,14 @@ async def _options(
     kind = LETTERS[letter]
     chosen = set(getattr(Audience.from_json(draft.audience), kind))
     options = found if found is not None else await _choices(context, scope, kind)
-    count = await broadcasts.headcount(context.session, draft, context.profile, context.now)
+    options += await _chosen_elsewhere(context, kind, chosen - {o.code for o in options})
+    count = await broadcasts.headcount(context.session, draft, context.profile, context.today)
     lines = [_(FILTER_NAMES[kind]), _("Press to choose, press again to remove.")]
     if kind == "units":
         lines.append(_("Not in the list? Type the unit's code or part of its name."))
     if not options:
         lines.append(_("Nothing to choose from in your scope."))
-    lines += ["", _count(context, count)]
+    lines += ["", headcount_text(context._, count)]
     rows = [
         (
             _button(
@@ -261,6 +261,17 @@ async def _choices(context: Context, scope: Scope, kind: str) -> list[Choice]:
     if kind == "gaps":
         return [Choice(0, key, _(GAP_NAMES[key])) for key in GAP_KEYS]
     return [Choice(0, title.value, title_label(_, title.value)) for title in TitleKind]
+
+
+async def _chosen_elsewhere(context: Context, kind: str, codes: set[str]) -> list[Choice]:
+    """Chosen values the list does not show (a unit found by typing), so they can be removed."""
+    model = BY_ID.get(kind)
+    if model is None or not codes:
+        return []
+    rows = await context.session.execute(
+        select(model.id, model.code, model.name).where(model.code.in_(codes)).order_by(model.name)
+    )
+    return [Choice(*row) for row in rows]
 
 
 def _ack_question(context: Context, draft: Broadcast) -> Reply:
@@ -297,10 +308,10 @@ async def _preview(context: Context, draft: Broadcast) -> list[Reply]:
     shown = tuple(
         tuple(_button(draft, label, "preview") for label, _data in row) for row in buttons
     )
-    count = await broadcasts.headcount(context.session, draft, context.profile, context.now)
+    count = await broadcasts.headcount(context.session, draft, context.profile, context.today)
     lines = [
         _("Above is the announcement exactly as recipients will see it."),
-        _count(context, count),
+        headcount_text(context._, count),
         _when(context, draft),
         _("Nobody gets messages in the quiet hours; what falls in them goes out when they end."),
     ]
@@ -318,7 +329,9 @@ async def _preview(context: Context, draft: Broadcast) -> list[Reply]:
 
 async def _send(context: Context, draft: Broadcast) -> Reply:
     _ = context._
-    count = await broadcasts.queue(context.session, draft, context.profile, context.now)
+    count = await broadcasts.queue(
+        context.session, draft, context.profile, context.now, context.today
+    )
     _finish(context)
     lines = [
         _.plural(
@@ -329,28 +342,9 @@ async def _send(context: Context, draft: Broadcast) -> Reply:
         ),
     ]
     if count.unreachable:
-        lines.append(_unreachable(context, count))
+        lines.append(unreachable_text(_, count))
     lines.append(_("Follow its delivery with /thongbao_baocao {id}.", id=draft.id))
     return Reply("\n".join(lines))
-
-
-def _count(context: Context, count: Headcount) -> str:
-    _ = context._
-    text = _.plural("Recipients: {n} official.", "Recipients: {n} officials.", count.total)
-    if count.unreachable:
-        text += " " + _unreachable(context, count)
-    return text
-
-
-def _unreachable(context: Context, count: Headcount) -> str:
-    _ = context._
-    return _.plural(
-        "{n} of them cannot be reached ({not_linked} not linked, {blocked} blocked the bot).",
-        "{n} of them cannot be reached ({not_linked} not linked, {blocked} blocked the bot).",
-        count.unreachable,
-        not_linked=count.not_linked,
-        blocked=count.blocked,
-    )
 
 
 def _when(context: Context, draft: Broadcast) -> str:

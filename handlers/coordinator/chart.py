@@ -75,12 +75,13 @@ def qualification_chart(_: Translator, report: QualificationReport) -> bytes:
 def _rows(
     _: Translator, scale: ScaleFigures, earlier: ScaleFigures | None
 ) -> list[tuple[str, int, int]]:
-    """(level name, count now, count then) per level, lowest first; levels nobody holds on
-    either date are left out."""
+    """(level name, count now, count then) per level, lowest first and "not recorded" last;
+    levels nobody holds on either date are left out."""
     then = dict(earlier.levels) if earlier is not None else {}
+    *levels, unrecorded = scale.levels  # highest first, then "not recorded"
     return [
         (level_label(_, level), count, then.get(level, 0))
-        for level, count in reversed(scale.levels)
+        for level, count in [*reversed(levels), unrecorded]
         if count or then.get(level, 0)
     ]
 

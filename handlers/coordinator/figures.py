@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from handlers.labels import level_name, requirement_name
 from locales import Translator
 from rules.scales import Level
+from storage.audience import Headcount
 
 
 def share(_: Translator, part: int, whole: int) -> str:
@@ -30,3 +31,22 @@ def scale_name(_: Translator, key: str) -> str:
 def local_time(_: Translator, moment: datetime, zone: ZoneInfo) -> str:
     """An aware datetime as local "HH:MM dd/mm/yyyy"."""
     return _.datetime(moment.astimezone(zone))
+
+
+def headcount_text(_: Translator, count: Headcount) -> str:
+    """ "Recipients: 37 officials. 5 of them cannot be reached (3 not linked, 2 blocked
+    the bot)." """
+    text = _.plural("Recipients: {n} official.", "Recipients: {n} officials.", count.total)
+    if count.unreachable:
+        text += " " + unreachable_text(_, count)
+    return text
+
+
+def unreachable_text(_: Translator, count: Headcount) -> str:
+    return _.plural(
+        "{n} of them cannot be reached ({not_linked} not linked, {blocked} blocked the bot).",
+        "{n} of them cannot be reached ({not_linked} not linked, {blocked} blocked the bot).",
+        count.unreachable,
+        not_linked=count.not_linked,
+        blocked=count.blocked,
+    )

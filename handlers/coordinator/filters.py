@@ -65,4 +65,4 @@ async def _names(
     if not codes:
         return {}
     rows = await session.execute(select(code, name).where(code.in_(codes)))
-    return dict(rows.tuples().all())
+    return {code: name for code, name in rows}

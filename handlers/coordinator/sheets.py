@@ -2,7 +2,8 @@
 commune listing its officials) and a broadcast's delivery report (one row per recipient).
 
 Counts are numbers and shares are fractions formatted as percentages, so boards can sum and
-chart them further; a title row names the unit and the date above each table.
+chart them further; a title row names the unit and the date above each table. openpyxl is
+imported when a file is made, so the bot starts without paying for it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,8 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.coordinator.figures import level_label, local_time, scale_name
 from handlers.coordinator.outcomes import outcome_name
@@ -31,13 +28,18 @@ from storage.reports.qualifications import (
     QualificationReport,
 )
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
 SHEET_NAME = 31  # Excel's limit on a sheet name
 _NOT_IN_NAME = re.compile(r"[\[\]:*?/\\]")
 PERCENT = "0.0%"
-BOLD = Font(bold=True)
 
 
 def qualification_workbook(_: Translator, report: QualificationReport) -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     names = _SheetNames()
@@ -53,7 +55,7 @@ def qualification_workbook(_: Translator, report: QualificationReport) -> bytes:
 def _scale_sheet(_: Translator, sheet: Worksheet, report: QualificationReport, key: str) -> None:
     levels = [level for level, _count in report.whole.scale(key).levels]
     sheet.append([f"{scale_name(_, key)}: {report.name}, {_.date(report.on)}"])
-    sheet["A1"].font = BOLD
+    _bold(sheet, 1)
     header: list[str] = [_("Unit"), _("Total")]
     for level in levels:
         header += [level_label(_, level), "%"]
@@ -80,8 +82,8 @@ def _scale_row(sheet: Worksheet, name: str, figures: Figures, key: str, bold: bo
         column = int(cell.column)
         if (2 < column <= levels_end and column % 2 == 0) or column == len(row):
             cell.number_format = PERCENT
-        if bold:
-            cell.font = BOLD
+    if bold:
+        _bold(sheet, sheet.max_row)
 
 
 def _roster_sheet(
@@ -92,7 +94,7 @@ def _roster_sheet(
     people: Sequence[Person],
 ) -> None:
     sheet.append([f"{unit}, {_.date(report.on)}"])
-    sheet["A1"].font = BOLD
+    _bold(sheet, 1)
     sheet.append(
         [
             _("Code"),
@@ -116,12 +118,14 @@ def _roster_sheet(
 
 
 def delivery_workbook(_: Translator, report: DeliveryReport, zone: ZoneInfo) -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _SheetNames().take(_("Recipients"))
     sheet.append([_("Announcement #{id}", id=report.broadcast.id)])
-    sheet["A1"].font = BOLD
+    _bold(sheet, 1)
     sheet.append(
         [
             _("Code"),
@@ -154,15 +158,24 @@ def _title(_: Translator, kind: TitleKind, field: str) -> str:
     return f"{name} {field}" if field else name
 
 
-def _when(_: Translator, moment: datetime | None, zone: ZoneInfo) -> str:
-    return local_time(_, moment, zone) if moment is not None else ""
+def _when(_: Translator, moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return local_time(_, moment, zone) if moment is not None else None  # None: a blank cell
 
 
 def _fraction(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
+def _bold(sheet: Worksheet, row: int) -> None:
+    from openpyxl.styles import Font
+
+    for cell in sheet[row]:
+        cell.font = Font(bold=True)
+
+
 def _widths(sheet: Worksheet, widths: Iterable[int]) -> None:
+    from openpyxl.utils import get_column_letter
+
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 

@@ -3,8 +3,15 @@
 from storage.models.access import Role, RoleKind
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
+from storage.models.broadcasts import Broadcast, BroadcastRecipient, BroadcastStatus
 from storage.models.chat import Channel, ChatAccount, LinkCode, LinkFailure, ProcessedUpdate
-from storage.models.delivery import DeliveryAttempt, OutboxMessage, OutboxStatus
+from storage.models.delivery import (
+    AnswerKind,
+    DeliveryAttempt,
+    OutboxMessage,
+    OutboxStatus,
+    ReminderAnswer,
+)
 from storage.models.officials import Official, Title, planned_titles
 from storage.models.training import (
     Bond,
@@ -19,12 +26,17 @@ from storage.models.training import (
     ProgrammeStepKind,
 )
 from storage.models.units import Unit, UnitKind
+from storage.models.web import MediaFile, ServerKey
 
 __all__ = [
+    "AnswerKind",
     "AuditEntry",
     "Base",
     "Bond",
     "BondEnd",
+    "Broadcast",
+    "BroadcastRecipient",
+    "BroadcastStatus",
     "Channel",
     "ChatAccount",
     "Course",
@@ -34,6 +46,7 @@ __all__ = [
     "EnrollmentStatus",
     "LinkCode",
     "LinkFailure",
+    "MediaFile",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
@@ -42,8 +55,10 @@ __all__ = [
     "ProgrammeMember",
     "ProgrammeStep",
     "ProgrammeStepKind",
+    "ReminderAnswer",
     "Role",
     "RoleKind",
+    "ServerKey",
     "Title",
     "Unit",
     "UnitKind",

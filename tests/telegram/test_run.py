@@ -27,7 +27,7 @@ async def _get(url: str) -> tuple[int, str]:
 
 
 def test_run_is_a_command():
-    args = build_parser().parse_args(["run"])
+    args = build_parser(["run"]).parse_args(["run"])
     assert args.command == "run"
 
 

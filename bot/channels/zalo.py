@@ -1,0 +1,434 @@
+"""The Zalo adapter: the Zalo Bot API client, and the channel that feeds the conversation.
+
+The Zalo Bot Platform is Telegram-like (``POST {base}{token}/{method}``, JSON both ways,
+``{"ok", "result", "error_code", "description"}``) but poorer: no buttons, text of at most
+2,000 characters, pictures only by URL, and getUpdates hands out one event per call (408 when
+none came). So: the conversation numbers the options of a reply for this channel (handlers'
+channel capabilities), long text goes out in parts cut at line ends, and pictures or documents
+are stored and sent as expiring links on our own HTTP server (bot/media.py).
+
+Webhook mode when CANBO_ZALO_WEBHOOK_URL is set (Zalo POSTs to ``WEBHOOK_PATH``, with our
+secret in the X-Bot-Api-Secret-Token header), long polling otherwise. Either way each message id
+is claimed in the database first (storage.updates), so a redelivered event is answered once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.splitting import split_text
+from bot.media import MediaLinks
+from bot.metrics import Metrics
+from bot.settings import Settings
+from handlers.conversation import Conversation
+from handlers.messages import Attachment, Incoming, Reply, parse_command
+from locales import translator
+from scheduler.clock import SystemClock
+from scheduler.limits import RateLimits
+from storage import updates
+from storage.models import Channel, ChatAccount
+from storage.types import utcnow
+
+logger = logging.getLogger(__name__)
+
+TEXT_LIMIT = 2000
+WEBHOOK_PATH = "/zalo/webhook"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+NO_UPDATE = 408  # getUpdates: nothing arrived within the timeout
+POLL_TIMEOUT = 30  # seconds getUpdates waits for an event
+REQUEST_TIMEOUT = 15.0  # seconds for any other call
+RETRY_DELAY = 1.0  # seconds before polling again after a failure; doubles each time
+MAX_BACKOFF = 60.0  # seconds between polls while Zalo is unreachable
+SEND_TRIES = 3  # a reply part refused with 429 is sent at most this many times
+TEXT_EVENT = "message.text.received"
+CHANNEL = Channel.ZALO.value
+
+
+class ZaloError(Exception):
+    """An error answer from the Bot API: ``code`` is its error_code (or the HTTP status)."""
+
+    def __init__(self, code: int, description: str, retry_after: float | None = None) -> None:
+        super().__init__(f"{code} {description}")
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+class ZaloClient:
+    """The Bot API methods we use, over one aiohttp session. The token is part of every URL:
+    nothing here logs URLs, and errors carry only the API's code and description."""
+
+    def __init__(self, token: str, base_url: str, *, timeout: float = REQUEST_TIMEOUT) -> None:
+        self._url = f"{base_url}{token}/"
+        self.bot_id = bot_id(token)
+        self._timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    async def call(
+        self, method: str, params: dict[str, Any] | None = None, *, seconds: float | None = None
+    ) -> Any:
+        """The ``result`` of ``method`` (waiting at most ``seconds``); ZaloError for an error
+        answer. Network failures and timeouts raise aiohttp.ClientError or TimeoutError."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        limit = aiohttp.ClientTimeout(total=seconds or self._timeout)
+        async with self._session.post(self._url + method, json=params or {}, timeout=limit) as r:
+            try:
+                body = await r.json(content_type=None)
+            except ValueError:
+                body = None
+        if not isinstance(body, dict):
+            raise ZaloError(r.status, f"unreadable answer (HTTP {r.status})")
+        if not body.get("ok"):
+            parameters = body.get("parameters")
+            retry = parameters.get("retry_after") if isinstance(parameters, dict) else None
+            code = body.get("error_code")
+            raise ZaloError(
+                code if isinstance(code, int) else r.status,
+                str(body.get("description") or ""),
+                float(retry) if isinstance(retry, int | float) else None,
+            )
+        return body.get("result")
+
+    async def get_me(self) -> dict[str, Any]:
+        me = await self.call("getMe")
+        return me if isinstance(me, dict) else {}
+
+    async def get_updates(self, wait: int) -> list[Any]:
+        """The next event (a list of one), or [] when none came within ``wait`` seconds."""
+        try:
+            result = await self.call(
+                "getUpdates", {"timeout": str(wait)}, seconds=wait + self._timeout
+            )
+        except ZaloError as error:
+            if error.code == NO_UPDATE:
+                return []
+            raise
+        if result is None:
+            return []
+        return result if isinstance(result, list) else [result]
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.call("setWebhook", {"url": url, "secret_token": secret})
+
+    async def delete_webhook(self) -> None:
+        await self.call("deleteWebhook")
+
+    async def send_message(self, chat_id: str, text: str) -> str:
+        sent = await self.call("sendMessage", {"chat_id": chat_id, "text": text})
+        return str(sent.get("message_id", "")) if isinstance(sent, dict) else ""
+
+    async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
+        await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+def bot_id(token: str) -> str:
+    """What names the bot in logs and locks: the part of the token before ":", or a digest of
+    it, never the secret part."""
+    head, sep, _rest = token.partition(":")
+    return head if sep and head.isdigit() else hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def split_reply(text: str) -> list[str]:
+    return split_text(text, TEXT_LIMIT)
+
+
+@dataclass(frozen=True)
+class ZaloEvent:
+    name: str
+    message_id: str
+    chat_id: str
+    sender_id: str
+    is_group: bool
+    from_bot: bool
+    text: str | None
+
+    @property
+    def key(self) -> str:
+        """The id claimed in processed_updates (at most 64 characters)."""
+        if len(self.message_id) <= 64:
+            return self.message_id
+        return hashlib.sha256(self.message_id.encode()).hexdigest()
+
+
+def parse_event(data: Any) -> ZaloEvent:
+    """An event as getUpdates returns it or a webhook posts it: bare, or wrapped as
+    ``{"ok": true, "result": {...}}``. ValueError when it is not one."""
+    if isinstance(data, dict) and "event_name" not in data and "result" in data:
+        data = data["result"]
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    name, message = data.get("event_name"), data.get("message")
+    if not isinstance(name, str) or not isinstance(message, dict):
+        raise ValueError("no event_name or message")
+    chat, sender = message.get("chat"), message.get("from")
+    if not isinstance(chat, dict) or not isinstance(sender, dict):
+        raise ValueError("no chat or sender")
+    ids = [message.get("message_id"), chat.get("id"), sender.get("id")]
+    if not all(isinstance(value, str | int) and str(value) for value in ids):
+        raise ValueError("missing ids")
+    message_id, chat_id, sender_id = (str(value) for value in ids)
+    text = message.get("text")
+    return ZaloEvent(
+        name=name,
+        message_id=message_id,
+        chat_id=chat_id,
+        sender_id=sender_id,
+        is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
+        from_bot=sender.get("is_bot") is True,
+        text=text if name == TEXT_EVENT and isinstance(text, str) else None,
+    )
+
+
+def to_incoming(event: ZaloEvent) -> Incoming | None:
+    """The neutral message for a text event; None for pictures, stickers and the rest."""
+    if event.text is None:
+        return None
+    command, args = parse_command(event.text.strip())
+    return Incoming(
+        channel=Channel.ZALO,
+        chat_id=event.chat_id,
+        sender_id=event.sender_id,
+        is_group=event.is_group,
+        text=event.text,
+        command=command,
+        args=args,
+    )
+
+
+class ZaloChannel:
+    """One Zalo bot, fed by long polling or by ``webhook``."""
+
+    def __init__(
+        self,
+        client: ZaloClient,
+        conversation: Conversation,
+        sessions: async_sessionmaker[AsyncSession],
+        metrics: Metrics,
+        media: MediaLinks,
+        *,
+        default_language: str,
+        rate: float,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+    ) -> None:
+        if webhook_url and not webhook_secret:
+            raise ValueError("CANBO_ZALO_WEBHOOK_URL needs CANBO_ZALO_WEBHOOK_SECRET")
+        self._client = client
+        self._conversation = conversation
+        self._sessions = sessions
+        self._metrics = metrics
+        self._media = media
+        self._language = default_language
+        self._limits = RateLimits(SystemClock(), global_rate=rate, chat_rate=rate)
+        self._webhook_url = webhook_url
+        self._secret = (webhook_secret or "").encode()
+        self._poller: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self._webhook_url)
+
+    async def start(self) -> None:
+        """Ask who the bot is (a wrong token fails here), then take events."""
+        me = await self._client.get_me()
+        if self._webhook_url:
+            await self._client.set_webhook(self._webhook_url, self._secret.decode())
+            logger.info("Zalo bot %s: webhook mode at %s", me.get("account_name"), WEBHOOK_PATH)
+        else:
+            await self._client.delete_webhook()
+            self._poller = asyncio.create_task(self._poll(), name="zalo-polling")
+            logger.info("Zalo bot %s: long polling", me.get("account_name"))
+
+    async def stop(self) -> None:
+        """Stop taking events, let those in hand finish, close the client. The webhook stays
+        set: other workers may still be serving it."""
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._client.close()
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Zalo's POST of one event: 403 without the right secret and 400 when the body is not
+        an event, both before anything is processed; otherwise answered at once and handled
+        in the background."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not self._secret or not hmac.compare_digest(given, self._secret):
+            self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
+            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+        try:
+            event = parse_event(json.loads(await request.read()))
+        except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+            self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
+            return web.json_response({"ok": False, "error": "malformed event"}, status=400)
+        self._spawn(self._guarded(event))
+        return web.json_response({"ok": True})
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _poll(self) -> None:
+        """getUpdates in a loop: 408 means nothing came, ask again; failures back off,
+        doubling up to MAX_BACKOFF, and the first success resets the delay."""
+        delay = 0.0
+        while True:
+            try:
+                events = await self._client.get_updates(POLL_TIMEOUT)
+            except (ZaloError, aiohttp.ClientError, TimeoutError) as error:
+                delay = min(MAX_BACKOFF, delay * 2 or RETRY_DELAY)
+                logger.warning(
+                    "Zalo getUpdates failed (%s); trying again in %.1f s", _describe(error), delay
+                )
+                await asyncio.sleep(delay)
+                continue
+            delay = 0.0
+            for data in events:
+                try:
+                    event = parse_event(data)
+                except ValueError as error:
+                    logger.warning("Zalo sent an event we cannot read: %s", error)
+                    continue
+                await self._guarded(event)
+
+    async def _guarded(self, event: ZaloEvent) -> None:
+        """Process ``event``; a failure is logged by message id only (the text may hold a
+        phone number) and never stops the channel."""
+        try:
+            await self.process(event)
+        except Exception:
+            logger.exception("Zalo message %s failed", event.message_id)
+
+    async def process(self, event: ZaloEvent) -> None:
+        """Claim, answer and reply to one event."""
+        self._metrics.inc("canbo_updates_received_total", CHANNEL)
+        if event.from_bot:
+            return
+        async with self._sessions() as session:
+            fresh = await updates.first_time(session, Channel.ZALO, event.key, utcnow())
+            await session.commit()
+        if not fresh:
+            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
+            return
+        await self._typing(event.chat_id)
+        incoming = to_incoming(event)
+        if incoming is None:
+            _ = translator(await self._chat_language(event.chat_id))
+            replies = [Reply(_("I can only read text messages. Please type your question."))]
+        else:
+            replies = await self._conversation.handle(incoming)
+        for reply in replies:
+            await self.send(event.chat_id, reply)
+        self._metrics.inc("canbo_updates_processed_total", CHANNEL)
+
+    async def _typing(self, chat_id: str) -> None:
+        """Show "typing…" while the answer is prepared; a failure only costs the hint."""
+        try:
+            await self._client.send_chat_action(chat_id, "typing")
+        except (ZaloError, aiohttp.ClientError, TimeoutError) as error:
+            logger.debug("Zalo chat action failed: %s", _describe(error))
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Render ``reply``: its text in parts of at most 2,000 characters, then its picture
+        (sendPhoto by link) and its document (a download link). The conversation has already
+        turned buttons into numbered options for this channel."""
+        for part in split_reply(reply.text) if reply.text.strip() else []:
+            await self._send("sendMessage", {"chat_id": chat_id, "text": part})
+        if reply.picture is not None:
+            url = await self._link(chat_id, reply.picture)
+            if url is not None:
+                await self._send("sendPhoto", {"chat_id": chat_id, "photo": url})
+        if reply.document is not None:
+            url = await self._link(chat_id, reply.document)
+            if url is not None:
+                text = f"📄 {reply.document.filename}\n{url}"
+                await self._send("sendMessage", {"chat_id": chat_id, "text": text})
+
+    async def _link(self, chat_id: str, attachment: Attachment) -> str | None:
+        """A public link to ``attachment``. Without a public URL for this service Zalo cannot
+        fetch it, so the user is told where to see it instead."""
+        url = await self._media.public_link(attachment)
+        if url is None:
+            logger.warning("CANBO_PUBLIC_URL is not set: a file cannot be sent through Zalo")
+            _ = translator(await self._chat_language(chat_id))
+            note = _("This answer has a file that Zalo cannot show. Open the web chat to see it.")
+            await self._send("sendMessage", {"chat_id": chat_id, "text": note})
+        return url
+
+    async def _send(self, method: str, params: dict[str, str]) -> None:
+        """One send within our rate. A 429 pauses every send for its retry_after and the part
+        is tried again; other failures are logged and the part is dropped."""
+        for attempt in range(1, SEND_TRIES + 1):
+            await self._limits.acquire(params["chat_id"], False)
+            try:
+                await self._client.call(method, params)
+            except ZaloError as error:
+                if error.code == 429 and attempt < SEND_TRIES:
+                    self._limits.pause(error.retry_after or 1.0)
+                    continue
+                logger.error("Zalo %s failed: %s", method, _describe(error))
+            except (aiohttp.ClientError, TimeoutError) as error:
+                logger.error("Zalo %s failed: %s", method, _describe(error))
+            else:
+                self._metrics.inc("canbo_replies_sent_total", CHANNEL)
+            return
+
+    async def _chat_language(self, chat_id: str) -> str:
+        async with self._sessions() as session:
+            language = await session.scalar(
+                select(ChatAccount.language).where(
+                    ChatAccount.channel == Channel.ZALO, ChatAccount.external_id == chat_id
+                )
+            )
+        return language or self._language
+
+
+def zalo_channel(
+    settings: Settings,
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    metrics: Metrics,
+    media: MediaLinks,
+) -> ZaloChannel | None:
+    """The Zalo channel as configured, or None without CANBO_ZALO_TOKEN."""
+    if settings.zalo_token is None:
+        return None
+    secret = settings.zalo_webhook_secret
+    return ZaloChannel(
+        ZaloClient(settings.zalo_token.get_secret_value(), settings.zalo_api_url),
+        conversation,
+        sessions,
+        metrics,
+        media,
+        default_language=settings.locale,
+        rate=settings.zalo_rate,
+        webhook_url=settings.zalo_webhook_url,
+        webhook_secret=secret.get_secret_value() if secret else None,
+    )
+
+
+def _describe(error: BaseException) -> str:
+    """An error without its URL (which holds the token)."""
+    if isinstance(error, ZaloError):
+        return str(error)
+    return type(error).__name__

@@ -1,0 +1,61 @@
+"""What the coordinator commands share: who acts (``--as CODE`` for a coordinator, within
+their scope, or ``--admin`` for everything), how they are named in the audit log, and dates
+typed as dd/mm/yyyy."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.coordinator.when import parse_day
+from handlers.records import official_by_code
+from locales import Translator
+from storage.access import Scope, scope_of
+from storage.models import Official
+
+
+@dataclass(frozen=True)
+class Acting:
+    actor: str  # as the audit log names them
+    scope: Scope
+    official: Official | None  # None for --admin
+
+
+def add_identity(parser: argparse.ArgumentParser) -> None:
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--as", dest="official", metavar="CODE", help="act as this coordinator, within their scope"
+    )
+    who.add_argument("--admin", action="store_true", help="act on everything, as an operator")
+
+
+def cli_actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+async def identity(session: AsyncSession, args: argparse.Namespace, _: Translator) -> Acting | str:
+    """Who acts, or the message that refuses them."""
+    if args.admin:
+        return Acting(cli_actor(), Scope.all(), None)
+    official = await official_by_code(session, args.official)
+    if official is None:
+        return _("No official has the code {code}.", code=args.official)
+    scope = await scope_of(session, official.id)
+    if scope is None:
+        return _(
+            "{code} holds no coordinator or admin role; grant one with `canbo roles grant`.",
+            code=official.code,
+        )
+    return Acting(f"{cli_actor()} as {official.code}", scope, official)
+
+
+def day(text: str) -> date:
+    """An argparse type: a day written dd/mm/yyyy or yyyy-mm-dd."""
+    parsed = parse_day(text)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"expected a date like 31/12/2025: {text!r}")
+    return parsed

@@ -1,0 +1,105 @@
+"""`canbo report qualifications --unit U --format txt|xlsx|png [--on DATE] [--compare DATE]
+[--output FILE]`: the qualification report /baocao sends, as text, an Excel file or a chart.
+
+Run by an operator, it may report on any unit; with ``--as CODE`` only within that
+coordinator's scope. Text goes to the terminal unless ``--output`` names a file; the Excel file
+and the chart are written to ``--output`` or to bao-cao-<unit>-<yyyymmdd>.<format>.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.commands.acting import cli_actor, day, identity
+from bot.conversation import conversation_config
+from bot.settings import Settings
+from handlers.coordinator.chart import qualification_chart
+from handlers.coordinator.qualification_text import qualification_text
+from handlers.coordinator.sheets import qualification_workbook
+from locales import LANGUAGES, translator
+from rules.profiles import load_profile
+from storage.access import Scope, unit_in_scope
+from storage.audit import record
+from storage.db import create_engine, session_factory
+from storage.reports.qualifications import qualification_report
+
+FORMATS = ("txt", "xlsx", "png")
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    parser = sub.add_parser("report", help="reports for coordinators")
+    kinds = parser.add_subparsers(dest="kind", metavar="REPORT", required=True)
+    qualifications = kinds.add_parser(
+        "qualifications",
+        help="qualification statistics of a unit's officials, per scale and sub-unit",
+    )
+    qualifications.add_argument("--unit", required=True, metavar="UNIT", help="unit code")
+    qualifications.add_argument("--format", choices=FORMATS, default="txt")
+    qualifications.add_argument("--on", type=day, help="the report's day (default: today)")
+    qualifications.add_argument("--compare", type=day, help="an earlier day to compare with")
+    qualifications.add_argument("--output", type=Path, metavar="FILE")
+    qualifications.add_argument("--as", dest="official", metavar="CODE", help="within a scope")
+    qualifications.add_argument("--lang", choices=LANGUAGES, help="default: CANBO_LOCALE")
+    qualifications.set_defaults(run=_qualifications, admin=False)
+
+
+def _qualifications(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_qualifications_async(args, settings))
+
+
+async def _qualifications_async(args: argparse.Namespace, settings: Settings) -> int:
+    _ = translator(args.lang or settings.locale)
+    on = args.on or datetime.now(settings.zone).date()
+    if args.compare is not None and args.compare >= on:
+        print(_("The date to compare with must be before the report date."), file=sys.stderr)
+        return 1
+    config = conversation_config(settings)
+    profile = load_profile(config.profile_name, config.profile_override)
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            scope, actor = Scope.all(), cli_actor()
+            if args.official:
+                acting = await identity(session, args, _)
+                if isinstance(acting, str):
+                    print(acting, file=sys.stderr)
+                    return 1
+                scope, actor = acting.scope, acting.actor
+            unit = await unit_in_scope(session, scope, args.unit)
+            if unit is None:
+                print(_("The unit {code} is not in your scope.", code=args.unit), file=sys.stderr)
+                return 1
+            report = await qualification_report(session, unit, profile, on, args.compare)
+            record(
+                session,
+                actor,
+                "report.qualifications",
+                unit.code,
+                on=on.isoformat(),
+                compare=args.compare.isoformat() if args.compare else None,
+                format=args.format,
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+    if args.format == "txt":
+        text = qualification_text(_, report)
+        if args.output is None:
+            print(text)
+            return 0
+        args.output.write_text(text + "\n", encoding="utf-8")
+    else:
+        content = (
+            qualification_workbook(_, report)
+            if args.format == "xlsx"
+            else qualification_chart(_, report)
+        )
+        args.output = args.output or Path(f"bao-cao-{unit.code}-{on:%Y%m%d}.{args.format}")
+        args.output.write_bytes(content)
+    print(_("Written to {path}.", path=args.output))
+    return 0

@@ -1,0 +1,114 @@
+"""`canbo roles grant|revoke|list`: who coordinates which units, and who administers all.
+
+A coordinator acts on their unit and everything under it; an admin on everything. Every
+change is written to the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.commands.acting import cli_actor
+from bot.settings import Settings
+from handlers.records import official_by_code
+from locales import translator
+from storage import access
+from storage.db import create_engine, session_factory
+from storage.models import RoleKind, Unit
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    parser = sub.add_parser("roles", help="coordinator and admin roles")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, text in (
+        ("grant", "give an official a role"),
+        ("revoke", "take a role away (on --unit, or on every unit)"),
+    ):
+        change = actions.add_parser(name, help=text)
+        change.add_argument("--official", required=True, metavar="CODE")
+        change.add_argument("--role", required=True, choices=[kind.value for kind in RoleKind])
+        change.add_argument(
+            "--unit", metavar="UNIT", help="unit code: a coordinator's scope, with all below it"
+        )
+        change.set_defaults(run=_change)
+    listing = actions.add_parser("list", help="every role")
+    listing.set_defaults(run=_list)
+
+
+def _change(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_change_async(args, settings))
+
+
+async def _change_async(args: argparse.Namespace, settings: Settings) -> int:
+    _ = translator(settings.locale)
+    kind = RoleKind(args.role)
+    if args.action == "grant" and kind is RoleKind.COORDINATOR and not args.unit:
+        print(_("A coordinator needs --unit: the unit they coordinate."), file=sys.stderr)
+        return 1
+    if kind is RoleKind.ADMIN and args.unit:
+        print(_("An admin acts on everything; leave out --unit."), file=sys.stderr)
+        return 1
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            official = await official_by_code(session, args.official)
+            if official is None:
+                print(_("No official has the code {code}.", code=args.official), file=sys.stderr)
+                return 1
+            unit = None
+            if args.unit:
+                unit = await session.scalar(select(Unit).where(Unit.code == args.unit.strip()))
+                if unit is None:
+                    print(_("No unit has the code {code}.", code=args.unit), file=sys.stderr)
+                    return 1
+            if args.action == "grant":
+                changed = await access.grant(session, cli_actor(), official, kind, unit)
+                who = {"name": official.full_name, "code": official.code}
+                if not changed:
+                    message = _("{name} ({code}) already holds that role.", **who)
+                elif unit is not None:
+                    message = _(
+                        "{name} ({code}) now coordinates {unit} and everything under it.",
+                        unit=unit.name,
+                        **who,
+                    )
+                else:
+                    message = _("{name} ({code}) is now an admin.", **who)
+            else:
+                removed = await access.revoke(session, cli_actor(), official, kind, unit)
+                message = _.plural(
+                    "{n} role taken from {name} ({code}).",
+                    "{n} roles taken from {name} ({code}).",
+                    removed,
+                    name=official.full_name,
+                    code=official.code,
+                )
+            await session.commit()
+    finally:
+        await engine.dispose()
+    print(message)
+    return 0
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_list_async(settings))
+
+
+async def _list_async(settings: Settings) -> int:
+    _ = translator(settings.locale)
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            roles = await access.roles(session)
+    finally:
+        await engine.dispose()
+    if not roles:
+        print(_("No roles yet."))
+    for role in roles:
+        where = f"{role.unit.code} {role.unit.name}" if role.unit is not None else _("everything")
+        print(f"{role.official.code}\t{role.official.full_name}\t{role.kind.value}\t{where}")
+    return 0

@@ -1,0 +1,336 @@
+"""The web chat's routes on the service's own HTTP server.
+
+``/`` is the page (static HTML, CSS and vanilla JavaScript: no build step, nothing fetched from
+elsewhere). The page talks JSON to ``/chat/api/…``: ``session`` (who is here, in which language,
+and the page's words), ``message`` (text or a pressed button's data in, the conversation's
+replies out), ``language`` and ``signout``. Each browser is one web chat account, named by the
+signed session cookie (session.py); it links like any chat, with a code.
+
+Requests that change something must carry the ``X-Canbo-Chat`` header and, when the browser
+sends an Origin, come from this same host: another site cannot post on a visitor's behalf.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.http import Route
+from bot.media import MediaLinks
+from bot.settings import Settings
+from bot.webchat.session import COOKIE, NewSessionLimit, SessionCookies
+from handlers.conversation import Conversation
+from handlers.menu import menu
+from handlers.messages import CALLBACK_DATA_LIMIT, Incoming, Reply, parse_command
+from locales import LANGUAGES, translator
+from storage.models import Channel, ChatAccount
+from storage.server_keys import server_key
+from storage.types import utcnow
+
+CSRF_HEADER = "X-Canbo-Chat"
+TEXT_LIMIT = 2000
+KEY_NAME = "webchat-cookie"
+STATIC = {
+    "app.js": "text/javascript",
+    "style.css": "text/css",
+}
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+@dataclass(frozen=True)
+class _Visitor:
+    session_id: str
+    cookie: str | None  # a new or renewed cookie value to set, if any
+
+
+class WebChat:
+    def __init__(
+        self,
+        conversation: Conversation,
+        sessions: async_sessionmaker[AsyncSession],
+        media: MediaLinks,
+        *,
+        default_language: str,
+        secret_key: str | None = None,
+    ) -> None:
+        self._conversation = conversation
+        self._sessions = sessions
+        self._media = media
+        self._language = default_language
+        self._secret_key = secret_key
+        self._cookies: SessionCookies | None = None
+        self._new_sessions = NewSessionLimit()
+        static = resources.files("bot.webchat") / "static"
+        self._page = (static / "index.html").read_bytes()
+        self._static = {name: (static / name).read_bytes() for name in STATIC}
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("GET", "/", self.page),
+            Route("GET", "/chat/static/{name}", self.static),
+            Route("GET", "/chat/api/session", self.session),
+            Route("POST", "/chat/api/message", self.message),
+            Route("POST", "/chat/api/language", self.language),
+            Route("POST", "/chat/api/signout", self.sign_out),
+        ]
+
+    # --- pages -----------------------------------------------------------------------------
+
+    async def page(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=self._page, content_type="text/html", charset="utf-8", headers=PAGE_HEADERS
+        )
+
+    async def static(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in STATIC:
+            raise web.HTTPNotFound()
+        return web.Response(
+            body=self._static[name],
+            content_type=STATIC[name],
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+        )
+
+    # --- API -------------------------------------------------------------------------------
+
+    async def session(self, request: web.Request) -> web.Response:
+        """Who is here. A browser without a valid cookie gets a new session (within the
+        per-address limit); a known one gets its cookie renewed."""
+        visitor = await self._visitor(request, create=True)
+        if visitor is None:
+            _ = translator(self._hint(request) or self._language)
+            return _error(429, _("Too many new sessions from your network. Try again later."))
+        response = web.json_response(await self._state(request, visitor.session_id))
+        await self._set_cookie(response, request, visitor)
+        return response
+
+    async def message(self, request: web.Request) -> web.Response:
+        visitor, body = await self._post(request)
+        text, data = body.get("text"), body.get("callback_data")
+        if isinstance(data, str) and 0 < len(data.encode()) <= CALLBACK_DATA_LIMIT:
+            incoming = self._incoming(request, visitor, callback_data=data)
+        elif isinstance(text, str) and text.strip() and len(text) <= TEXT_LIMIT:
+            command, args = parse_command(text.strip())
+            incoming = self._incoming(request, visitor, text=text, command=command, args=args)
+        else:
+            raise _bad_request("expected text (1 to 2,000 characters) or callback_data")
+        replies = await self._conversation.handle(incoming)
+        rendered = [await self._render(reply) for reply in replies]
+        state = await self._state(request, visitor.session_id)
+        return web.json_response({"replies": rendered, "state": state})
+
+    async def language(self, request: web.Request) -> web.Response:
+        visitor, body = await self._post(request)
+        language = body.get("language")
+        if language not in LANGUAGES:
+            raise _bad_request(f"language must be one of {', '.join(LANGUAGES)}")
+        async with self._sessions() as session:
+            account = await self._account(session, visitor.session_id)
+            if account is None:
+                session.add(_new_account(visitor.session_id, str(language)))
+            else:
+                account.language = str(language)
+            await session.commit()
+        return web.json_response({"state": await self._state(request, visitor.session_id)})
+
+    async def sign_out(self, request: web.Request) -> web.Response:
+        """Unlink this browser's chat (as /huylienket would) and forget its cookie, so the next
+        person at a shared computer starts anew."""
+        visitor, _body = await self._post(request)
+        await self._conversation.handle(self._incoming(request, visitor, command="unlink"))
+        response = web.json_response({"ok": True})
+        response.del_cookie(COOKIE, path="/")
+        return response
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    async def _post(self, request: web.Request) -> tuple[_Visitor, dict[str, Any]]:
+        """The visitor and JSON body of a state-changing request, after the CSRF checks."""
+        if request.headers.get(CSRF_HEADER) != "1" or not _same_origin(request):
+            raise web.HTTPForbidden(
+                text=json.dumps({"error": "cross-site request refused"}),
+                content_type="application/json",
+            )
+        visitor = await self._visitor(request, create=False)
+        if visitor is None:
+            raise web.HTTPUnauthorized(
+                text=json.dumps({"error": "no session"}), content_type="application/json"
+            )
+        try:
+            body = json.loads(await request.read())
+        except ValueError:
+            raise _bad_request("the body is not JSON") from None
+        if not isinstance(body, dict):
+            raise _bad_request("the body is not a JSON object")
+        return visitor, body
+
+    async def _visitor(self, request: web.Request, *, create: bool) -> _Visitor | None:
+        cookies = await self._signer()
+        now = utcnow()
+        session_id = cookies.read(request.cookies.get(COOKIE), now)
+        if session_id is not None:
+            return _Visitor(session_id, cookies.value(session_id, now))
+        if not create or not self._new_sessions.allow(request.remote or "", now):
+            return None
+        session_id = cookies.new_id()
+        return _Visitor(session_id, cookies.value(session_id, now))
+
+    async def _signer(self) -> SessionCookies:
+        """The cookie signer, on CANBO_SECRET_KEY or else a key generated once and kept in the
+        database, so all workers agree and a restart keeps everyone signed in."""
+        if self._cookies is None:
+            key = self._secret_key
+            if key is None:
+                async with self._sessions() as session:
+                    key = await server_key(session, KEY_NAME)
+                    await session.commit()
+            self._cookies = SessionCookies(key.encode())
+        return self._cookies
+
+    async def _set_cookie(
+        self, response: web.StreamResponse, request: web.Request, visitor: _Visitor
+    ) -> None:
+        if visitor.cookie is not None:
+            (await self._signer()).set(response, request, visitor.cookie)
+
+    def _hint(self, request: web.Request) -> str | None:
+        """The browser's first language, if we speak it."""
+        first = request.headers.get("Accept-Language", "").split(",")[0]
+        language = first.split(";")[0].split("-")[0].strip().lower()
+        return language if language in LANGUAGES else None
+
+    def _incoming(
+        self,
+        request: web.Request,
+        visitor: _Visitor,
+        *,
+        text: str | None = None,
+        command: str | None = None,
+        args: tuple[str, ...] = (),
+        callback_data: str | None = None,
+    ) -> Incoming:
+        return Incoming(
+            channel=Channel.WEB,
+            chat_id=visitor.session_id,
+            sender_id=visitor.session_id,
+            text=text,
+            command=command,
+            args=args,
+            callback_data=callback_data,
+            language_hint=self._hint(request),
+        )
+
+    async def _account(self, session: AsyncSession, session_id: str) -> ChatAccount | None:
+        found: ChatAccount | None = await session.scalar(
+            select(ChatAccount)
+            .where(ChatAccount.channel == Channel.WEB, ChatAccount.external_id == session_id)
+            .options(selectinload(ChatAccount.official))
+        )
+        return found
+
+    async def _state(self, request: web.Request, session_id: str) -> dict[str, Any]:
+        """What the page shows around the messages, in the chat's language."""
+        async with self._sessions() as session:
+            account = await self._account(session, session_id)
+        language = account.language if account else self._hint(request) or self._language
+        official = account.official if account else None
+        _ = translator(language)
+        strings = {
+            "title": _("Training standards assistant"),
+            "intro": _(
+                "Enter the link code you received from your organisation board "
+                "(it looks like K7QX-9PMA)."
+            ),
+            "code": _("Link code"),
+            "link": _("Link"),
+            "placeholder": _("Type a question…"),
+            "send": _("Send"),
+            "sign_out": _("Sign out"),
+            "offline": _("The service did not answer. Please try again."),
+        }
+        if official is not None:
+            strings["greeting"] = _(
+                "Hello {name}. Choose a topic below or ask a question.", name=official.full_name
+            )
+        return {
+            "language": language,
+            "languages": list(LANGUAGES),
+            "linked": official is not None,
+            "menu": menu(_) if official is not None else [],
+            "strings": strings,
+        }
+
+    async def _render(self, reply: Reply) -> dict[str, Any]:
+        """A reply as the page draws it. The topics menu is not repeated here: the page shows
+        it whenever the chat is linked (``state``)."""
+        rendered: dict[str, Any] = {
+            "text": reply.text,
+            "buttons": [
+                [{"label": button.label, "data": button.data} for button in row]
+                for row in reply.buttons
+            ],
+        }
+        for kind in ("picture", "document"):
+            attachment = getattr(reply, kind)
+            if attachment is not None:
+                rendered[kind] = {
+                    "url": await self._media.path(attachment),
+                    "name": attachment.filename,
+                }
+        return rendered
+
+
+def web_chat(
+    settings: Settings,
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    media: MediaLinks,
+) -> WebChat:
+    key = settings.secret_key
+    return WebChat(
+        conversation,
+        sessions,
+        media,
+        default_language=settings.locale,
+        secret_key=key.get_secret_value() if key else None,
+    )
+
+
+def _new_account(session_id: str, language: str) -> ChatAccount:
+    return ChatAccount(
+        channel=Channel.WEB,
+        external_id=session_id,
+        language=language,
+        muted_kinds=[],
+        dialog_data={},
+    )
+
+
+def _same_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
+def _bad_request(reason: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=json.dumps({"error": reason}), content_type="application/json")
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)

@@ -1,0 +1,183 @@
+// The web chat page: talks JSON to /chat/api/*, draws replies with their buttons.
+// Plain JavaScript, no libraries; all text goes in through textContent, never as HTML.
+"use strict";
+
+const LANGUAGE_NAMES = { vi: "VI", en: "EN" };
+const $ = (id) => document.getElementById(id);
+let state = null;
+let busy = false;
+
+async function api(path, body) {
+  const options = body === undefined
+    ? { credentials: "same-origin" }
+    : {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-Canbo-Chat": "1" },
+        body: JSON.stringify(body),
+      };
+  const response = await fetch(path, options);
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(data.error || String(response.status));
+    error.status = response.status;
+    error.data = data;
+    throw error;
+  }
+  return data;
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function scrollDown() {
+  const log = $("log");
+  log.scrollTop = log.scrollHeight;
+}
+
+function say(who, text) {
+  const bubble = element("div", "message " + who, text);
+  $("log").append(bubble);
+  scrollDown();
+  return bubble;
+}
+
+function showReply(reply) {
+  const bubble = say("bot", reply.text);
+  if (reply.picture) {
+    const picture = element("img");
+    picture.src = reply.picture.url;
+    picture.alt = reply.picture.name;
+    picture.addEventListener("load", scrollDown);
+    bubble.append(picture);
+  }
+  if (reply.document) {
+    const link = element("a", "file", "📄 " + reply.document.name);
+    link.href = reply.document.url;
+    link.download = reply.document.name;
+    bubble.append(element("br"), link);
+  }
+  if (reply.buttons.length) {
+    const choices = element("div", "choices");
+    for (const row of reply.buttons) {
+      const line = element("div", "row");
+      for (const option of row) {
+        const button = element("button", "", option.label);
+        button.type = "button";
+        button.addEventListener("click", () => send({ callback_data: option.data }, option.label));
+        line.append(button);
+      }
+      choices.append(line);
+    }
+    bubble.append(choices);
+  }
+  scrollDown();
+}
+
+function applyState(next) {
+  const first = state === null;
+  state = next;
+  const strings = state.strings;
+  document.documentElement.lang = state.language;
+  document.title = strings.title;
+  for (const node of document.querySelectorAll("[data-text]")) {
+    node.textContent = strings[node.dataset.text];
+  }
+  for (const node of document.querySelectorAll("[data-label]")) {
+    node.placeholder = strings[node.dataset.label];
+    node.setAttribute("aria-label", strings[node.dataset.label]);
+  }
+  const languages = $("languages");
+  languages.replaceChildren();
+  for (const language of state.languages) {
+    const button = element("button", "", LANGUAGE_NAMES[language] || language);
+    button.type = "button";
+    button.setAttribute("aria-pressed", String(language === state.language));
+    button.addEventListener("click", () => switchLanguage(language));
+    languages.append(button);
+  }
+  const menu = $("menu");
+  menu.replaceChildren();
+  for (const label of state.menu.flat()) {
+    const button = element("button", "", label);
+    button.type = "button";
+    button.addEventListener("click", () => send({ text: label }, label));
+    menu.append(button);
+  }
+  $("link").hidden = state.linked;
+  $("menu").hidden = !state.linked;
+  $("composer").hidden = !state.linked;
+  $("signout").hidden = !state.linked;
+  if (first && state.linked && strings.greeting) say("bot", strings.greeting);
+}
+
+function failed(error) {
+  say("error", (error.data && error.data.error && error.status === 429)
+    ? error.data.error
+    : (state ? state.strings.offline : "…"));
+}
+
+// Show a long answer from its start (with the question above it), a short one at the bottom.
+function scrollToAnswer(question) {
+  const log = $("log");
+  log.scrollTop = Math.min(question.offsetTop - 8, log.scrollHeight - log.clientHeight);
+}
+
+async function send(body, shown) {
+  if (busy) return;
+  busy = true;
+  for (const button of document.querySelectorAll("button")) button.disabled = true;
+  const question = say("me", shown);
+  try {
+    const data = await api("/chat/api/message", body);
+    data.replies.forEach(showReply);
+    applyState(data.state);
+    scrollToAnswer(question);
+  } catch (error) {
+    failed(error);
+  } finally {
+    busy = false;
+    for (const button of document.querySelectorAll("button")) button.disabled = false;
+    (state && state.linked ? $("text") : $("code")).focus();
+  }
+}
+
+async function switchLanguage(language) {
+  try {
+    applyState((await api("/chat/api/language", { language })).state);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+function submitted(form, input) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    send({ text }, text);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  submitted($("link-form"), $("code"));
+  submitted($("composer"), $("text"));
+  $("signout").addEventListener("click", async () => {
+    try {
+      await api("/chat/api/signout", {});
+      window.location.reload();
+    } catch (error) {
+      failed(error);
+    }
+  });
+  try {
+    applyState(await api("/chat/api/session"));
+  } catch (error) {
+    failed(error);
+  }
+});

@@ -1,0 +1,69 @@
+"""Numbered options, for messengers without buttons (Zalo).
+
+The buttons of a reply become numbered lines under its text with a hint ("Gõ 1, 2 hoặc 3"),
+and typing a number then works like pressing that button. The options last shown are kept on
+the chat account (``dialog_data["options"]``), so whichever worker takes the answer knows them;
+a reminder sent later replaces them with its own. The topics menu becomes one line of commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from handlers.messages import Incoming, Reply
+from locales import N_, Translator
+from storage.models import ChatAccount
+
+OPTIONS_KEY = "options"
+LISTED_UP_TO = 3  # "Type 1, 2 or 3"; more options read "Type a number from 1 to N"
+MENU_HINT = N_("Topics: /status · /deadlines · /bond · /courses · /settings · /help")
+
+
+def choose_hint(_: Translator, count: int) -> str:
+    if count == 1:
+        return _("Type 1 to choose it.")
+    if count > LISTED_UP_TO:
+        return _("Type a number from 1 to {n}.", n=count)
+    first = ", ".join(str(number) for number in range(1, count))
+    return _("Type {first} or {last}.", first=first, last=count)
+
+
+def with_options(_: Translator, text: str, labels: Sequence[str], first: int = 1) -> str:
+    """``text`` followed by ``labels`` numbered from ``first``."""
+    lines = [f"{number}. {label}" for number, label in enumerate(labels, first)]
+    return "\n\n".join(part for part in (text, "\n".join(lines)) if part)
+
+
+def remember(account: ChatAccount, data: Sequence[str]) -> None:
+    """Keep ``data`` (the options' button data, in order) as the options last shown."""
+    account.dialog_data = {**(account.dialog_data or {}), OPTIONS_KEY: list(data)}
+
+
+def pressed(account: ChatAccount, incoming: Incoming) -> Incoming:
+    """A typed number of an option shown last, as the press of its button; anything else
+    unchanged."""
+    typed = (incoming.text or "").strip()
+    options = (account.dialog_data or {}).get(OPTIONS_KEY) or []
+    if incoming.command is None and typed.isdigit() and 1 <= int(typed) <= len(options):
+        return replace(incoming, text=None, callback_data=str(options[int(typed) - 1]))
+    return incoming
+
+
+def numbered(_: Translator, account: ChatAccount, replies: Sequence[Reply]) -> list[Reply]:
+    """``replies`` for a chat without buttons: options numbered on from one reply to the next,
+    the hint after the last of them, the menu as a line of commands. Remembers the options."""
+    data: list[str] = []
+    last = max((i for i, reply in enumerate(replies) if reply.buttons), default=-1)
+    rendered: list[Reply] = []
+    for index, reply in enumerate(replies):
+        buttons = [button for row in reply.buttons for button in row]
+        text = with_options(_, reply.text, [b.label for b in buttons], len(data) + 1)
+        data += [button.data for button in buttons]
+        if index == last:
+            text += "\n" + choose_hint(_, len(data))
+        if reply.menu:
+            text += "\n\n" + _(MENU_HINT)
+        rendered.append(replace(reply, text=text, buttons=(), menu=()))
+    remember(account, data)
+    return rendered

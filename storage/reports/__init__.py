@@ -1,0 +1,1 @@
+"""Figures for coordinators: qualification statistics and broadcast delivery."""
