@@ -75,7 +75,7 @@ def render(items: Sequence[Item], language: str, snooze_days: int = 3) -> Outgoi
     single = len(items) == 1
     texts = [line(_, item.kind, item.payload) for item in items]
     rows = tuple(
-        _buttons(_, item.outbox_id, snooze_days, "" if single else f"{number}. ")
+        _buttons(_, item.outbox_id, snooze_days, "" if single else f" ({number})")
         for number, item in enumerate(items, 1)
         if item.kind in kinds.ANSWERABLE
     )
@@ -87,7 +87,7 @@ def render(items: Sequence[Item], language: str, snooze_days: int = 3) -> Outgoi
 
 
 def _buttons(
-    _: Translator, outbox_id: int, snooze_days: int, prefix: str
+    _: Translator, outbox_id: int, snooze_days: int, suffix: str
 ) -> tuple[tuple[str, str], ...]:
     labels = {
         AnswerKind.DONE: _("Registered"),
@@ -95,7 +95,7 @@ def _buttons(
         AnswerKind.DECLINE: _("Cannot attend"),
     }
     return tuple(
-        (prefix + label, callback_data(outbox_id, answer)) for answer, label in labels.items()
+        (label + suffix, callback_data(outbox_id, answer)) for answer, label in labels.items()
     )
 
 

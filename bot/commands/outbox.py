@@ -48,7 +48,10 @@ async def _dispatch_async(args: argparse.Namespace, settings: Settings) -> int:
     engine = create_engine(settings.database_url)
     dispatcher = build_dispatcher(settings, engine, DispatchSettings(concurrency=args.concurrency))
     if dispatcher is None:
-        print(_("No messenger is configured: set CANBO_TELEGRAM_TOKEN."), file=sys.stderr)
+        print(
+            _("No messenger is configured: set CANBO_TELEGRAM_TOKEN or CANBO_ZALO_TOKEN."),
+            file=sys.stderr,
+        )
         await engine.dispose()
         return 2
     try:

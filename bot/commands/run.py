@@ -14,9 +14,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser = sub.add_parser(
         "run",
         help="run the service until stopped",
-        description="Serve HTTP (health, metrics, webhooks) and every configured channel: "
-        "Telegram by long polling, or by webhook when CANBO_TELEGRAM_WEBHOOK_URL is set. "
-        "Stops cleanly on Ctrl-C or SIGTERM.",
+        description="Serve HTTP (the web chat at /, health, metrics, webhooks), every "
+        "configured messenger (Telegram and Zalo: long polling, or webhooks when "
+        "CANBO_TELEGRAM_WEBHOOK_URL / CANBO_ZALO_WEBHOOK_URL are set), the daily reminder "
+        "planner and the outbox dispatcher. Stops cleanly on Ctrl-C or SIGTERM.",
     )
     parser.set_defaults(run=_run)
 

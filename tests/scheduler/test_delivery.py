@@ -124,9 +124,9 @@ async def test_one_message_per_person_in_their_language(session, dispatcher, fak
     )
     (buttons,) = vietnamese.buttons  # the bond needs no answer
     assert [b["text"] for b in buttons] == [
-        "1. Đã đăng ký",
-        "1. Nhắc lại sau 3 ngày",
-        "1. Không tham gia được",
+        "Đã đăng ký (1)",
+        "Nhắc lại sau 3 ngày (1)",
+        "Không tham gia được (1)",
     ]
     (english,) = fake.messages_to(201)
     assert english.text.startswith("Your course Lớp L") and english.text.endswith(
