@@ -8,7 +8,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from bot.settings import Settings
+from locales import translator
 
 # Command name -> (module, one-line help). Only the module of the command being run is
 # imported, so `canbo --help` and quick commands start fast.
@@ -56,8 +59,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    result: int = args.run(args, Settings())
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        _report_settings(error)
+        return 2
+    result: int = args.run(args, settings)
     return result
+
+
+def _report_settings(error: ValidationError) -> None:
+    """A bad CANBO_* variable is an operator's typo: name it, no traceback."""
+    _ = translator()
+    for problem in error.errors():
+        name = "CANBO_" + "_".join(str(part) for part in problem["loc"]).upper()
+        print(
+            _("Invalid setting {name}: {problem}", name=name, problem=problem["msg"]),
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scheduler.timing import QuietWindow
 
 DEFAULT_PROFILE = "nd33-2023"
 
@@ -48,17 +49,9 @@ class Settings(BaseSettings):
     @field_validator("quiet_hours")
     @classmethod
     def _valid_window(cls, value: str) -> str:
-        parse_window(value)
+        QuietWindow.parse(value)
         return value
 
     @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-
-def parse_window(text: str) -> tuple[time, time]:
-    """Parse "21:00-07:00" into (start, end); the window may wrap past midnight."""
-    start, sep, end = text.partition("-")
-    if not sep:
-        raise ValueError(f"expected HH:MM-HH:MM, got {text!r}")
-    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())

@@ -1,7 +1,7 @@
 """Free text to a topic: "toi da dat chuan chua", "Tôi đã đạt chuẩn chưa?" and "am I qualified"
 all mean /status.
 
-Text is folded (handlers.folding) and compared phrase by phrase against windows of the same
+Text is folded (rules.text) and compared phrase by phrase against windows of the same
 number of words, give or take one ("camket" or "cam ket"), with rapidfuzz for typos. A longer
 phrase is more specific and wins; ties go to the topic listed first.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from handlers.folding import fold
 from handlers.topics import Topic
+from rules.text import fold
 
 
 def _phrases(text: str) -> tuple[str, ...]:

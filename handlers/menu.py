@@ -3,9 +3,9 @@ language means its topic."""
 
 from __future__ import annotations
 
-from handlers.folding import fold
 from handlers.topics import Topic
 from locales import LANGUAGES, N_, Translator, translator
+from rules.text import fold
 
 LABELS: dict[Topic, str] = {
     Topic.STATUS: N_("Standards status"),

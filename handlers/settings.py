@@ -11,10 +11,10 @@ import re
 from sqlalchemy import update
 
 from handlers.context import Context
-from handlers.folding import fold
 from handlers.menu import menu
 from handlers.messages import CAPABILITIES, Button, Reply
 from locales import LANGUAGES, N_
+from rules.text import fold
 from storage.models import ChatAccount
 
 # Reminder kinds a chat may mute; deadlines of the standards themselves cannot be muted.

@@ -7,16 +7,9 @@ case and diacritics (đ → d), because rosters spell majors both ways.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 
-
-def fold(text: str) -> str:
-    """Lower case, without diacritics, words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.split(r"[^0-9a-z]+", bare)).strip()
+from rules.text import fold
 
 
 def field_for(fields: Mapping[str, Iterable[str]], title_field: str | None) -> str | None:

@@ -133,29 +133,28 @@ def step_name(_: Translator, payload: dict[str, Any]) -> str:
     return _(STEPS[key])
 
 
-def _course_start(_: Translator, p: dict[str, Any]) -> str:
-    return _(
-        "Your course {course} starts on {date}.", course=p["course"], date=_date(_, p["starts_on"])
-    )
+Line = Callable[[Translator, dict[str, Any]], str]
+Field = Callable[[Translator, dict[str, Any]], object]
 
 
-def _enrol_by(_: Translator, p: dict[str, Any]) -> str:
-    return _(
-        "Enrolment for {course} (starting {start}) closes on {date}. "
-        "The course would close your gap in {requirement}.",
-        course=p["course"],
-        start=_date(_, p["starts_on"]),
-        date=_date(_, p["enroll_by"]),
-        requirement=requirement(_, p["requirement"]),
-    )
+def _text(message: str, *keys: str, **fields: Field) -> Line:
+    """A line that is one ``message``: the parameters named in ``keys`` are the payload's
+    values as they are, those in ``fields`` are worked out from the payload."""
+
+    def _line(_: Translator, p: dict[str, Any]) -> str:
+        params = {key: p[key] for key in keys}
+        return _(message, **params, **{name: field(_, p) for name, field in fields.items()})
+
+    return _line
 
 
-def _refresher(_: Translator, p: dict[str, Any]) -> str:
-    return _(
-        "You have not yet completed the refresher training required for {year}. "
-        "Please attend a refresher course before the end of the year.",
-        year=p["year"],
-    )
+def _on(key: str) -> Field:
+    """The payload's ISO date at ``key``, written for the reader."""
+    return lambda _, p: _date(_, p[key])
+
+
+def _requirement(_: Translator, p: dict[str, Any]) -> str:
+    return requirement(_, p["requirement"])
 
 
 def _standards(_: Translator, p: dict[str, Any]) -> str:
@@ -201,35 +200,6 @@ def _bond(_: Translator, p: dict[str, Any]) -> str:
     return _("Your service commitment ends on {end}. Thank you for your service.", end=ends)
 
 
-def _programme_step(_: Translator, p: dict[str, Any]) -> str:
-    return _(
-        "{programme}: the step “{step}” starts on {date}.",
-        programme=p["programme"],
-        step=step_name(_, p),
-        date=_date(_, p["starts_on"]),
-    )
-
-
-def _escalate_standards(_: Translator, p: dict[str, Any]) -> str:
-    return _(
-        "{official} ({unit}) does not yet meet the standard for {requirement}, due {date}, "
-        "and has no course booked.",
-        official=p["official"],
-        unit=p["unit"],
-        requirement=requirement(_, p["requirement"]),
-        date=_date(_, p["deadline"]),
-    )
-
-
-def _escalate_refresher(_: Translator, p: dict[str, Any]) -> str:
-    return _(
-        "{official} ({unit}) has not completed the refresher training for {year}.",
-        official=p["official"],
-        unit=p["unit"],
-        year=p["year"],
-    )
-
-
 def _escalate_declined(_: Translator, p: dict[str, Any]) -> str:
     answered = p["reminder"]
     return _(
@@ -237,19 +207,6 @@ def _escalate_declined(_: Translator, p: dict[str, Any]) -> str:
         official=p["official"],
         unit=p["unit"],
         reminder=line(_, answered["kind"], answered["payload"]),
-    )
-
-
-def _course_registration(_: Translator, p: dict[str, Any]) -> str:
-    return _(
-        "{name} ({code}, {unit}) registered for the course {course} ({course_code}), "
-        "starting {starts_on}.",
-        name=p["official"],
-        code=p["code"],
-        unit=p["unit"],
-        course=p["course"],
-        course_code=p["course_code"],
-        starts_on=_.date(date.fromisoformat(p["starts_on"])),
     )
 
 
@@ -290,29 +247,72 @@ def _unreachable_entry(_: Translator, item: dict[str, Any]) -> str:
     return f"{item['official']} ({item['unit']}): {reason}"
 
 
-_DUE: dict[str, Callable[[Translator, dict[str, Any]], str]] = {
-    kinds.COURSE_START: lambda _, p: _("course {course} starts", course=p["course"]),
-    kinds.ENROL_BY: lambda _, p: _("enrolment for {course} closes", course=p["course"]),
-    kinds.REFRESHER: lambda _, p: _("refresher training for {year}", year=p["year"]),
-    kinds.STANDARDS: lambda _, p: _(
-        "deadline for {requirement}", requirement=requirement(_, p["requirement"])
-    ),
-    kinds.BOND: lambda _, p: _("service commitment ends"),
-    kinds.PROGRAMME_STEP: lambda _, p: _(
-        "{programme}: {step} starts", programme=p["programme"], step=step_name(_, p)
-    ),
+_DUE: dict[str, Line] = {
+    kinds.COURSE_START: _text(N_("course {course} starts"), "course"),
+    kinds.ENROL_BY: _text(N_("enrolment for {course} closes"), "course"),
+    kinds.REFRESHER: _text(N_("refresher training for {year}"), "year"),
+    kinds.STANDARDS: _text(N_("deadline for {requirement}"), requirement=_requirement),
+    kinds.BOND: _text(N_("service commitment ends")),
+    kinds.PROGRAMME_STEP: _text(N_("{programme}: {step} starts"), "programme", step=step_name),
 }
 
-_LINES: dict[str, Callable[[Translator, dict[str, Any]], str]] = {
-    kinds.COURSE_START: _course_start,
-    kinds.ENROL_BY: _enrol_by,
-    kinds.REFRESHER: _refresher,
+_LINES: dict[str, Line] = {
+    kinds.COURSE_START: _text(
+        N_("Your course {course} starts on {date}."), "course", date=_on("starts_on")
+    ),
+    kinds.ENROL_BY: _text(
+        N_(
+            "Enrolment for {course} (starting {start}) closes on {date}. "
+            "The course would close your gap in {requirement}."
+        ),
+        "course",
+        start=_on("starts_on"),
+        date=_on("enroll_by"),
+        requirement=_requirement,
+    ),
+    kinds.REFRESHER: _text(
+        N_(
+            "You have not yet completed the refresher training required for {year}. "
+            "Please attend a refresher course before the end of the year."
+        ),
+        "year",
+    ),
     kinds.STANDARDS: _standards,
     kinds.BOND: _bond,
-    kinds.PROGRAMME_STEP: _programme_step,
-    kinds.ESCALATE_STANDARDS: _escalate_standards,
-    kinds.ESCALATE_REFRESHER: _escalate_refresher,
+    kinds.PROGRAMME_STEP: _text(
+        N_("{programme}: the step “{step}” starts on {date}."),
+        "programme",
+        step=step_name,
+        date=_on("starts_on"),
+    ),
+    kinds.ESCALATE_STANDARDS: _text(
+        N_(
+            "{official} ({unit}) does not yet meet the standard for {requirement}, due {date}, "
+            "and has no course booked."
+        ),
+        "official",
+        "unit",
+        requirement=_requirement,
+        date=_on("deadline"),
+    ),
+    kinds.ESCALATE_REFRESHER: _text(
+        N_("{official} ({unit}) has not completed the refresher training for {year}."),
+        "official",
+        "unit",
+        "year",
+    ),
     kinds.ESCALATE_DECLINED: _escalate_declined,
     kinds.DIGEST: _digest,
-    kinds.COURSE_REGISTRATION: _course_registration,
+    kinds.COURSE_REGISTRATION: _text(
+        N_(
+            "{name} ({code}, {unit}) registered for the course {course} ({course_code}), "
+            "starting {starts_on}."
+        ),
+        "code",
+        "unit",
+        "course",
+        "course_code",
+        name=lambda _, p: p["official"],
+        starts_on=_on("starts_on"),
+    ),
 }

@@ -222,30 +222,40 @@ def _query(audience: Audience, scope: Scope) -> Select[int]:
         query = query.where(_below_any(level_gaps))
     if audience.courses:
         query = query.where(
-            exists(
-                select(1)
-                .select_from(Enrollment)
-                .join(Course, Enrollment.course_id == Course.id)
-                .where(
-                    Enrollment.official_id == Official.id,
-                    Course.code.in_(audience.courses),
-                    Enrollment.status.in_(ACTIVE),
-                )
+            _linked(
+                Enrollment.official_id,
+                Enrollment.course_id,
+                Course,
+                audience.courses,
+                Enrollment.status.in_(ACTIVE),
             )
         )
     if audience.programmes:
         query = query.where(
-            exists(
-                select(1)
-                .select_from(ProgrammeMember)
-                .join(Programme, ProgrammeMember.programme_id == Programme.id)
-                .where(
-                    ProgrammeMember.official_id == Official.id,
-                    Programme.code.in_(audience.programmes),
-                )
+            _linked(
+                ProgrammeMember.official_id,
+                ProgrammeMember.programme_id,
+                Programme,
+                audience.programmes,
             )
         )
     return query
+
+
+def _linked(
+    official_id: InstrumentedAttribute[int],
+    parent_id: InstrumentedAttribute[int],
+    parent: type[Course] | type[Programme],
+    codes: Sequence[str],
+    *conditions: ColumnElement[bool],
+) -> ColumnElement[bool]:
+    """The official has a link row (an enrollment, a membership) to a ``parent`` whose code is
+    one of ``codes``, and that also meets ``conditions``."""
+    return exists(
+        select(official_id)
+        .join(parent, parent_id == parent.id)
+        .where(official_id == Official.id, parent.code.in_(codes), *conditions)
+    )
 
 
 def _below_any(gaps: list[str]) -> ColumnElement[bool]:

@@ -27,3 +27,13 @@ def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str])
         main(["frobnicate"])
     assert stopped.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_bad_setting_is_named_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CANBO_QUIET_HOURS", "tối")
+    assert main(["status", "CB001"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Cấu hình không hợp lệ CANBO_QUIET_HOURS:")
+    assert "Traceback" not in error

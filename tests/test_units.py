@@ -20,6 +20,7 @@ from storage.db import create_engine, session_factory
 from storage.importers.report import ImportReport
 from storage.models import Unit, UnitKind
 from tests.factories import make_unit
+from tests.importers.files import write_csv
 
 HANOI = parse_province("1")
 HISTORIC_HEADER = ["Mã đơn vị", "Tên đơn vị", "Loại", "Mã đơn vị cấp trên", "Vùng khó khăn"]
@@ -127,11 +128,6 @@ def test_an_unknown_province_code_is_refused():
         parse_province("Hà Nội")
 
 
-def _write_csv(path: Path, rows: list[list[str]]) -> Path:
-    path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
-    return path
-
-
 async def _import(session: AsyncSession, path: Path, dry_run: bool = False) -> ImportReport:
     report = ImportReport("units", path.name, dry_run, "vi")
     await import_unit_file(session, path, report)
@@ -151,7 +147,7 @@ async def bac_ninh(session):
 
 
 async def test_historic_units_form_a_tree_even_when_parents_come_later(session, bac_ninh, tmp_path):
-    path = _write_csv(
+    path = write_csv(
         tmp_path / "don_vi.csv",
         [
             ["ma don vi", "TEN DON VI", "loai", "Ma Don Vi Cap Tren", "vung kho khan", "Ghi chú"],
@@ -189,7 +185,7 @@ async def test_moving_a_unit_moves_its_subtree(session, bac_ninh, tmp_path):
     header = HISTORIC_HEADER[:4]
     await _import(
         session,
-        _write_csv(
+        write_csv(
             tmp_path / "a.csv",
             [
                 header,
@@ -203,7 +199,7 @@ async def test_moving_a_unit_moves_its_subtree(session, bac_ninh, tmp_path):
 
     report = await _import(
         session,
-        _write_csv(tmp_path / "b.csv", [header, ["X-DONGHUNG", "Xã Đông Hưng", "xã", "BTC"]]),
+        write_csv(tmp_path / "b.csv", [header, ["X-DONGHUNG", "Xã Đông Hưng", "xã", "BTC"]]),
     )
 
     assert (report.created, report.updated) == (0, 1)
@@ -217,7 +213,7 @@ async def test_moving_a_unit_moves_its_subtree(session, bac_ninh, tmp_path):
 async def test_a_file_with_bad_rows_is_refused_whole_and_every_row_named(
     session, bac_ninh, tmp_path
 ):
-    path = _write_csv(
+    path = write_csv(
         tmp_path / "don_vi.csv",
         [
             HISTORIC_HEADER,
@@ -252,7 +248,7 @@ async def test_a_loop_of_parents_is_refused(session, bac_ninh, tmp_path):
     province_id = bac_ninh.id
     await _import(
         session,
-        _write_csv(
+        write_csv(
             tmp_path / "a.csv",
             [header, ["H", "Huyện", "huyện", "24"], ["X", "Xã", "xã", "H"]],
         ),
@@ -260,7 +256,7 @@ async def test_a_loop_of_parents_is_refused(session, bac_ninh, tmp_path):
 
     report = await _import(
         session,
-        _write_csv(
+        write_csv(
             tmp_path / "b.csv", [header, ["H", "Huyện", "huyện", "X"], ["C", "Chi bộ", "khác", "C"]]
         ),
     )
@@ -278,7 +274,7 @@ async def test_parent_codes_may_drop_leading_zeros_unless_ambiguous(session, tmp
     await load_catalogue(session, HANOI)
     await make_unit(session, code="04", name="Cao Bằng", kind=UnitKind.PROVINCE)
     await session.commit()
-    path = _write_csv(
+    path = write_csv(
         tmp_path / "don_vi.csv",
         [
             HISTORIC_HEADER[:4],
@@ -342,8 +338,8 @@ def test_the_load_command_takes_a_province_with_or_without_its_leading_zero(cli_
 
 
 def test_the_import_command_reports_and_exits_1_on_a_rejected_file(cli_database, tmp_path, capsys):
-    good = _write_csv(tmp_path / "tot.csv", [HISTORIC_HEADER[:3], ["BTC", "Ban Tổ chức", "khác"]])
-    bad = _write_csv(tmp_path / "loi.csv", [HISTORIC_HEADER[:4], ["X", "Xã", "xã", "ZZ"]])
+    good = write_csv(tmp_path / "tot.csv", [HISTORIC_HEADER[:3], ["BTC", "Ban Tổ chức", "khác"]])
+    bad = write_csv(tmp_path / "loi.csv", [HISTORIC_HEADER[:4], ["X", "Xã", "xã", "ZZ"]])
 
     assert main(["units", "import", str(good), "--dry-run"]) == 0
     assert main(["units", "import", str(bad), "--lang", "en"]) == 1

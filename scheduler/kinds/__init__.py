@@ -8,8 +8,9 @@ makes new reminders instead of reusing old keys.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from storage import outbox
@@ -89,3 +90,27 @@ class Candidate:
 def milestone(label: str, on: date) -> str:
     """A milestone key naming its target date: "d14@2026-03-01"."""
     return f"{label}@{on.isoformat()}"
+
+
+def days_before(
+    kind: str,
+    official: int,
+    subject: str,
+    on: date,
+    days: Iterable[int],
+    payload: dict[str, Any],
+) -> Iterator[Candidate]:
+    """Reminders to ``official`` about a date of their own: one ``days`` before ``on`` for
+    each of ``days``."""
+    for before in days:
+        yield Candidate(
+            kind=kind,
+            recipient=official,
+            about=official,
+            subject=subject,
+            milestone=milestone(f"d{before}", on),
+            cycle="",
+            due=on - timedelta(days=before),
+            payload=payload,
+            target=on,
+        )

@@ -4,10 +4,9 @@ course that would close a gap, for those not enrolled in one."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
 from rules.standards import closing_course_kinds
-from scheduler.kinds import COURSE_START, ENROL_BY, Candidate, milestone
+from scheduler.kinds import COURSE_START, ENROL_BY, Candidate, days_before
 from scheduler.snapshot import Case
 
 
@@ -18,18 +17,14 @@ def course_start(case: Case) -> Iterator[Candidate]:
         if not enrollment.status.is_active or course.starts_on < case.today:
             continue
         payload = {"course": course.name, "starts_on": course.starts_on.isoformat()}
-        for days in case.config.course_start_days:
-            yield Candidate(
-                kind=COURSE_START,
-                recipient=person.id,
-                about=person.id,
-                subject=f"course:{course.id}",
-                milestone=milestone(f"d{days}", course.starts_on),
-                cycle="",
-                due=course.starts_on - timedelta(days=days),
-                payload=payload,
-                target=course.starts_on,
-            )
+        yield from days_before(
+            COURSE_START,
+            person.id,
+            f"course:{course.id}",
+            course.starts_on,
+            case.config.course_start_days,
+            payload,
+        )
 
 
 def enrol_by(case: Case) -> Iterator[Candidate]:
@@ -51,15 +46,11 @@ def enrol_by(case: Case) -> Iterator[Candidate]:
             "enroll_by": course.enroll_by.isoformat(),
             "requirement": result.key,
         }
-        for days in case.config.enrol_by_days:
-            yield Candidate(
-                kind=ENROL_BY,
-                recipient=person.id,
-                about=person.id,
-                subject=f"course:{course.id}",
-                milestone=milestone(f"d{days}", course.enroll_by),
-                cycle="",
-                due=course.enroll_by - timedelta(days=days),
-                payload=payload,
-                target=course.enroll_by,
-            )
+        yield from days_before(
+            ENROL_BY,
+            person.id,
+            f"course:{course.id}",
+            course.enroll_by,
+            case.config.enrol_by_days,
+            payload,
+        )

@@ -4,9 +4,8 @@ probation): 7 and 1 days before each step a member takes part in."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
-from scheduler.kinds import PROGRAMME_STEP, Candidate, milestone
+from scheduler.kinds import PROGRAMME_STEP, Candidate, days_before
 from scheduler.snapshot import Case
 
 
@@ -20,15 +19,11 @@ def programme_steps(case: Case) -> Iterator[Candidate]:
             "step": step.kind,
             "starts_on": step.starts_on.isoformat(),
         }
-        for days in case.config.programme_step_days:
-            yield Candidate(
-                kind=PROGRAMME_STEP,
-                recipient=person.id,
-                about=person.id,
-                subject=f"step:{step.id}",
-                milestone=milestone(f"d{days}", step.starts_on),
-                cycle="",
-                due=step.starts_on - timedelta(days=days),
-                payload=payload,
-                target=step.starts_on,
-            )
+        yield from days_before(
+            PROGRAMME_STEP,
+            person.id,
+            f"step:{step.id}",
+            step.starts_on,
+            case.config.programme_step_days,
+            payload,
+        )

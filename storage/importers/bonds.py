@@ -71,7 +71,6 @@ def default_months(training: Training, programme_minimum: int | None) -> int | N
 class BondsImporter(Importer):
     kind = "bonds"
     model = Bond
-    columns = tuple(spec.column for spec in FIELDS)
     fields = FIELDS
     file_key = ("official_code", "starts_on")
     stored_key = ("official_id", "starts_on")

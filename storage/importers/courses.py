@@ -30,11 +30,7 @@ FIELDS = (
 class CoursesImporter(Importer):
     kind = "courses"
     model = Course
-    columns = tuple(spec.column for spec in FIELDS)
     fields = FIELDS
-    file_key = ("code",)
-    stored_key = ("code",)
-    duplicate = N_("The same code is already in row {row}.")
 
     def check(self, row: RowReader, values: dict[str, Any]) -> None:
         if values["ends_on"] < values["starts_on"]:

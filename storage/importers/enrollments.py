@@ -27,7 +27,6 @@ UNKNOWN_COURSE = N_("No course has the code “{value}”; import the courses fi
 class EnrollmentsImporter(Importer):
     kind = "enrollments"
     model = Enrollment
-    columns = tuple(spec.column for spec in FIELDS)
     fields = FIELDS
     file_key = ("official_code", "course_code")
     stored_key = ("official_id", "course_id")

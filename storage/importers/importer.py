@@ -81,16 +81,23 @@ class RowReader:
 
 
 class Importer:
-    """One kind of roster. Subclasses declare their fields and keys and resolve references."""
+    """One kind of roster. Subclasses declare their fields and keys and resolve references;
+    the keys default to a ``code`` column, which identifies catalogue rows (officials, courses)
+    both within the file and once stored."""
 
     kind: ClassVar[str]
     model: ClassVar[Any]
-    columns: ClassVar[tuple[Column, ...]]
     fields: ClassVar[tuple[Field, ...]]
-    file_key: ClassVar[tuple[str, ...]]  # attributes that identify a row within the file
-    stored_key: ClassVar[tuple[str, ...]]  # model attributes that identify a stored row
-    duplicate: ClassVar[str]  # the message for a second row with the same file key
+    columns: ClassVar[tuple[Column, ...]]  # the columns of ``fields``, set for each subclass
+    file_key: ClassVar[tuple[str, ...]] = ("code",)  # identifies a row within the file
+    stored_key: ClassVar[tuple[str, ...]] = ("code",)  # model attributes of a stored row
+    # the message for a second row with the same file key
+    duplicate: ClassVar[str] = N_("The same code is already in row {row}.")
     extra: ClassVar[frozenset[str]] = frozenset()  # compared, but written by the subclass
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls.columns = tuple(spec.column for spec in cls.fields)
 
     def __init__(self, session: AsyncSession, sheet: Sheet, report: ImportReport, dry_run: bool):
         self.session = session

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import N_
+from rules.text import fold
 from storage.importers import vocabulary as v
 from storage.importers.importer import Field, Importer, Record, Stored
 from storage.importers.tabular import Column
@@ -83,11 +84,11 @@ class TitleIds:
 
     async def load(self) -> None:
         rows = await self.session.execute(select(Title.kind, Title.field, Title.id))
-        self.ids = {(kind, v.fold(field)): title_id for kind, field, title_id in rows}
+        self.ids = {(kind, fold(field)): title_id for kind, field, title_id in rows}
 
     async def id(self, ref: v.TitleRef, *, create: bool) -> int:
         kind, field = ref
-        key = (kind, v.fold(field))
+        key = (kind, fold(field))
         if key not in self.ids:
             if not create:
                 self.ids[key] = -1 - len(self.ids)
@@ -99,11 +100,7 @@ class TitleIds:
 class OfficialsImporter(Importer):
     kind = "officials"
     model = Official
-    columns = tuple(spec.column for spec in FIELDS)
     fields = FIELDS
-    file_key = ("code",)
-    stored_key = ("code",)
-    duplicate = N_("The same code is already in row {row}.")
     extra: ClassVar[frozenset[str]] = frozenset({"planned"})
 
     async def prepare(self) -> None:

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from locales import N_
+from rules.text import fold
 from storage.importers.report import Message
-from storage.importers.vocabulary import Cell, fold
+from storage.importers.vocabulary import Cell
 
 DELIMITERS = (",", ";", "\t")  # a tie goes to the first: a comma
 

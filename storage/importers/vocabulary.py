@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
 from typing import TypeVar
 
 from locales import N_
@@ -24,6 +22,7 @@ from rules.scales import (
     ProfessionalLevel,
     StateManagement,
 )
+from rules.text import fold
 from rules.titles import TitleKind
 from storage.importers.report import Message
 from storage.models import CourseKind, EnrollmentStatus
@@ -33,7 +32,6 @@ Cell = str | int | float | bool | date | datetime | time | None
 E = TypeVar("E", bound=enum.Enum)
 TitleRef = tuple[TitleKind, str]  # a title kind and, for a civil servant, the field
 
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _GROUPED = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*|\d+")
@@ -49,15 +47,6 @@ class Invalid(ValueError):
     def __init__(self, text: str, **params: object) -> None:
         super().__init__(text)
         self.message = Message(text, params)
-
-
-@lru_cache(maxsize=4096)  # rosters repeat the same few words on every row
-def fold(text: str) -> str:
-    """Lower case, diacritics removed (đ → d), punctuation to single spaces:
-    "Phó Chủ tịch HĐND" → "pho chu tich hdnd"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return _NOT_WORD.sub(" ", bare.lower()).strip()
 
 
 def word(text: str) -> str:

@@ -20,6 +20,12 @@ from storage.models import (
 from tests.factories import make_official
 from tests.importers.files import row_errors, run_import, snapshot, write_csv
 
+COURSES = [  # code, name, kind, first and last day
+    ("LLCT-12", "Trung cấp LLCT", CourseKind.LLCT_INTERMEDIATE, "2023-09-01", "2024-02-28"),
+    ("CNKT-26", "Cập nhật kiến thức", CourseKind.REFRESHER, "2026-11-02", "2026-11-06"),
+    ("DN-HP", "Dự nguồn Hải Phòng", CourseKind.SOURCE, "2016-09-01", "2017-11-30"),
+]
+
 
 @pytest.fixture
 async def stored(session, ward):
@@ -27,29 +33,14 @@ async def stored(session, ward):
     an = await make_official(session, "CB001", unit=ward)
     binh = await make_official(session, "CB002", unit=ward)
     session.add_all(
-        [
-            Course(
-                code="LLCT-12",
-                name="Trung cấp LLCT",
-                kind=CourseKind.LLCT_INTERMEDIATE,
-                starts_on=date(2023, 9, 1),
-                ends_on=date(2024, 2, 28),
-            ),
-            Course(
-                code="CNKT-26",
-                name="Cập nhật kiến thức",
-                kind=CourseKind.REFRESHER,
-                starts_on=date(2026, 11, 2),
-                ends_on=date(2026, 11, 6),
-            ),
-            Course(
-                code="DN-HP",
-                name="Dự nguồn Hải Phòng",
-                kind=CourseKind.SOURCE,
-                starts_on=date(2016, 9, 1),
-                ends_on=date(2017, 11, 30),
-            ),
-        ]
+        Course(
+            code=code,
+            name=name,
+            kind=kind,
+            starts_on=date.fromisoformat(first),
+            ends_on=date.fromisoformat(last),
+        )
+        for code, name, kind, first, last in COURSES
     )
     programme = Programme(code="HP-150", name="Tạo nguồn Hải Phòng", min_bond_months=60)
     session.add(programme)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler import kinds
 from scheduler.delivery import Outgoing
 from storage.models import (
     Channel,
@@ -21,6 +22,9 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from storage.outbox import Notice, enqueue
+from storage.types import utcnow
+from tests.factories import make_official
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -139,3 +143,25 @@ async def next_due(session: AsyncSession) -> datetime | None:
             OutboxMessage.status == OutboxStatus.PENDING
         )
     )
+
+
+async def queue_linked(session: AsyncSession, count: int, prefix: str, first_chat: int) -> None:
+    """``count`` officials coded ``prefix<n>``, linked to chats ``first_chat + n``, each with one
+    urgent message due now (urgent, so a test does not depend on the hour or the day it runs)."""
+    notices = []
+    for number in range(count):
+        row = await make_official(session, f"{prefix}{number}")
+        await link(session, row.id, str(first_chat + number))
+        reminder = {"kind": kinds.BOND, "payload": {"step": "end", "ends_on": "2027-01-01"}}
+        notices.append(
+            Notice(
+                kind=kinds.ESCALATE_DECLINED,
+                payload={"official": f"Người {number}", "unit": "Xã", "reminder": reminder},
+                not_before=utcnow(),
+                official_id=row.id,
+                subject=f"o{number}",
+                urgent=True,
+            )
+        )
+    await enqueue(session, notices)
+    await session.commit()

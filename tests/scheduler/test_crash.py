@@ -14,46 +14,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from scheduler import kinds
 from storage import migrate
 from storage.db import create_engine, session_factory
-from storage.models import Channel, ChatAccount, OutboxMessage, OutboxStatus
-from storage.outbox import Notice, enqueue
-from storage.types import utcnow
-from tests.factories import make_official
+from storage.models import OutboxMessage, OutboxStatus
 from tests.fakes.telegram_api import FakeTelegram
+from tests.scheduler.helpers import queue_linked
 
 COUNT = 60
 
 
 async def _queue(url: str) -> AsyncEngine:
-    """COUNT officials, each linked and each with one urgent message (urgent, so the test
-    does not depend on the hour or the day it runs)."""
     engine = create_engine(url)
     async with session_factory(engine)() as session:
-        notices = []
-        for number in range(COUNT):
-            official = await make_official(session, f"K{number}", full_name=f"Cán bộ {number}")
-            session.add(
-                ChatAccount(
-                    channel=Channel.TELEGRAM,
-                    external_id=str(5000 + number),
-                    official_id=official.id,
-                )
-            )
-            reminder = {"kind": kinds.BOND, "payload": {"step": "end", "ends_on": "2027-01-01"}}
-            notices.append(
-                Notice(
-                    kind=kinds.ESCALATE_DECLINED,
-                    payload={"official": f"Người {number}", "unit": "Xã", "reminder": reminder},
-                    not_before=utcnow(),
-                    official_id=official.id,
-                    subject=f"o{number}",
-                    urgent=True,
-                )
-            )
-        await enqueue(session, notices)
-        await session.commit()
+        await queue_linked(session, COUNT, "K", 5000)
     return engine
 
 

@@ -11,18 +11,15 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram_delivery import TelegramSender
-from scheduler import kinds
 from scheduler.clock import SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.limits import RateLimits
 from scheduler.timing import QuietWindow
 from storage.db import create_engine, session_factory
-from storage.models import Base, Channel, ChatAccount
-from storage.outbox import Notice, enqueue
-from storage.types import utcnow
-from tests.factories import make_official
+from storage.models import Base, Channel
 from tests.fakes.telegram_api import FakeTelegram
+from tests.scheduler.helpers import queue_linked
 
 pytestmark = pytest.mark.postgres
 
@@ -43,29 +40,7 @@ async def pg(postgres_url):
 
 async def _queue(engine: AsyncEngine) -> None:
     async with session_factory(engine)() as session:
-        notices = []
-        for number in range(COUNT):
-            official = await make_official(session, f"P{number}")
-            session.add(
-                ChatAccount(
-                    channel=Channel.TELEGRAM,
-                    external_id=str(7000 + number),
-                    official_id=official.id,
-                )
-            )
-            reminder = {"kind": kinds.BOND, "payload": {"step": "end", "ends_on": "2027-01-01"}}
-            notices.append(
-                Notice(
-                    kind=kinds.ESCALATE_DECLINED,
-                    payload={"official": f"Người {number}", "unit": "Xã", "reminder": reminder},
-                    not_before=utcnow(),
-                    official_id=official.id,
-                    subject=f"o{number}",
-                    urgent=True,
-                )
-            )
-        await enqueue(session, notices)
-        await session.commit()
+        await queue_linked(session, COUNT, "P", 7000)
 
 
 def _dispatcher(engine: AsyncEngine, fake: FakeTelegram) -> Dispatcher:
