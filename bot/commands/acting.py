@@ -5,14 +5,15 @@ typed as dd/mm/yyyy."""
 from __future__ import annotations
 
 import argparse
-import getpass
+import sys
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands.officials import official_or_complain
+from bot.commands.running import cli_actor
 from handlers.coordinator.when import parse_day
-from handlers.records import official_by_code
 from locales import Translator
 from storage.access import Scope, scope_of
 from storage.models import Official
@@ -33,23 +34,23 @@ def add_identity(parser: argparse.ArgumentParser) -> None:
     who.add_argument("--admin", action="store_true", help="act on everything, as an operator")
 
 
-def cli_actor() -> str:
-    return f"cli:{getpass.getuser()}"
-
-
-async def identity(session: AsyncSession, args: argparse.Namespace, _: Translator) -> Acting | str:
-    """Who acts, or the message that refuses them."""
+async def identity(session: AsyncSession, args: argparse.Namespace, _: Translator) -> Acting | None:
+    """Who acts, or None once they have been told why they may not."""
     if args.admin:
         return Acting(cli_actor(), Scope.all(), None)
-    official = await official_by_code(session, args.official)
+    official = await official_or_complain(session, args.official, _)
     if official is None:
-        return _("No official has the code {code}.", code=args.official)
+        return None
     scope = await scope_of(session, official.id)
     if scope is None:
-        return _(
-            "{code} holds no coordinator or admin role; grant one with `canbo roles grant`.",
-            code=official.code,
+        print(
+            _(
+                "{code} holds no coordinator or admin role; grant one with `canbo roles grant`.",
+                code=official.code,
+            ),
+            file=sys.stderr,
         )
+        return None
     return Acting(f"{cli_actor()} as {official.code}", scope, official)
 
 

@@ -4,7 +4,6 @@ when: imports, broadcasts, reports, role changes and chat links, newest first.""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from datetime import datetime, time
 from typing import Any
@@ -12,9 +11,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.commands.acting import day
+from bot.commands.database import open_session
+from bot.commands.running import synchronous
 from bot.settings import Settings
 from locales import translator
-from storage.db import create_engine, session_factory
 from storage.models import AuditEntry
 
 VALUE_WIDTH = 60  # a long detail (an announcement's text) is shortened to this
@@ -29,11 +29,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(run=_audit)
 
 
-def _audit(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_audit_async(args, settings))
-
-
-async def _audit_async(args: argparse.Namespace, settings: Settings) -> int:
+@synchronous
+async def _audit(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(settings.locale)
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if args.action:
@@ -42,12 +39,8 @@ async def _audit_async(args: argparse.Namespace, settings: Settings) -> int:
         query = query.where(AuditEntry.actor.contains(args.actor, autoescape=True))
     if args.since:
         query = query.where(AuditEntry.at >= datetime.combine(args.since, time(), settings.zone))
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            entries = list(await session.scalars(query.limit(max(1, args.limit))))
-    finally:
-        await engine.dispose()
+    async with open_session(settings) as session:
+        entries = list(await session.scalars(query.limit(max(1, args.limit))))
     if not entries:
         print(_("Nothing in the audit log matches."))
     for entry in entries:

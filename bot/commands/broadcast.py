@@ -11,15 +11,17 @@ llct_advanced, university, upper_secondary, state_management or standard), ``--c
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands.acting import Acting, add_identity, identity
+from bot.commands.database import open_session
+from bot.commands.running import Command, add_actions, synchronous
 from bot.conversation import conversation_config
 from bot.settings import Settings
 from handlers.coordinator.delivery import delivery_text, listing_line
@@ -33,14 +35,13 @@ from storage import broadcasts
 from storage.access import Refused
 from storage.audience import GAP_KEYS, Audience, check
 from storage.audit import record
-from storage.db import create_engine, session_factory
+from storage.models import Broadcast
 from storage.reports.delivery import delivery_report
 from storage.types import utcnow
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    parser = sub.add_parser("broadcast", help="announcements to chosen officials")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_actions(sub, "broadcast", "announcements to chosen officials")
 
     create = actions.add_parser(
         "create",
@@ -83,41 +84,37 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     report.set_defaults(run=_run(_report))
 
 
-Action = Callable[[AsyncSession, argparse.Namespace, Settings, Acting, Translator], Awaitable[int]]
+@dataclass(frozen=True)
+class Call:
+    """What every broadcast action works with, once the actor is known."""
+
+    session: AsyncSession
+    args: argparse.Namespace
+    settings: Settings
+    acting: Acting
 
 
-def _run(action: Action) -> Callable[[argparse.Namespace, Settings], int]:
-    def run(args: argparse.Namespace, settings: Settings) -> int:
-        return asyncio.run(_with_session(action, args, settings))
-
-    return run
+Action = Callable[[Call, Translator], Awaitable[int]]
 
 
-async def _with_session(action: Action, args: argparse.Namespace, settings: Settings) -> int:
-    _ = translator(settings.locale)
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
+def _run(action: Action) -> Command:
+    async def run(args: argparse.Namespace, settings: Settings) -> int:
+        _ = translator(settings.locale)
+        async with open_session(settings) as session:
             acting = await identity(session, args, _)
-            if isinstance(acting, str):
-                print(acting, file=sys.stderr)
+            if acting is None:
                 return 1
             try:
-                return await action(session, args, settings, acting, _)
+                return await action(Call(session, args, settings, acting), _)
             except Refused as refused:
                 print(_(refused.message, **refused.params), file=sys.stderr)
                 return 1
-    finally:
-        await engine.dispose()
+
+    return synchronous(run)
 
 
-async def _create(
-    session: AsyncSession,
-    args: argparse.Namespace,
-    settings: Settings,
-    acting: Acting,
-    _: Translator,
-) -> int:
+async def _create(call: Call, _: Translator) -> int:
+    session, args, settings, acting = call.session, call.args, call.settings, call.acting
     now = utcnow()
     today = now.astimezone(settings.zone).date()
     config = conversation_config(settings)
@@ -148,57 +145,42 @@ async def _create(
     if args.dry_run:
         count = await broadcasts.headcount(session, draft, profile, today)
         await session.rollback()
-        print(message)
-        print()
-        print(headcount_text(_, count))
-        return 0
-    count = await broadcasts.queue(session, draft, profile, now, today)
-    await session.commit()
+    else:
+        count = await broadcasts.queue(session, draft, profile, now, today)
+        await session.commit()
     print(message)
     print()
-    print(
-        _.plural(
-            "Announcement #{id} is queued for {n} official.",
-            "Announcement #{id} is queued for {n} officials.",
-            count.total,
-            id=draft.id,
+    if not args.dry_run:
+        print(
+            _.plural(
+                "Announcement #{id} is queued for {n} official.",
+                "Announcement #{id} is queued for {n} officials.",
+                count.total,
+                id=draft.id,
+            )
         )
-    )
     print(headcount_text(_, count))
     return 0
 
 
-async def _list(
-    session: AsyncSession,
-    args: argparse.Namespace,
-    settings: Settings,
-    acting: Acting,
-    _: Translator,
-) -> int:
-    found = await broadcasts.listing(session, acting.scope)
+async def _list(call: Call, _: Translator) -> int:
+    found = await broadcasts.listing(call.session, call.acting.scope)
     now = utcnow()
     for broadcast in found:
-        await broadcasts.refresh(session, broadcast, now)
-        print(listing_line(_, broadcast, settings.zone))
-    await session.commit()
+        await broadcasts.refresh(call.session, broadcast, now)
+        print(listing_line(_, broadcast, call.settings.zone))
+    await call.session.commit()
     if not found:
         print(_("No announcements yet."))
     return 0
 
 
-async def _cancel(
-    session: AsyncSession,
-    args: argparse.Namespace,
-    settings: Settings,
-    acting: Acting,
-    _: Translator,
-) -> int:
-    broadcast = await broadcasts.find(session, args.id, acting.scope)
+async def _cancel(call: Call, _: Translator) -> int:
+    broadcast = await _find(call, _)
     if broadcast is None:
-        print(_("There is no announcement #{id} in your scope.", id=args.id), file=sys.stderr)
         return 1
-    rows = await broadcasts.cancel(session, broadcast, acting.actor, utcnow())
-    await session.commit()
+    rows = await broadcasts.cancel(call.session, broadcast, call.acting.actor, utcnow())
+    await call.session.commit()
     print(
         _.plural(
             "Announcement #{id} is cancelled; {n} queued message will not be sent.",
@@ -210,24 +192,26 @@ async def _cancel(
     return 0
 
 
-async def _report(
-    session: AsyncSession,
-    args: argparse.Namespace,
-    settings: Settings,
-    acting: Acting,
-    _: Translator,
-) -> int:
-    broadcast = await broadcasts.find(session, args.id, acting.scope)
+async def _report(call: Call, _: Translator) -> int:
+    broadcast = await _find(call, _)
     if broadcast is None:
-        print(_("There is no announcement #{id} in your scope.", id=args.id), file=sys.stderr)
         return 1
+    session, xlsx, zone = call.session, call.args.xlsx, call.settings.zone
     await broadcasts.refresh(session, broadcast, utcnow())
     report = await delivery_report(session, broadcast)
-    detail = {"format": "xlsx"} if args.xlsx else {}
-    record(session, acting.actor, "report.delivery", f"broadcast:{broadcast.id}", **detail)
+    detail = {"format": "xlsx"} if xlsx else {}
+    record(session, call.acting.actor, "report.delivery", f"broadcast:{broadcast.id}", **detail)
     await session.commit()
-    print(await delivery_text(_, session, report, settings.zone))
-    if args.xlsx:
-        args.xlsx.write_bytes(delivery_workbook(_, report, settings.zone))
-        print(_("Written to {path}.", path=args.xlsx))
+    print(await delivery_text(_, session, report, zone))
+    if xlsx:
+        xlsx.write_bytes(delivery_workbook(_, report, zone))
+        print(_("Written to {path}.", path=xlsx))
     return 0
+
+
+async def _find(call: Call, _: Translator) -> Broadcast | None:
+    """The announcement ``ID`` names, or None once the actor has been told it is not theirs."""
+    broadcast = await broadcasts.find(call.session, call.args.id, call.acting.scope)
+    if broadcast is None:
+        print(_("There is no announcement #{id} in your scope.", id=call.args.id), file=sys.stderr)
+    return broadcast

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bot.commands.running import add_actions
 from bot.settings import Settings
 from storage import migrate
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    parser = sub.add_parser("db", help="database migrations")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_actions(sub, "db", "database migrations")
     up = actions.add_parser("upgrade", help="apply migrations up to REVISION (default: head)")
     up.add_argument("revision", nargs="?", default="head")
     up.set_defaults(run=_upgrade)

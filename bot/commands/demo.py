@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+from bot.commands.database import open_session
+from bot.commands.running import synchronous
 from bot.settings import Settings
 from locales import translator
-from storage.db import create_engine, session_factory
-from storage.demo.load import DemoSummary, load_demo
+from storage.demo.load import load_demo
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -21,8 +21,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(run=_demo)
 
 
-def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    summary = asyncio.run(_load(settings, datetime.now(settings.zone).date()))
+@synchronous
+async def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_session(settings) as session:
+        summary = await load_demo(session, datetime.now(settings.zone).date())
+        await session.commit()
     _ = translator(settings.locale)
     print(
         _(
@@ -40,14 +43,3 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         )
     )
     return 0
-
-
-async def _load(settings: Settings, today: date) -> DemoSummary:
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            summary = await load_demo(session, today)
-            await session.commit()
-            return summary
-    finally:
-        await engine.dispose()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
 from pathlib import Path
 from typing import Any
 
+from bot.commands.database import open_engine
+from bot.commands.import_options import add_import_options, print_report
+from bot.commands.running import cli_actor, synchronous
 from bot.settings import Settings
-from storage.db import create_engine, session_factory
-from storage.importers import KINDS, ImportReport, import_file
+from storage.db import session_factory
+from storage.importers import KINDS, import_file
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -22,29 +23,19 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("file", type=Path, metavar="FILE")
-    parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-    parser.add_argument(
-        "--lang", choices=("vi", "en"), help="language of the report (default: CANBO_LOCALE)"
-    )
+    add_import_options(parser)
     parser.set_defaults(run=_import)
 
 
-def _import(args: argparse.Namespace, settings: Settings) -> int:
-    report = asyncio.run(_run(args, settings))
-    print(report.render())
-    return 1 if report.rejected else 0
-
-
-async def _run(args: argparse.Namespace, settings: Settings) -> ImportReport:
-    engine = create_engine(settings.database_url)
-    try:
-        return await import_file(
+@synchronous
+async def _import(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_engine(settings) as engine:
+        report = await import_file(
             session_factory(engine),
             args.kind,
             args.file,
             dry_run=args.dry_run,
-            actor=f"cli:{getpass.getuser()}",
+            actor=cli_actor(),
             lang=args.lang or settings.locale,
         )
-    finally:
-        await engine.dispose()
+    return print_report(report)

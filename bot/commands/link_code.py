@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from typing import Any
 
+from bot.commands.database import open_session
+from bot.commands.officials import official_or_complain
+from bot.commands.running import add_actions, synchronous
 from bot.settings import Settings
 from handlers.linking import issue_code
-from handlers.records import official_by_code
 from locales import translator
-from storage.db import create_engine, session_factory
 from storage.types import utcnow
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    parser = sub.add_parser("link-code", help="one-time codes that link a chat to an official")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_actions(sub, "link-code", "one-time codes that link a chat to an official")
     issue = actions.add_parser("issue", help="print a new code and its Telegram deep link")
     issue.add_argument("--official", required=True, metavar="CODE", help="the official's code")
     issue.add_argument(
@@ -27,23 +25,15 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     issue.set_defaults(run=_issue)
 
 
-def _issue(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_issue_async(args, settings))
-
-
-async def _issue_async(args: argparse.Namespace, settings: Settings) -> int:
+@synchronous
+async def _issue(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(settings.locale)
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            official = await official_by_code(session, args.official)
-            if official is None:
-                print(_("No official has the code {code}.", code=args.official), file=sys.stderr)
-                return 1
-            code = await issue_code(session, official, utcnow(), settings.link_code_days)
-            await session.commit()
-    finally:
-        await engine.dispose()
+    async with open_session(settings) as session:
+        official = await official_or_complain(session, args.official, _)
+        if official is None:
+            return 1
+        code = await issue_code(session, official, utcnow(), settings.link_code_days)
+        await session.commit()
     print(
         _.plural(
             "One-time link code for {name} ({code}), valid for {n} day:",

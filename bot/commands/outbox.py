@@ -12,15 +12,15 @@ from typing import Any
 
 from bot.app import protect_logs
 from bot.channels.telegram_delivery import build_dispatcher
+from bot.commands.database import open_engine
+from bot.commands.running import add_actions
 from bot.settings import Settings
 from locales import translator
 from scheduler.dispatcher import DispatchSettings
-from storage.db import create_engine
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    parser = sub.add_parser("outbox", help="deliver queued messages")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_actions(sub, "outbox", "deliver queued messages")
     dispatch = actions.add_parser(
         "dispatch",
         help="send what is due; with --once stop when nothing more is due, else run until stopped",
@@ -45,43 +45,42 @@ async def _dispatch_async(args: argparse.Namespace, settings: Settings) -> int:
     if args.concurrency < 1:
         print(_("--concurrency must be at least 1."), file=sys.stderr)
         return 2
-    engine = create_engine(settings.database_url)
-    dispatcher = build_dispatcher(settings, engine, DispatchSettings(concurrency=args.concurrency))
-    if dispatcher is None:
-        print(
-            _("No messenger is configured: set CANBO_TELEGRAM_TOKEN or CANBO_ZALO_TOKEN."),
-            file=sys.stderr,
-        )
-        await engine.dispose()
-        return 2
-    try:
-        if args.once:
-            report = await dispatcher.drain()
-            if report is None:
-                print(_("Another dispatcher is active for this bot; try again later."))
-                return 1
+    async with open_engine(settings) as engine:
+        wanted = DispatchSettings(concurrency=args.concurrency)
+        dispatcher = build_dispatcher(settings, engine, wanted)
+        if dispatcher is None:
             print(
-                _(
-                    "Sent {sent} in {messages} messages; to retry later {retried}; failed "
-                    "{failed}; unreachable {unreachable}; cancelled {cancelled}; "
-                    "waiting for quiet hours to end {deferred}.",
-                    sent=report.sent,
-                    messages=report.messages,
-                    retried=report.retried,
-                    failed=report.failed,
-                    unreachable=report.unreachable,
-                    cancelled=report.cancelled,
-                    deferred=report.deferred,
-                )
+                _("No messenger is configured: set CANBO_TELEGRAM_TOKEN or CANBO_ZALO_TOKEN."),
+                file=sys.stderr,
             )
+            return 2
+        try:
+            if args.once:
+                report = await dispatcher.drain()
+                if report is None:
+                    print(_("Another dispatcher is active for this bot; try again later."))
+                    return 1
+                print(
+                    _(
+                        "Sent {sent} in {messages} messages; to retry later {retried}; failed "
+                        "{failed}; unreachable {unreachable}; cancelled {cancelled}; "
+                        "waiting for quiet hours to end {deferred}.",
+                        sent=report.sent,
+                        messages=report.messages,
+                        retried=report.retried,
+                        failed=report.failed,
+                        unreachable=report.unreachable,
+                        cancelled=report.cancelled,
+                        deferred=report.deferred,
+                    )
+                )
+                return 0
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.add_signal_handler(sig, stop.set)
+            await dispatcher.run(stop)
             return 0
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
-        await dispatcher.run(stop)
-        return 0
-    finally:
-        await dispatcher.close()
-        await engine.dispose()
+        finally:
+            await dispatcher.close()

@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.commands.database import open_session
+from bot.commands.running import add_actions, synchronous
 from bot.settings import Settings
 from locales import translator
 from scheduler.config import ReminderConfig
 from scheduler.planner import plan
-from storage.db import create_engine, session_factory
 from storage.models import Official, OutboxMessage, OutboxStatus
 from storage.types import utcnow
 
@@ -29,8 +30,7 @@ def _moment(text: str) -> datetime:
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    parser = sub.add_parser("reminders", help="plan reminders and list the outbox")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_actions(sub, "reminders", "plan reminders and list the outbox")
     planner = actions.add_parser(
         "plan",
         help="queue the reminders due now and cancel those that no longer apply",
@@ -60,12 +60,8 @@ def _plan(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _plan_async(settings: Settings, config: ReminderConfig, now: datetime) -> int:
     _ = translator(settings.locale)
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            result = await plan(session, now, config)
-    finally:
-        await engine.dispose()
+    async with open_session(settings) as session:
+        result = await plan(session, now, config)
     print(_("Reminders planned for {date}:", date=_.datetime(now.astimezone(config.zone))))
     print(_("Queued: {n}", n=result.total))
     for kind, count in sorted(result.queued.items()):
@@ -74,11 +70,8 @@ async def _plan_async(settings: Settings, config: ReminderConfig, now: datetime)
     return 0
 
 
-def _list(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_list_async(args, settings))
-
-
-async def _list_async(args: argparse.Namespace, settings: Settings) -> int:
+@synchronous
+async def _list(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(settings.locale)
     zone = settings.zone
     query = (
@@ -89,12 +82,8 @@ async def _list_async(args: argparse.Namespace, settings: Settings) -> int:
     )
     if args.status:
         query = query.where(OutboxMessage.status == OutboxStatus(args.status))
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            rows = (await session.execute(query)).all()
-    finally:
-        await engine.dispose()
+    async with open_session(settings) as session:
+        rows = (await session.execute(query)).all()
     if not rows:
         print(_("The outbox has no such messages."))
         return 0

@@ -9,13 +9,14 @@ and the chart are written to ``--output`` or to bao-cao-<unit>-<yyyymmdd>.<forma
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.commands.acting import cli_actor, day, identity
+from bot.commands.acting import day, identity
+from bot.commands.database import open_session
+from bot.commands.running import add_actions, cli_actor, synchronous
 from bot.conversation import conversation_config
 from bot.settings import Settings
 from handlers.coordinator.chart import qualification_chart
@@ -25,15 +26,13 @@ from locales import LANGUAGES, translator
 from rules.profiles import load_profile
 from storage.access import Scope, unit_in_scope
 from storage.audit import record
-from storage.db import create_engine, session_factory
 from storage.reports.qualifications import qualification_report
 
 FORMATS = ("txt", "xlsx", "png")
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    parser = sub.add_parser("report", help="reports for coordinators")
-    kinds = parser.add_subparsers(dest="kind", metavar="REPORT", required=True)
+    kinds = add_actions(sub, "report", "reports for coordinators", dest="kind", metavar="REPORT")
     qualifications = kinds.add_parser(
         "qualifications",
         help="qualification statistics of a unit's officials, per scale and sub-unit",
@@ -48,11 +47,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     qualifications.set_defaults(run=_qualifications, admin=False)
 
 
-def _qualifications(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_qualifications_async(args, settings))
-
-
-async def _qualifications_async(args: argparse.Namespace, settings: Settings) -> int:
+@synchronous
+async def _qualifications(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(args.lang or settings.locale)
     on = args.on or datetime.now(settings.zone).date()
     if args.compare is not None and args.compare >= on:
@@ -60,33 +56,28 @@ async def _qualifications_async(args: argparse.Namespace, settings: Settings) ->
         return 1
     config = conversation_config(settings)
     profile = load_profile(config.profile_name, config.profile_override)
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            scope, actor = Scope.all(), cli_actor()
-            if args.official:
-                acting = await identity(session, args, _)
-                if isinstance(acting, str):
-                    print(acting, file=sys.stderr)
-                    return 1
-                scope, actor = acting.scope, acting.actor
-            unit = await unit_in_scope(session, scope, args.unit)
-            if unit is None:
-                print(_("The unit {code} is not in your scope.", code=args.unit), file=sys.stderr)
+    async with open_session(settings) as session:
+        scope, actor = Scope.all(), cli_actor()
+        if args.official:
+            acting = await identity(session, args, _)
+            if acting is None:
                 return 1
-            report = await qualification_report(session, unit, profile, on, args.compare)
-            record(
-                session,
-                actor,
-                "report.qualifications",
-                unit.code,
-                on=on.isoformat(),
-                compare=args.compare.isoformat() if args.compare else None,
-                format=args.format,
-            )
-            await session.commit()
-    finally:
-        await engine.dispose()
+            scope, actor = acting.scope, acting.actor
+        unit = await unit_in_scope(session, scope, args.unit)
+        if unit is None:
+            print(_("The unit {code} is not in your scope.", code=args.unit), file=sys.stderr)
+            return 1
+        report = await qualification_report(session, unit, profile, on, args.compare)
+        record(
+            session,
+            actor,
+            "report.qualifications",
+            unit.code,
+            on=on.isoformat(),
+            compare=args.compare.isoformat() if args.compare else None,
+            format=args.format,
+        )
+        await session.commit()
     if args.format == "txt":
         text = qualification_text(_, report)
         if args.output is None:

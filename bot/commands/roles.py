@@ -6,24 +6,22 @@ change is written to the audit log."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.commands.acting import cli_actor
+from bot.commands.database import open_session
+from bot.commands.officials import official_or_complain
+from bot.commands.running import add_actions, cli_actor, synchronous
 from bot.settings import Settings
-from handlers.records import official_by_code
 from locales import translator
 from storage import access
-from storage.db import create_engine, session_factory
 from storage.models import RoleKind, Unit
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    parser = sub.add_parser("roles", help="coordinator and admin roles")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_actions(sub, "roles", "coordinator and admin roles")
     for name, text in (
         ("grant", "give an official a role"),
         ("revoke", "take a role away (on --unit, or on every unit)"),
@@ -39,11 +37,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     listing.set_defaults(run=_list)
 
 
-def _change(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_change_async(args, settings))
-
-
-async def _change_async(args: argparse.Namespace, settings: Settings) -> int:
+@synchronous
+async def _change(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(settings.locale)
     kind = RoleKind(args.role)
     if args.action == "grant" and kind is RoleKind.COORDINATOR and not args.unit:
@@ -52,60 +47,48 @@ async def _change_async(args: argparse.Namespace, settings: Settings) -> int:
     if kind is RoleKind.ADMIN and args.unit:
         print(_("An admin acts on everything; leave out --unit."), file=sys.stderr)
         return 1
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            official = await official_by_code(session, args.official)
-            if official is None:
-                print(_("No official has the code {code}.", code=args.official), file=sys.stderr)
+    async with open_session(settings) as session:
+        official = await official_or_complain(session, args.official, _)
+        if official is None:
+            return 1
+        unit = None
+        if args.unit:
+            unit = await session.scalar(select(Unit).where(Unit.code == args.unit.strip()))
+            if unit is None:
+                print(_("No unit has the code {code}.", code=args.unit), file=sys.stderr)
                 return 1
-            unit = None
-            if args.unit:
-                unit = await session.scalar(select(Unit).where(Unit.code == args.unit.strip()))
-                if unit is None:
-                    print(_("No unit has the code {code}.", code=args.unit), file=sys.stderr)
-                    return 1
-            if args.action == "grant":
-                changed = await access.grant(session, cli_actor(), official, kind, unit)
-                who = {"name": official.full_name, "code": official.code}
-                if not changed:
-                    message = _("{name} ({code}) already holds that role.", **who)
-                elif unit is not None:
-                    message = _(
-                        "{name} ({code}) now coordinates {unit} and everything under it.",
-                        unit=unit.name,
-                        **who,
-                    )
-                else:
-                    message = _("{name} ({code}) is now an admin.", **who)
-            else:
-                removed = await access.revoke(session, cli_actor(), official, kind, unit)
-                message = _.plural(
-                    "{n} role taken from {name} ({code}).",
-                    "{n} roles taken from {name} ({code}).",
-                    removed,
-                    name=official.full_name,
-                    code=official.code,
+        if args.action == "grant":
+            changed = await access.grant(session, cli_actor(), official, kind, unit)
+            who = {"name": official.full_name, "code": official.code}
+            if not changed:
+                message = _("{name} ({code}) already holds that role.", **who)
+            elif unit is not None:
+                message = _(
+                    "{name} ({code}) now coordinates {unit} and everything under it.",
+                    unit=unit.name,
+                    **who,
                 )
-            await session.commit()
-    finally:
-        await engine.dispose()
+            else:
+                message = _("{name} ({code}) is now an admin.", **who)
+        else:
+            removed = await access.revoke(session, cli_actor(), official, kind, unit)
+            message = _.plural(
+                "{n} role taken from {name} ({code}).",
+                "{n} roles taken from {name} ({code}).",
+                removed,
+                name=official.full_name,
+                code=official.code,
+            )
+        await session.commit()
     print(message)
     return 0
 
 
-def _list(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_list_async(settings))
-
-
-async def _list_async(settings: Settings) -> int:
+@synchronous
+async def _list(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(settings.locale)
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            roles = await access.roles(session)
-    finally:
-        await engine.dispose()
+    async with open_session(settings) as session:
+        roles = await access.roles(session)
     if not roles:
         print(_("No roles yet."))
     for role in roles:

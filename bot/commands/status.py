@@ -4,18 +4,17 @@ bot sends it."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from datetime import date, datetime
 from typing import Any
 
+from bot.commands.database import open_session
+from bot.commands.officials import official_or_complain
+from bot.commands.running import synchronous
 from bot.conversation import conversation_config
 from bot.settings import Settings
-from handlers.records import official_by_code
 from handlers.status import status_text
 from locales import LANGUAGES, translator
 from rules.profiles import load_profile
-from storage.db import create_engine, session_factory
 
 
 def _day(text: str) -> date:
@@ -35,23 +34,15 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(run=_status)
 
 
-def _status(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_status_async(args, settings))
-
-
-async def _status_async(args: argparse.Namespace, settings: Settings) -> int:
+@synchronous
+async def _status(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(args.lang or settings.locale)
     config = conversation_config(settings)
     profile = load_profile(config.profile_name, config.profile_override)
     on = args.on or datetime.now(settings.zone).date()
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            official = await official_by_code(session, args.code)
-            if official is None:
-                print(_("No official has the code {code}.", code=args.code), file=sys.stderr)
-                return 1
-            print(await status_text(session, official, profile, on, _))
-    finally:
-        await engine.dispose()
+    async with open_session(settings) as session:
+        official = await official_or_complain(session, args.code, _)
+        if official is None:
+            return 1
+        print(await status_text(session, official, profile, on, _))
     return 0

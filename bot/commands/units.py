@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
 from vietnam_provinces import ProvinceCode
 
+from bot.commands.database import open_session
+from bot.commands.import_options import add_import_options, print_report
+from bot.commands.running import add_actions, cli_actor, synchronous
 from bot.settings import Settings
 from locales import translator
 from storage.audit import record
 from storage.catalogue.historic import import_unit_file
 from storage.catalogue.national import load_catalogue, parse_province, province_code
 from storage.catalogue.tree import Changes
-from storage.db import create_engine, session_factory
 from storage.importers.report import ImportReport
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    parser = sub.add_parser("units", help="administrative and internal units")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_actions(sub, "units", "administrative and internal units")
     load = actions.add_parser(
         "load",
         help="load the official catalogue: 34 provinces, 3,321 communes (idempotent)",
@@ -37,10 +37,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "Rows are upserted on their code; exits 1 when the file is rejected.",
     )
     historic.add_argument("file", type=Path, metavar="FILE")
-    historic.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-    historic.add_argument(
-        "--lang", choices=("vi", "en"), help="language of the report (default: CANBO_LOCALE)"
-    )
+    add_import_options(historic)
     historic.set_defaults(run=_import)
 
 
@@ -64,42 +61,31 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _load_async(settings: Settings, province: ProvinceCode | None) -> Changes:
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            changes = await load_catalogue(session, province)
-            record(
-                session,
-                _actor(),
-                "units.load",
-                target=province_code(province) if province is not None else "",
-                added=changes.added,
-                updated=changes.updated,
-            )
-            await session.commit()
-            return changes
-    finally:
-        await engine.dispose()
+    async with open_session(settings) as session:
+        changes = await load_catalogue(session, province)
+        record(
+            session,
+            cli_actor(),
+            "units.load",
+            target=province_code(province) if province is not None else "",
+            added=changes.added,
+            updated=changes.updated,
+        )
+        await session.commit()
+    return changes
 
 
-def _import(args: argparse.Namespace, settings: Settings) -> int:
-    report = asyncio.run(_import_async(args, settings))
-    print(report.render())
-    return 1 if report.rejected else 0
-
-
-async def _import_async(args: argparse.Namespace, settings: Settings) -> ImportReport:
+@synchronous
+async def _import(args: argparse.Namespace, settings: Settings) -> int:
     report = ImportReport("units", args.file.name, args.dry_run, args.lang or settings.locale)
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            await import_unit_file(session, args.file, report)
-            if report.rejected or args.dry_run:
-                await session.rollback()
-                return report
+    async with open_session(settings) as session:
+        await import_unit_file(session, args.file, report)
+        if report.rejected or args.dry_run:
+            await session.rollback()
+        else:
             record(
                 session,
-                _actor(),
+                cli_actor(),
                 "import.units",
                 target=args.file.name,
                 created=report.created,
@@ -108,10 +94,4 @@ async def _import_async(args: argparse.Namespace, settings: Settings) -> ImportR
                 ignored_columns=report.ignored_columns,
             )
             await session.commit()
-            return report
-    finally:
-        await engine.dispose()
-
-
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
+    return print_report(report)
