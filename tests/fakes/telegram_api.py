@@ -44,30 +44,27 @@ with the registered secret, or a forged one, or none (``secret=None``), and retu
 Recorded: ``sent`` (every accepted ``SentMessage``: method, chat_id, message_id, text, caption,
 parse_mode, reply_markup, file_name, file_bytes, at), ``calls`` (every request: method, params),
 ``answered_callbacks``, ``edits``, ``commands``, ``webhook``. ``messages_to(chat_id)`` lists what
-a chat received; ``await wait_for_messages(chat_id, n, timeout=5.0)`` waits until it has at
+a chat received; ``await wait_for_messages(chat_id, n, timeout=20.0)`` waits until it has at
 least ``n`` and returns them all.
 """
 
 from __future__ import annotations
 
 import asyncio
-import enum
 import html
 import itertools
 import json
-import math
 import random
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
-SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
+from tests.fakes.server import ApiCall, ApiError, Bucket, FakeBotServer, Handler, Secret, Webhook
+
 JSON_FIELDS = frozenset(
     {
         "reply_markup",
@@ -85,34 +82,6 @@ SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
-
-
-class Secret(enum.Enum):
-    """``post_webhook(secret=Secret.REGISTERED)``: the secret given in setWebhook."""
-
-    REGISTERED = "registered"
-
-
-class ApiError(Exception):
-    """An error answer, shaped like Telegram's."""
-
-    def __init__(
-        self, status: int, description: str, parameters: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.status,
-            "description": self.description,
-        }
-        if self.parameters:
-            body["parameters"] = self.parameters
-        return body
 
 
 @dataclass(frozen=True)
@@ -143,49 +112,18 @@ class SentMessage:
     def removes_keyboard(self) -> bool:
         return bool((self.reply_markup or {}).get("remove_keyboard"))
 
-
-@dataclass(frozen=True)
-class ApiCall:
-    method: str
-    params: dict[str, Any]
+    @property
+    def summary(self) -> str | None:
+        return self.text or self.caption or self.file_name
 
 
-@dataclass(frozen=True)
-class Webhook:
-    url: str
-    secret_token: str | None
-
-
-@dataclass
-class _Bucket:
-    rate: float
-    capacity: float
-    tokens: float
-    stamp: float
-
-    def wait(self, now: float) -> float:
-        """Refill to ``now``; seconds until one token is available (0 when one is)."""
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
-
-
-@dataclass
-class _Failure:
-    method: str | None
-    status: int
-    description: str
-    retry_after: int | None
-    count: int
-
-
-@dataclass
-class _Hang:
-    seconds: float
-
-
-class FakeTelegram:
+class FakeTelegram(FakeBotServer[int, SentMessage]):
     """See the module docstring."""
+
+    send_methods = frozenset({"sendmessage", "sendphoto", "senddocument"})
+    http_methods = ("POST", "GET")
+    max_body = 64 * 1024 * 1024
+    secret_header = "X-Telegram-Bot-Api-Secret-Token"
 
     def __init__(
         self,
@@ -203,49 +141,33 @@ class FakeTelegram:
         deliver_on_hang: bool = False,
         seed: int = 0,
     ) -> None:
-        self.token = token
+        super().__init__(token, clock)
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.chat_rate = chat_rate
         self.chat_burst = chat_burst
         self.group_per_minute = group_per_minute
         self.global_rate = global_rate
-        self.clock = clock
         self.failure_rate = failure_rate
         self.hang_rate = hang_rate
         self.hang_seconds = hang_seconds
         self.deliver_on_hang = deliver_on_hang
         self.random = random.Random(seed)
 
-        self.sent: list[SentMessage] = []
-        self.calls: list[ApiCall] = []
         self.answered_callbacks: list[dict[str, Any]] = []
         self.edits: list[ApiCall] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self.webhook: Webhook | None = None
-        self.blocked: set[int] = set()
 
-        self._queue: list[dict[str, Any]] = []
-        self._queued = asyncio.Event()
-        self._closing = asyncio.Event()
-        self._recorded = asyncio.Condition()
-        self._failures: list[_Failure] = []
-        self._chat_buckets: dict[int, _Bucket] = {}
-        self._group_buckets: dict[int, _Bucket] = {}
-        self._global_bucket: _Bucket | None = None
+        self._chat_buckets: dict[int, Bucket] = {}
+        self._group_buckets: dict[int, Bucket] = {}
+        self._global_bucket: Bucket | None = None
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self._port = 0
-        self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
-            "getme": self._get_me,
-            "getupdates": self._get_updates,
-            "setwebhook": self._set_webhook,
-            "deletewebhook": self._delete_webhook,
-            "getwebhookinfo": self._get_webhook_info,
-            "sendmessage": self._send_message,
-            "sendphoto": self._send_photo,
+
+    def _handlers(self) -> dict[str, Handler]:
+        return {
+            **super()._handlers(),
             "senddocument": self._send_document,
             "sendchataction": self._true,
             "answercallbackquery": self._answer_callback_query,
@@ -259,94 +181,12 @@ class FakeTelegram:
             "logout": self._true,
         }
 
-    # --- lifecycle -------------------------------------------------------------------------
-
-    async def start(self) -> None:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_post("/bot{token}/{method}", self._dispatch)
-        app.router.add_get("/bot{token}/{method}", self._dispatch)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = self._runner.addresses[0][1]
-
-    async def stop(self) -> None:
-        self._closing.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._port}/bot"
-
-    # --- test controls ---------------------------------------------------------------------
-
-    def block(self, chat_id: int) -> None:
-        self.blocked.add(chat_id)
-
-    def unblock(self, chat_id: int) -> None:
-        self.blocked.discard(chat_id)
-
-    def fail_next(
-        self,
-        method: str | None = None,
-        *,
-        status: int = 500,
-        description: str = "Internal Server Error",
-        count: int = 1,
-        retry_after: int | None = None,
-    ) -> None:
-        """Answer the next ``count`` calls of ``method`` (any send method when None) with an
-        error; ``retry_after`` adds Telegram's ``parameters.retry_after``."""
-        self._failures.append(
-            _Failure(method.lower() if method else None, status, description, retry_after, count)
-        )
-
-    def messages_to(self, chat_id: int) -> list[SentMessage]:
-        return [m for m in self.sent if m.chat_id == chat_id]
-
-    async def wait_for_messages(
-        self,
-        chat_id: int,
-        n: int,
-        timeout: float = 5.0,  # noqa: ASYNC109 (a test helper's bound)
-    ) -> list[SentMessage]:
-        """Wait until ``chat_id`` has received at least ``n`` messages; return all of them."""
-
-        def enough() -> bool:
-            return len(self.messages_to(chat_id)) >= n
-
-        try:
-            async with self._recorded:
-                await asyncio.wait_for(self._recorded.wait_for(enough), timeout)
-        except TimeoutError:
-            got = [m.text or m.caption or m.file_name for m in self.messages_to(chat_id)]
-            raise AssertionError(
-                f"chat {chat_id} got {len(got)} of {n} messages within {timeout}s: {got!r}"
-            ) from None
-        return self.messages_to(chat_id)
-
     # --- incoming updates ------------------------------------------------------------------
 
     def push_update(self, update: dict[str, Any]) -> int:
         """Queue ``update`` for getUpdates (an ``update_id`` is assigned if missing)."""
         update.setdefault("update_id", next(self._update_ids))
-        self._queue.append(update)
-        self._queued.set()
+        self._enqueue(update)
         return int(update["update_id"])
 
     async def post_webhook(
@@ -366,15 +206,7 @@ class FakeTelegram:
         if update is not None:
             update.setdefault("update_id", next(self._update_ids))
             body = json.dumps(update).encode()
-        token = self.webhook.secret_token if secret is Secret.REGISTERED else secret
-        headers = {"Content-Type": "application/json"}
-        if token is not None:
-            headers["X-Telegram-Bot-Api-Secret-Token"] = token
-        async with (
-            aiohttp.ClientSession() as client,
-            client.post(self.webhook.url, data=body or b"", headers=headers) as response,
-        ):
-            return response.status, await response.text()
+        return await self._post_webhook(body or b"", secret)
 
     def user(self, user_id: int, *, language_code: str | None = "vi") -> dict[str, Any]:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
@@ -505,36 +337,9 @@ class FakeTelegram:
 
     # --- HTTP ------------------------------------------------------------------------------
 
-    async def _dispatch(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
-            return web.json_response(ApiError(401, "Unauthorized").body(), status=401)
-        method = request.match_info["method"].lower()
-        try:
-            params = await self._params(request)
-        except ValueError as error:
-            return web.json_response(ApiError(400, f"Bad Request: {error}").body(), status=400)
-        self.calls.append(ApiCall(method, params))
-        handler = self._methods.get(method)
-        if handler is None:
-            return web.json_response(ApiError(404, "Not Found").body(), status=404)
-        try:
-            hang = self._injected(method)
-            if isinstance(hang, _Hang):
-                if self.deliver_on_hang:
-                    await handler(params)
-                await self._hang(hang.seconds)
-                raise ApiError(502, "Bad Gateway")
-            result = await handler(params)
-        except ApiError as error:
-            return web.json_response(error.body(), status=error.status)
-        return web.json_response({"ok": True, "result": result})
-
     async def _params(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
-            body = await request.json()
-            if not isinstance(body, dict):
-                raise ValueError("expected a JSON object")
-            return body
+            return await super()._params(request)
         params: dict[str, Any] = {}
         form = await request.post()
         for key, value in form.items():
@@ -550,21 +355,18 @@ class FakeTelegram:
                 params[key] = value
         return params
 
-    def _injected(self, method: str) -> _Hang | None:
-        for failure in self._failures:
-            if failure.method == method or (failure.method is None and method in SEND_METHODS):
-                failure.count -= 1
-                if failure.count <= 0:
-                    self._failures.remove(failure)
-                parameters = {"retry_after": failure.retry_after} if failure.retry_after else None
-                raise ApiError(failure.status, failure.description, parameters)
-        if method not in SEND_METHODS:
-            return None
-        if self.hang_rate and self.random.random() < self.hang_rate:
-            return _Hang(self.hang_seconds)
-        if self.failure_rate and self.random.random() < self.failure_rate:
-            raise ApiError(500, "Internal Server Error")
-        return None
+    async def _answer(self, method: str, handler: Handler, params: dict[str, Any]) -> Any:
+        """Draw the random failures: a hang (after delivering, with ``deliver_on_hang``) or a
+        500."""
+        if method in self.send_methods:
+            if self.hang_rate and self.random.random() < self.hang_rate:
+                if self.deliver_on_hang:
+                    await handler(params)
+                await self._hang(self.hang_seconds)
+                raise ApiError(502, "Bad Gateway")
+            if self.failure_rate and self.random.random() < self.failure_rate:
+                raise ApiError(500, "Internal Server Error")
+        return await handler(params)
 
     async def _hang(self, seconds: float) -> None:
         try:
@@ -601,17 +403,7 @@ class FakeTelegram:
         offset = int(params.get("offset") or 0)
         if offset:
             self._queue = [u for u in self._queue if u["update_id"] >= offset]
-        if not self._queue:
-            self._queued.clear()
-            timeout = float(params.get("timeout") or 0)
-            if timeout > 0:
-                waiter = asyncio.ensure_future(self._queued.wait())
-                closing = asyncio.ensure_future(self._closing.wait())
-                await asyncio.wait(
-                    {waiter, closing}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-                )
-                waiter.cancel()
-                closing.cancel()
+        await self._await_update(float(params.get("timeout") or 0))
         limit = int(params.get("limit") or 100)
         return self._queue[:limit]
 
@@ -666,13 +458,10 @@ class FakeTelegram:
             method, chat_id, params, caption=caption, markup=markup, upload=upload
         )
 
-    def _chat_id(self, params: dict[str, Any]) -> int:
-        chat_id = params.get("chat_id")
-        if not isinstance(chat_id, int):
+    def _parse_chat_id(self, value: Any) -> int:
+        if not isinstance(value, int):
             raise ApiError(400, "Bad Request: chat not found")
-        if chat_id in self.blocked:
-            raise ApiError(403, "Forbidden: bot was blocked by the user")
-        return chat_id
+        return value
 
     async def _deliver(
         self,
@@ -698,9 +487,7 @@ class FakeTelegram:
             file_bytes=upload[1] if upload else None,
             at=self.clock(),
         )
-        async with self._recorded:
-            self.sent.append(sent)
-            self._recorded.notify_all()
+        await self._record(sent)
         return self._message_object(sent)
 
     def _take_rate(self, chat_id: int) -> None:
@@ -708,32 +495,23 @@ class FakeTelegram:
         buckets = [self._global(now), self._bucket(self._chat_buckets, chat_id, now)]
         if chat_id < 0:
             buckets.append(self._bucket(self._group_buckets, chat_id, now, per_minute=True))
-        wait = max(bucket.wait(now) for bucket in buckets)
-        if wait > 0:
-            retry_after = max(1, math.ceil(wait))
-            raise ApiError(
-                429,
-                f"Too Many Requests: retry after {retry_after}",
-                {"retry_after": retry_after},
-            )
-        for bucket in buckets:
-            bucket.tokens -= 1
+        self._spend(buckets, now)
 
-    def _global(self, now: float) -> _Bucket:
+    def _global(self, now: float) -> Bucket:
         if self._global_bucket is None:
             rate = self.global_rate
-            self._global_bucket = _Bucket(rate, rate, rate, now)
+            self._global_bucket = Bucket(rate, rate, rate, now)
         return self._global_bucket
 
     def _bucket(
-        self, buckets: dict[int, _Bucket], chat_id: int, now: float, *, per_minute: bool = False
-    ) -> _Bucket:
+        self, buckets: dict[int, Bucket], chat_id: int, now: float, *, per_minute: bool = False
+    ) -> Bucket:
         if chat_id not in buckets:
             if per_minute:
                 rate, capacity = self.group_per_minute / 60, self.group_per_minute
             else:
                 rate, capacity = self.chat_rate, float(self.chat_burst)
-            buckets[chat_id] = _Bucket(rate, capacity, capacity, now)
+            buckets[chat_id] = Bucket(rate, capacity, capacity, now)
         return buckets[chat_id]
 
     async def _answer_callback_query(self, params: dict[str, Any]) -> bool:

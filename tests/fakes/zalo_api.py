@@ -38,48 +38,18 @@ and ``await wait_for_polls(n)`` count getUpdates calls.
 from __future__ import annotations
 
 import asyncio
-import enum
 import itertools
 import json
-import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 import aiohttp
-from aiohttp import web
+
+from tests.fakes.server import ApiCall, ApiError, Bucket, FakeBotServer, Handler, Secret, Webhook
 
 TEXT_LIMIT = 2000
-SEND_METHODS = frozenset({"sendmessage", "sendphoto"})
-SECRET_HEADER = "X-Bot-Api-Secret-Token"
-
-
-class Secret(enum.Enum):
-    """``post_webhook(secret=Secret.REGISTERED)``: the secret given in setWebhook."""
-
-    REGISTERED = "registered"
-
-
-class ApiError(Exception):
-    def __init__(
-        self, status: int, description: str, parameters: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.status,
-            "description": self.description,
-        }
-        if self.parameters:
-            body["parameters"] = self.parameters
-        return body
 
 
 @dataclass(frozen=True)
@@ -93,30 +63,17 @@ class SentMessage:
     photo_bytes: bytes | None
     at: float
 
-
-@dataclass(frozen=True)
-class ApiCall:
-    method: str
-    params: dict[str, Any]
+    @property
+    def summary(self) -> str | None:
+        return self.text or self.photo
 
 
-@dataclass(frozen=True)
-class Webhook:
-    url: str
-    secret_token: str
-
-
-@dataclass
-class _Failure:
-    method: str | None
-    status: int
-    description: str
-    count: int
-    retry_after: float | None
-
-
-class FakeZalo:
+class FakeZalo(FakeBotServer[str, SentMessage]):
     """See the module docstring."""
+
+    send_methods = frozenset({"sendmessage", "sendphoto"})
+    secret_header = "X-Bot-Api-Secret-Token"
+    rate_limited = "Too Many Requests: rate limit exceeded"
 
     def __init__(
         self,
@@ -127,97 +84,18 @@ class FakeZalo:
         poll_wait: float = 0.2,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.token = token
+        super().__init__(token, clock)
         self.rate = rate
         self.burst = burst
         self.poll_wait = poll_wait
-        self.clock = clock
-
-        self.sent: list[SentMessage] = []
-        self.calls: list[ApiCall] = []
         self.actions: list[tuple[str, str]] = []
-        self.webhook: Webhook | None = None
-        self.blocked: set[str] = set()
-
-        self._queue: list[dict[str, Any]] = []
-        self._queued = asyncio.Event()
-        self._closing = asyncio.Event()
-        self._recorded = asyncio.Condition()
-        self._failures: list[_Failure] = []
-        self._tokens = float(burst)
-        self._stamp = clock()
+        self._bucket = Bucket(rate, float(burst), float(burst), clock())
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self._port = 0
-        self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
-            "getme": self._get_me,
-            "getupdates": self._get_updates,
-            "setwebhook": self._set_webhook,
-            "deletewebhook": self._delete_webhook,
-            "getwebhookinfo": self._get_webhook_info,
-            "sendmessage": self._send_message,
-            "sendphoto": self._send_photo,
-            "sendchataction": self._send_chat_action,
-        }
 
-    # --- lifecycle -------------------------------------------------------------------------
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/bot{token}/{method}", self._dispatch)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = self._runner.addresses[0][1]
-
-    async def stop(self) -> None:
-        self._closing.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeZalo:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._port}/bot"
+    def _handlers(self) -> dict[str, Handler]:
+        return {**super()._handlers(), "sendchataction": self._send_chat_action}
 
     # --- test controls ---------------------------------------------------------------------
-
-    def block(self, chat_id: str) -> None:
-        self.blocked.add(chat_id)
-
-    def unblock(self, chat_id: str) -> None:
-        self.blocked.discard(chat_id)
-
-    def fail_next(
-        self,
-        method: str | None = None,
-        *,
-        status: int = 500,
-        description: str = "Internal Server Error",
-        count: int = 1,
-        retry_after: float | None = None,
-    ) -> None:
-        """Answer the next ``count`` calls of ``method`` (any send when None) with an error;
-        ``retry_after`` adds ``parameters.retry_after`` (seconds, fractions allowed here)."""
-        self._failures.append(
-            _Failure(method.lower() if method else None, status, description, count, retry_after)
-        )
-
-    def messages_to(self, chat_id: str) -> list[SentMessage]:
-        return [m for m in self.sent if m.chat_id == chat_id]
 
     def polls(self) -> int:
         """How many getUpdates calls have been made."""
@@ -227,27 +105,6 @@ class FakeZalo:
         """Wait until getUpdates has been called at least ``n`` times."""
         async with self._recorded:
             await asyncio.wait_for(self._recorded.wait_for(lambda: self.polls() >= n), timeout)
-
-    async def wait_for_messages(
-        self,
-        chat_id: str,
-        n: int,
-        timeout: float = 5.0,  # noqa: ASYNC109 (a test helper's bound)
-    ) -> list[SentMessage]:
-        """Wait until ``chat_id`` has received at least ``n`` messages; return all of them."""
-
-        def enough() -> bool:
-            return len(self.messages_to(chat_id)) >= n
-
-        try:
-            async with self._recorded:
-                await asyncio.wait_for(self._recorded.wait_for(enough), timeout)
-        except TimeoutError:
-            got = [m.text or m.photo for m in self.messages_to(chat_id)]
-            raise AssertionError(
-                f"chat {chat_id} got {len(got)} of {n} messages within {timeout}s: {got!r}"
-            ) from None
-        return self.messages_to(chat_id)
 
     # --- incoming events -------------------------------------------------------------------
 
@@ -285,8 +142,7 @@ class FakeZalo:
 
     def push_update(self, update: dict[str, Any]) -> None:
         """Queue ``update`` for getUpdates."""
-        self._queue.append(update)
-        self._queued.set()
+        self._enqueue(update)
 
     async def post_webhook(
         self,
@@ -299,53 +155,9 @@ class FakeZalo:
         """POST ``update`` (or raw ``body``) to the registered webhook, as Zalo would; returns
         the HTTP status and response text. ``secret``: None sends no header, a string forges
         one."""
-        if self.webhook is None:
-            raise AssertionError("no webhook is set")
         if update is not None:
             body = json.dumps({"ok": True, "result": update} if wrapped else update).encode()
-        token = self.webhook.secret_token if secret is Secret.REGISTERED else secret
-        headers = {"Content-Type": "application/json"}
-        if token is not None:
-            headers[SECRET_HEADER] = token
-        async with (
-            aiohttp.ClientSession() as client,
-            client.post(self.webhook.url, data=body or b"", headers=headers) as response,
-        ):
-            return response.status, await response.text()
-
-    # --- HTTP ------------------------------------------------------------------------------
-
-    async def _dispatch(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
-            return web.json_response(ApiError(401, "Unauthorized").body(), status=401)
-        method = request.match_info["method"].lower()
-        try:
-            params = await request.json() if await request.read() else {}
-            if not isinstance(params, dict):
-                raise ValueError("expected a JSON object")
-        except ValueError as error:
-            return web.json_response(ApiError(400, f"Bad Request: {error}").body(), status=400)
-        async with self._recorded:
-            self.calls.append(ApiCall(method, params))
-            self._recorded.notify_all()
-        handler = self._methods.get(method)
-        if handler is None:
-            return web.json_response(ApiError(404, "Not Found").body(), status=404)
-        try:
-            self._injected(method)
-            result = await handler(params)
-        except ApiError as error:
-            return web.json_response(error.body(), status=error.status)
-        return web.json_response({"ok": True, "result": result})
-
-    def _injected(self, method: str) -> None:
-        for failure in self._failures:
-            if failure.method == method or (failure.method is None and method in SEND_METHODS):
-                failure.count -= 1
-                if failure.count <= 0:
-                    self._failures.remove(failure)
-                parameters = {"retry_after": failure.retry_after} if failure.retry_after else None
-                raise ApiError(failure.status, failure.description, parameters)
+        return await self._post_webhook(body or b"", secret)
 
     # --- methods ---------------------------------------------------------------------------
 
@@ -358,14 +170,7 @@ class FakeZalo:
         }
 
     async def _get_updates(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not self._queue:
-            self._queued.clear()
-            wait = min(float(params.get("timeout") or 0), self.poll_wait)
-            waiter = asyncio.ensure_future(self._queued.wait())
-            closing = asyncio.ensure_future(self._closing.wait())
-            await asyncio.wait({waiter, closing}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            closing.cancel()
+        await self._await_update(min(float(params.get("timeout") or 0), self.poll_wait))
         if not self._queue:
             raise ApiError(408, "Request timeout")
         return self._queue.pop(0)
@@ -421,13 +226,10 @@ class FakeZalo:
         self.actions.append((chat_id, action))
         return {}
 
-    def _chat_id(self, params: dict[str, Any]) -> str:
-        chat_id = params.get("chat_id")
-        if not isinstance(chat_id, str) or not chat_id:
+    def _parse_chat_id(self, value: Any) -> str:
+        if not isinstance(value, str) or not value:
             raise ApiError(400, "Bad Request: chat_id is required")
-        if chat_id in self.blocked:
-            raise ApiError(403, "Forbidden: bot was blocked by the user")
-        return chat_id
+        return value
 
     async def _deliver(
         self,
@@ -439,7 +241,7 @@ class FakeZalo:
         caption: str | None = None,
         photo_bytes: bytes | None = None,
     ) -> dict[str, Any]:
-        self._take_rate()
+        self._spend([self._bucket], self.clock())
         sent = SentMessage(
             method=method,
             chat_id=chat_id,
@@ -450,18 +252,8 @@ class FakeZalo:
             photo_bytes=photo_bytes,
             at=self.clock(),
         )
-        async with self._recorded:
-            self.sent.append(sent)
-            self._recorded.notify_all()
+        await self._record(sent)
         return {"message_id": sent.message_id, "date": int(time.time() * 1000)}
 
-    def _take_rate(self) -> None:
-        now = self.clock()
-        self._tokens = min(float(self.burst), self._tokens + (now - self._stamp) * self.rate)
-        self._stamp = now
-        if self._tokens < 1:
-            retry_after = max(1, math.ceil((1 - self._tokens) / self.rate))
-            raise ApiError(
-                429, "Too Many Requests: rate limit exceeded", {"retry_after": retry_after}
-            )
-        self._tokens -= 1
+
+__all__ = ["ApiCall", "ApiError", "FakeZalo", "Secret", "SentMessage", "Webhook"]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from rules.fields import field_for, fold, major_matches
+from rules.fields import field_for, major_matches
+from rules.text import fold
 
 
 @pytest.mark.parametrize(

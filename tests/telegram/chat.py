@@ -3,13 +3,14 @@ and returns the messages the bot sent back."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from tests.fakes.chat import FakeChat
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 
 
-class Chat:
+class Chat(FakeChat[int, SentMessage]):
     """One Telegram user talking to the bot, privately or (negative ``chat_id``) in a group."""
+
+    fake: FakeTelegram
 
     def __init__(
         self,
@@ -18,32 +19,15 @@ class Chat:
         chat_id: int | None = None,
         language_code: str = "vi",
     ) -> None:
-        self.fake = fake
+        super().__init__(fake, user_id if chat_id is None else chat_id)
         self.user_id = user_id
-        self.chat_id = user_id if chat_id is None else chat_id
         self.language_code = language_code
-
-    def received(self) -> list[SentMessage]:
-        return self.fake.messages_to(self.chat_id)
-
-    async def deliver(self, update: dict[str, Any], expect: int = 1) -> list[SentMessage]:
-        """Push ``update`` and return the ``expect`` messages it was answered with."""
-        before = len(self.received())
-        self.fake.push_update(update)
-        got = await self.fake.wait_for_messages(self.chat_id, before + expect)
-        return got[before:]
 
     async def say(self, text: str, expect: int = 1) -> list[SentMessage]:
         update = self.fake.message(
             text, user_id=self.user_id, chat_id=self.chat_id, language_code=self.language_code
         )
         return await self.deliver(update, expect)
-
-    async def ask(self, text: str) -> str:
-        """The text of the single reply to ``text``."""
-        (reply,) = await self.say(text)
-        assert reply.text is not None
-        return reply.text
 
     async def share_contact(self, phone: str, contact_user_id: int | None) -> str:
         update = self.fake.contact(
