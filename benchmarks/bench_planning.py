@@ -1,0 +1,146 @@
+"""Planning at scale: one run of ``scheduler.planner.plan`` over synthetic provinces of 10,000,
+100,000 and 250,000 officials (``--quick``: 2,000, 10,000 and 20,000), on SQLite and on
+PostgreSQL (skipped with the reason when unreachable).
+
+Each province is generated in one child process and planned in another, so the planning
+process's peak resident memory is the planner's (plus the interpreter and libraries, shown as
+the size-independent part). Printed: seconds and MB per size, seconds per 1,000 officials, and
+the growth ratio time(10×)/time(1×) ÷ 10 against the smallest size measured in the same run
+(1.0 is linear). ``--profile`` adds the top 10 cumulative functions of our code (scheduler,
+storage, rules) in the 10,000 case on SQLite; ``--backends ""`` skips the timings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import pstats
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import common
+
+from scheduler.config import ReminderConfig
+from scheduler.planner import plan
+from storage.db import create_engine, session_factory
+
+NOW = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # a Monday, 08:30 in Vietnam
+CONFIG = ReminderConfig()
+TARGET_SECONDS = 60.0
+TARGET_MB = 1024.0
+
+
+# --- the child processes ---------------------------------------------------------------------
+
+
+async def _populate(url: str, officials: int) -> dict[str, float]:
+    engine = create_engine(url)
+    with common.stopwatch() as took:
+        province = await common.populate(engine, officials, CONFIG.calendar.local(NOW).date())
+    await engine.dispose()
+    return {"generated_s": took[0], "enrollments": province.enrollments, "chats": province.chats}
+
+
+async def _plan(url: str, profile: bool) -> dict[str, Any]:
+    engine = create_engine(url)
+    async with session_factory(engine)() as session:
+        before = common.maxrss_mb()
+        profiler = cProfile.Profile() if profile else None
+        with common.stopwatch() as took:
+            if profiler is not None:
+                profiler.enable()
+            result = await plan(session, NOW, CONFIG)
+            if profiler is not None:
+                profiler.disable()
+    await engine.dispose()
+    if profiler is not None:
+        stats = pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative")
+        stats.print_stats(r"/(scheduler|storage|rules)/", 10)
+    return {
+        "plan_s": took[0],
+        "cpu_s": took[1],
+        "queued": result.total,
+        "kinds": dict(sorted(result.queued.items())),
+        "rss_before_mb": before,
+    }
+
+
+def child(step: str, url: str, argument: str) -> None:
+    if step == "populate":
+        common.report_to_parent(asyncio.run(_populate(url, int(argument))))
+    else:
+        common.report_to_parent(asyncio.run(_plan(url, argument == "profile")))
+
+
+# --- the parent ------------------------------------------------------------------------------
+
+
+def measure(url: str, officials: int, *, profile: bool = False) -> dict[str, Any]:
+    made = common.run_child(__file__, "populate", url, str(officials))
+    planned = common.run_child(__file__, "plan", url, "profile" if profile else "-")
+    return {**made, **planned}
+
+
+def backend(name: str, officials: int, *, profile: bool = False) -> dict[str, Any]:
+    """Figures for one size in a fresh database; empty when the backend is unavailable."""
+    if name == "sqlite":
+        with common.sqlite_database() as url:
+            return measure(url, officials, profile=profile)
+    with common.postgres_database() as postgres_url:
+        return measure(postgres_url, officials, profile=profile) if postgres_url else {}
+
+
+def run_backend(name: str, sizes: tuple[int, ...]) -> None:
+    print(f"--- {name}")
+    timings: dict[int, tuple[float, float]] = {}
+    for officials in sizes:
+        figures = backend(name, officials)
+        if not figures:
+            return
+        timings[officials] = figures["plan_s"], figures["cpu_s"]
+        within = figures["plan_s"] < TARGET_SECONDS and figures["maxrss_mb"] < TARGET_MB
+        over = "" if within else " (over the 60 s / 1 GB target)"
+        print(
+            f"{officials:>7,} officials: plan {figures['plan_s']:.1f} s "
+            f"(CPU {figures['cpu_s']:.1f} s), "
+            f"{figures['plan_s'] / officials * 1000:.3f} s per 1,000; "
+            f"peak RSS {figures['maxrss_mb']:.0f} MB (interpreter before planning "
+            f"{figures['rss_before_mb']:.0f} MB); "
+            f"queued {figures['queued']:.0f} {figures['kinds']}; "
+            f"generated in {figures['generated_s']:.1f} s{over}",
+            flush=True,
+        )
+    small = sizes[0]
+    for officials in sizes[1:]:
+        wall, cpu = (
+            timings[officials][i] / timings[small][i] / (officials / small) for i in (0, 1)
+        )
+        print(
+            f"growth {officials:,} vs {small:,}: time ratio ÷ size ratio = {wall:.2f} "
+            f"(CPU time: {cpu:.2f})"
+        )
+
+
+def main() -> None:
+    options = common.arguments(__doc__ or "")
+    options.add_argument("--profile", action="store_true", help="cProfile the 10,000 case")
+    options.add_argument("--backends", default="sqlite,postgres")
+    options.add_argument("--sizes", help="comma-separated officials counts, smallest first")
+    args = options.parse_args()
+    if args.child is not None:
+        child(*args.child)
+        return
+    print(common.machine())
+    sizes: tuple[int, ...] = (2_000, 10_000, 20_000) if args.quick else (10_000, 100_000, 250_000)
+    if args.sizes:
+        sizes = tuple(int(size) for size in args.sizes.split(","))
+    for name in filter(None, args.backends.split(",")):
+        run_backend(name, sizes)
+    if args.profile:
+        print("--- cProfile, 10,000 officials on SQLite (top 10 cumulative of our code)")
+        backend("sqlite", 10_000, profile=True)
+
+
+if __name__ == "__main__":
+    main()
