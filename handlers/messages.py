@@ -68,7 +68,7 @@ CAPABILITIES: dict[Channel, Capabilities] = {
     Channel.TELEGRAM: Capabilities(contact=True),
     Channel.ZALO: Capabilities(buttons=False),
     Channel.WEB: Capabilities(push=False),
-    Channel.TERMINAL: Capabilities(push=False),
+    Channel.TERMINAL: Capabilities(buttons=False, push=False),
 }
 
 

@@ -1,8 +1,9 @@
 """The terminal as a messenger, for operators and demos: `canbo ask` and `canbo chat`.
 
 The operator speaks as an official; the terminal chat account for that official is linked
-without a code, because whoever runs the command already holds the database. Buttons are
-printed as numbered options, and typing the number presses one.
+without a code, because whoever runs the command already holds the database. The terminal has
+no buttons: the conversation numbers the options and remembers them (handlers/options.py), so
+typing the number presses one, even in the next `canbo ask`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.conversation import conversation_config
 from bot.settings import Settings
 from handlers.conversation import Conversation
-from handlers.messages import Button, Incoming, Reply, parse_command
+from handlers.messages import Incoming, Reply, parse_command
 from handlers.records import official_by_code
 from locales import translator
 from storage.audit import record
@@ -38,7 +39,6 @@ class TerminalChat:
         self._sessions = sessions
         self._code = official_code.strip()
         self._out = out
-        self._buttons: list[Button] = []
 
     async def open(self) -> bool:
         """Link this terminal's chat to the official; False when no official has the code."""
@@ -65,12 +65,17 @@ class TerminalChat:
         return True
 
     async def say(self, text: str) -> None:
-        """Send ``text`` (a number presses the button with that number) and print the replies."""
+        """Send ``text`` (a number picks an option shown last) and print the replies."""
         text = text.strip()
-        if text.isdigit() and 1 <= int(text) <= len(self._buttons):
-            incoming = self._incoming(callback_data=self._buttons[int(text) - 1].data)
-        else:
-            incoming = self._incoming(text)
+        command, args = parse_command(text)
+        incoming = Incoming(
+            channel=Channel.TERMINAL,
+            chat_id=self._code,
+            sender_id=self._code,
+            text=text,
+            command=command,
+            args=args,
+        )
         self._print(await self._conversation.handle(incoming))
 
     async def run(self, lines: TextIO) -> None:
@@ -85,31 +90,9 @@ class TerminalChat:
             if line.strip():
                 await self.say(line)
 
-    def _incoming(self, text: str | None = None, callback_data: str | None = None) -> Incoming:
-        command, args = parse_command(text) if text else (None, ())
-        return Incoming(
-            channel=Channel.TERMINAL,
-            chat_id=self._code,
-            sender_id=self._code,
-            text=text,
-            command=command,
-            args=args,
-            callback_data=callback_data,
-        )
-
     def _print(self, replies: list[Reply]) -> None:
-        self._buttons = [button for reply in replies for row in reply.buttons for button in row]
-        number = 0
         for reply in replies:
-            self._out.write(reply.text + "\n")
-            for row in reply.buttons:
-                for button in row:
-                    number += 1
-                    self._out.write(f"  [{number}] {button.label}\n")
-            if reply.menu:
-                labels = " · ".join(label for row in reply.menu for label in row)
-                self._out.write(f"  ({labels})\n")
-            self._out.write("\n")
+            self._out.write(reply.text + "\n\n")
 
 
 async def with_terminal_chat(

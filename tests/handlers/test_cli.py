@@ -79,7 +79,10 @@ def test_ask_prints_the_reply_with_numbered_buttons(cli, capsys):
     assert "S = F / T1 × (T1 − T2) = 60.000.000 ₫ / 48" in printed
     assert main(["ask", "--as", "CB001", "/caidat"]) == 0
     printed = capsys.readouterr().out
-    assert "  [1] Tiếng Việt\n  [2] English\n" in printed
+    assert "1. Tiếng Việt\n2. English\n" in printed
+    # the options are remembered, so the next `canbo ask` can pick one by its number
+    assert main(["ask", "--as", "CB001", "2"]) == 0
+    assert "From now on I will answer in English." in capsys.readouterr().out
 
 
 def test_ask_as_an_unknown_official(cli, capsys):
@@ -91,7 +94,7 @@ def test_chat_presses_buttons_by_number_and_ends_at_eof(cli, capsys, monkeypatch
     monkeypatch.setattr(sys, "stdin", io.StringIO("/caidat\n2\n/camket\n"))
     assert main(["chat", "--as", "CB002"]) == 0
     printed = capsys.readouterr().out
-    assert "[2] English" in printed
+    assert "2. English" in printed
     assert "From now on I will answer in English." in printed
     assert "You have no service bond in progress." in printed
 
