@@ -6,7 +6,7 @@ as inline and reply keyboards, Zalo as numbered options and split messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from storage.models import Channel
 
@@ -83,7 +83,6 @@ class Reply:
     request_contact: bool = False
     picture: Attachment | None = None
     document: Attachment | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def parse_command(text: str) -> tuple[str | None, tuple[str, ...]]:

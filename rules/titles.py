@@ -25,11 +25,6 @@ class TitleKind(enum.Enum):
         """Cán bộ chủ chốt: the leadership posts."""
         return self in KEY_TITLES
 
-    @property
-    def is_government_post(self) -> bool:
-        """HĐND and UBND posts, for which LLCT trung cấp is confirmed (Nghị định 33/2023 Điều 8)."""
-        return self in GOVERNMENT_POSTS
-
 
 KEY_TITLES = frozenset(
     {
@@ -43,6 +38,7 @@ KEY_TITLES = frozenset(
     }
 )
 
+# HĐND and UBND posts, for which LLCT trung cấp is confirmed (Nghị định 33/2023 Điều 8).
 GOVERNMENT_POSTS = frozenset(
     {
         TitleKind.COUNCIL_CHAIR,

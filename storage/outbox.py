@@ -6,7 +6,7 @@ and the insert skips a conflict instead of failing the transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +34,6 @@ class Notice:
     milestone: str = ""
     cycle: str = ""
     urgent: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def recipient(self) -> str:
