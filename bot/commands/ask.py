@@ -6,7 +6,8 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.channels.terminal import TerminalChat, with_terminal_chat
+from bot.channels.terminal import TerminalChat
+from bot.commands.terminal_chat import with_terminal_chat
 from bot.settings import Settings
 
 

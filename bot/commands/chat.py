@@ -7,7 +7,8 @@ import asyncio
 import sys
 from typing import Any
 
-from bot.channels.terminal import TerminalChat, with_terminal_chat
+from bot.channels.terminal import TerminalChat
+from bot.commands.terminal_chat import with_terminal_chat
 from bot.settings import Settings
 
 
