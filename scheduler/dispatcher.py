@@ -3,10 +3,11 @@
 Each pass claims due rows (PostgreSQL: ``FOR UPDATE SKIP LOCKED``; SQLite: an UPDATE that
 re-checks the status, atomic because SQLite has one writer), groups them per recipient so one
 person gets one message, re-checks that derived reminders still apply, and sends within the
-messenger's limits. Every row's fate is committed right after its send, so a crash leaves at
-most the messages in flight unconfirmed: their rows stay claimed, and the next dispatcher to
-hold the account's lock puts them back in the queue. Such a message may arrive twice; no queued
-message is lost.
+messenger's limits. The next batch is claimed while the current one is sending, so the queue
+never pauses the messenger's budget. Every send's fate is committed before its sender takes the
+next message (scheduler.ledger), so a crash leaves at most the messages in flight unconfirmed:
+their rows stay claimed, and the next dispatcher to hold the account's lock puts them back in
+the queue. Such a message may arrive twice; no queued message is lost.
 
 Outcomes: sent; 429 → the whole account pauses for ``retry_after`` (we pace each chat ourselves,
 so a 429 means the bot's shared budget is spent) and the rows wait as long; 5xx, timeouts and
@@ -24,7 +25,7 @@ import random
 import socket
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Update, select, update
@@ -33,31 +34,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from scheduler import planner
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
-from scheduler.delivery import (
-    DeliveryError,
-    Outgoing,
-    Rejected,
-    RetryAfter,
-    Sender,
-    Transient,
-    Unreachable,
-)
+from scheduler.delivery import DeliveryError, Rejected, RetryAfter, Sender, Transient
+from scheduler.ledger import DispatchReport, Ledger, Outcome, Retries, finish, requeue
 from scheduler.limits import RateLimits
 from scheduler.lock import DispatchLock, dispatch_lock, lock_key
 from scheduler.messages import Item, render
 from scheduler.timing import QuietWindow
 from storage import broadcasts
 from storage.db import session_factory
-from storage.models import (
-    Channel,
-    ChatAccount,
-    DeliveryAttempt,
-    OutboxMessage,
-    OutboxStatus,
-)
+from storage.models import Channel, ChatAccount, OutboxMessage, OutboxStatus
+
+__all__ = ["DispatchReport", "DispatchSettings", "Dispatcher", "Outlet", "batches"]
 
 log = logging.getLogger(__name__)
 
+TAKEOVER_PAUSE = 1.5  # seconds: longer than the messengers' one-message-per-chat window
 MESSAGE_ITEMS = 10  # reminders per message; a longer day is split so the text stays readable
 
 
@@ -82,27 +73,17 @@ class DispatchSettings:
 
 
 @dataclass
-class DispatchReport:
-    """How many rows ended each way in one pass (or a whole run)."""
-
-    claimed: int = 0
-    sent: int = 0
-    messages: int = 0
-    deferred: int = 0
-    retried: int = 0
-    failed: int = 0
-    unreachable: int = 0
-    cancelled: int = 0
-
-    def add(self, other: DispatchReport) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-@dataclass
 class _Recipient:
     chat: ChatAccount
     rows: list[OutboxMessage]
+
+
+@dataclass
+class _Batch:
+    """Claimed rows ready to send, and what became of the others before any send."""
+
+    report: DispatchReport = field(default_factory=DispatchReport)
+    recipients: list[_Recipient] = field(default_factory=list)
 
 
 class Dispatcher:
@@ -121,7 +102,10 @@ class Dispatcher:
         self.config = config
         self.settings = settings or DispatchSettings()
         self.clock = clock or SystemClock()
-        self.rng = rng or random.Random()
+        retries = Retries(
+            self.settings.max_attempts, self.settings.backoff_base, self.settings.backoff_cap
+        )
+        self.ledger = Ledger(self.sessions, self.clock, retries, rng or random.Random())
         identity = "+".join(sorted(outlet.sender.identity for outlet in outlets.values()))
         self.lock: DispatchLock = dispatch_lock(engine, identity)
         # claims name the bot account first, so a dispatcher only takes back its own account's
@@ -151,9 +135,9 @@ class Dispatcher:
             await _wait(stop, self.settings.standby_poll)
 
     async def _serve(self, stop: asyncio.Event) -> None:
-        await self.reclaim_orphans()
+        await self._take_over()
         while not stop.is_set() and await self.lock.held():
-            report = await self.run_once()
+            report = await self._pump(stop)
             if not report.claimed:
                 await _wait(stop, self.settings.idle_poll)
 
@@ -161,30 +145,38 @@ class Dispatcher:
         """Deliver everything due now, then return; None if another dispatcher is active."""
         if not await self.lock.acquire():
             return None
-        total = DispatchReport()
         try:
-            await self.reclaim_orphans()
-            while (report := await self.run_once()).claimed:
-                total.add(report)
+            await self._take_over()
+            return await self._pump()
         finally:
             await self.lock.release()
-        return total
+
+    async def run_once(self) -> DispatchReport:
+        """Claim one batch of what is due now and deliver it."""
+        return await self._deliver_batch(await self._prepare())
 
     async def close(self) -> None:
         for outlet in self.outlets.values():
             await outlet.sender.close()
 
+    async def _take_over(self) -> None:
+        """Take back what a stopped worker left; if it left anything, it may have sent a
+        moment ago, so let every chat's window pass before sending (else the same chat could
+        get a second message within a second, and a 429)."""
+        if await self.reclaim_orphans():
+            await self.clock.sleep(TAKEOVER_PAUSE)
+
     async def reclaim_orphans(self) -> int:
-        """Put back rows another worker of this bot account claimed. Called with the account's
-        lock held, so that worker is dead: the message it had in flight may be sent once
-        more. (Claims of other accounts' dispatchers come back only after the lease.)"""
+        """Put back rows a worker of this bot account claimed and did not finish. Called with
+        the account's lock held and nothing in flight, so that worker is dead or was this one
+        before a failure: the message it had in flight may be sent once more. (Claims of other
+        accounts' dispatchers come back only after the lease.)"""
         async with self.sessions() as session:
             result = await session.execute(
                 _release()
                 .where(
                     OutboxMessage.status == OutboxStatus.CLAIMED,
                     OutboxMessage.claimed_by.startswith(self.account, autoescape=True),
-                    OutboxMessage.claimed_by != self.worker,
                 )
                 .returning(OutboxMessage.id)
             )
@@ -194,31 +186,35 @@ class Dispatcher:
             log.warning("took back %d messages claimed by a stopped dispatcher", count)
         return count
 
-    async def run_once(self) -> DispatchReport:
-        """Claim what is due now and deliver it."""
+    async def _pump(self, stop: asyncio.Event | None = None) -> DispatchReport:
+        """Deliver batch after batch until nothing is due, claiming the next batch while the
+        current one sends; with ``stop``, also until it is set or the lock is lost."""
+        total = DispatchReport()
+        batch = await self._prepare()
+        while batch.report.claimed:
+            sending = asyncio.create_task(self._deliver_batch(batch))
+            try:
+                more = stop is None or (not stop.is_set() and await self.lock.held())
+                batch = await self._prepare() if more else _Batch()
+            finally:
+                total.add(await sending)
+        return total
+
+    # --- claiming --------------------------------------------------------------------------
+
+    async def _prepare(self) -> _Batch:
+        """Claim the next batch and settle, before any send, the rows that will not go out."""
         now = self.clock.now()
-        report = DispatchReport()
+        batch = _Batch()
         async with self.sessions() as session:
             await self._reclaim_expired(session, now)
             ids = await self._claim(session, now)
             await session.commit()
-        report.claimed = len(ids)
-        if not ids:
-            return report
-        async with self.sessions() as session:
-            recipients = await self._recipients(session, ids, now, report)
-            await session.commit()
-        gate = asyncio.Semaphore(self.settings.concurrency)
-
-        async def deliver(recipient: _Recipient) -> DispatchReport:
-            async with gate:
-                return await self._deliver(recipient)
-
-        for part in await asyncio.gather(*(deliver(r) for r in recipients)):
-            report.add(part)
-        return report
-
-    # --- claiming --------------------------------------------------------------------------
+            batch.report.claimed = len(ids)
+            if ids:
+                batch.recipients = await self._recipients(session, ids, now, batch.report)
+                await session.commit()
+        return batch
 
     async def _reclaim_expired(self, session: AsyncSession, now: datetime) -> None:
         await session.execute(
@@ -257,8 +253,9 @@ class Dispatcher:
     async def _recipients(
         self, session: AsyncSession, ids: list[int], now: datetime, report: DispatchReport
     ) -> list[_Recipient]:
-        """Claimed rows grouped per recipient; rows that no longer apply are cancelled and rows
-        for someone without a linked chat marked unreachable, here, before any send."""
+        """Claimed rows grouped per recipient, each with only the rows to send now. Rows that
+        no longer apply or that the recipient muted are cancelled, rows for someone without a
+        linked chat marked unreachable, rows inside the recipient's quiet hours put back."""
         rows = list(
             await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
@@ -268,77 +265,107 @@ class Dispatcher:
         groups: dict[tuple[int | None, int | None], list[OutboxMessage]] = {}
         for row in rows:
             if row.id in stale:
-                _finish(session, row, now, OutboxStatus.CANCELLED, "no longer applies", None)
+                finish(session, row, now, OutboxStatus.CANCELLED, "no longer applies", None)
                 report.cancelled += 1
             else:
                 groups.setdefault((row.official_id, row.chat_account_id), []).append(row)
+        chats = await self._chats(session, list(groups))
         recipients: list[_Recipient] = []
-        for (official_id, chat_id), members in groups.items():
-            chat = await self._chat(session, official_id, chat_id)
+        for key, members in groups.items():
+            chat = chats.get(key)
             if chat is None:
                 for row in members:
-                    _finish(
-                        session, row, now, OutboxStatus.UNREACHABLE, "not linked", "unreachable"
-                    )
+                    finish(session, row, now, OutboxStatus.UNREACHABLE, "not linked", "unreachable")
                 report.unreachable += len(members)
                 continue
-            recipients.append(_Recipient(chat, members))
+            ready = self._ready(session, chat, members, now, report)
+            if ready:
+                recipients.append(_Recipient(chat, ready))
         return recipients
 
-    async def _chat(
-        self, session: AsyncSession, official_id: int | None, chat_id: int | None
-    ) -> ChatAccount | None:
-        """The chat to use: the given one, or the official's preferred linked chat on a channel
-        we can send through, else their most recently linked one."""
+    async def _chats(
+        self, session: AsyncSession, keys: Sequence[tuple[int | None, int | None]]
+    ) -> dict[tuple[int | None, int | None], ChatAccount]:
+        """The chat for each (official, chat) key: the given chat, or the official's preferred
+        linked chat on a channel we can send through, else their most recently linked one."""
         channels = list(self.outlets)
-        if chat_id is not None:
-            chat = await session.get(ChatAccount, chat_id)
-            return chat if chat is not None and chat.channel in channels else None
-        found: ChatAccount | None = await session.scalar(
-            select(ChatAccount)
-            .where(
-                ChatAccount.official_id == official_id,
-                ChatAccount.channel.in_(channels),
-                ChatAccount.is_group.is_(False),
+        given = {chat_id for _, chat_id in keys if chat_id is not None}
+        officials = {official for official, chat_id in keys if chat_id is None}
+        by_id: dict[int, ChatAccount] = {}
+        if given:
+            found = await session.scalars(
+                select(ChatAccount).where(
+                    ChatAccount.id.in_(given), ChatAccount.channel.in_(channels)
+                )
             )
-            .order_by(
-                ChatAccount.preferred.desc(), ChatAccount.updated_at.desc(), ChatAccount.id.desc()
+            by_id = {chat.id: chat for chat in found}
+        preferred: dict[int, ChatAccount] = {}
+        if officials:
+            ranked = await session.scalars(
+                select(ChatAccount)
+                .where(
+                    ChatAccount.official_id.in_(officials),
+                    ChatAccount.channel.in_(channels),
+                    ChatAccount.is_group.is_(False),
+                )
+                .order_by(
+                    ChatAccount.preferred.desc(),
+                    ChatAccount.updated_at.desc(),
+                    ChatAccount.id.desc(),
+                )
             )
-            .limit(1)
-        )
-        return found
+            for candidate in ranked:
+                if candidate.official_id is not None:
+                    preferred.setdefault(candidate.official_id, candidate)
+        chats: dict[tuple[int | None, int | None], ChatAccount] = {}
+        for official, chat_id in keys:
+            chat = by_id.get(chat_id) if chat_id is not None else preferred.get(official or 0)
+            if chat is not None:
+                chats[official, chat_id] = chat
+        return chats
+
+    def _ready(
+        self,
+        session: AsyncSession,
+        chat: ChatAccount,
+        rows: list[OutboxMessage],
+        now: datetime,
+        report: DispatchReport,
+    ) -> list[OutboxMessage]:
+        """The rows to send ``chat`` now; muted kinds are cancelled, the rest put back until
+        the recipient's quiet hours end."""
+        muted = set(chat.muted_kinds or [])
+        own = _own_window(chat)
+        ready: list[OutboxMessage] = []
+        for row in rows:
+            if row.kind in muted:
+                finish(session, row, now, OutboxStatus.CANCELLED, "muted by the recipient", None)
+                report.cancelled += 1
+                continue
+            release = self.config.calendar.release(now, urgent=row.urgent, own=own)
+            if release > now:
+                requeue(row, release, None)
+                report.deferred += 1
+                continue
+            ready.append(row)
+        return ready
 
     # --- delivering ------------------------------------------------------------------------
 
-    async def _deliver(self, recipient: _Recipient) -> DispatchReport:
-        report = DispatchReport()
-        chat = recipient.chat
-        muted = set(chat.muted_kinds or [])
-        own = _own_window(chat)
-        now = self.clock.now()
-        ready: list[OutboxMessage] = []
-        async with self.sessions() as session:
-            for row in recipient.rows:
-                row = await session.merge(row, load=False)
-                if row.kind in muted:
-                    _finish(
-                        session, row, now, OutboxStatus.CANCELLED, "muted by the recipient", None
-                    )
-                    report.cancelled += 1
-                    continue
-                release = self.config.calendar.release(now, urgent=row.urgent, own=own)
-                if release > now:
-                    _requeue(row, release, None)
-                    report.deferred += 1
-                    continue
-                ready.append(row)
-            await session.commit()
-        for batch in batches(ready):
-            report.add(await self._send(chat, batch))
+    async def _deliver_batch(self, batch: _Batch) -> DispatchReport:
+        report = batch.report
+        gate = asyncio.Semaphore(self.settings.concurrency)
+
+        async def deliver(recipient: _Recipient) -> list[DispatchReport]:
+            async with gate:
+                return [await self._send(recipient.chat, rows) for rows in batches(recipient.rows)]
+
+        for parts in await asyncio.gather(*(deliver(r) for r in batch.recipients)):
+            for part in parts:
+                report.add(part)
         return report
 
     async def _send(self, chat: ChatAccount, rows: Sequence[OutboxMessage]) -> DispatchReport:
-        report = DispatchReport()
         outlet = self.outlets[chat.channel]
         try:
             message = render(
@@ -347,84 +374,27 @@ class Dispatcher:
                 self.config.snooze_days,
             )
         except (KeyError, ValueError, TypeError) as error:
-            return await self._record(chat, rows, Rejected(f"cannot render: {error!r}"), report)
+            return await self._record(chat, rows, Rejected(f"cannot render: {error!r}"))
         await outlet.limits.acquire(chat.external_id, chat.is_group)
         try:
             message_id = await outlet.sender.send(chat.external_id, message)
         except DeliveryError as error:
             if isinstance(error, RetryAfter):
                 outlet.limits.pause(error.seconds)
-            return await self._record(chat, rows, error, report)
+            return await self._record(chat, rows, error)
         except Exception as error:  # an adapter bug must not stop the queue: retry later
             log.exception("unexpected error from the %s sender", chat.channel.value)
-            return await self._record(chat, rows, Transient(repr(error)), report)
-        return await self._record(chat, rows, None, report, message_id, message)
+            return await self._record(chat, rows, Transient(repr(error)))
+        return await self._record(chat, rows, None, message_id)
 
     async def _record(
         self,
         chat: ChatAccount,
         rows: Sequence[OutboxMessage],
         error: DeliveryError | None,
-        report: DispatchReport,
         message_id: str = "",
-        message: Outgoing | None = None,
     ) -> DispatchReport:
-        now = self.clock.now()
-        async with self.sessions() as session:
-            account = await session.get(ChatAccount, chat.id)
-            for row in rows:
-                row = await session.merge(row, load=False)
-                self._apply(session, row, now, error, message_id, report)
-            if account is not None:
-                if error is None:
-                    account.unreachable_since = None
-                elif isinstance(error, Unreachable) and account.unreachable_since is None:
-                    account.unreachable_since = now
-            await session.commit()
-        if message is not None:
-            report.messages += 1
-        return report
-
-    def _apply(
-        self,
-        session: AsyncSession,
-        row: OutboxMessage,
-        now: datetime,
-        error: DeliveryError | None,
-        message_id: str,
-        report: DispatchReport,
-    ) -> None:
-        if error is None:
-            row.attempts += 1
-            row.sent_at = now
-            _finish(session, row, now, OutboxStatus.SENT, None, "sent", message_id)
-            report.sent += 1
-        elif isinstance(error, RetryAfter):
-            _attempt(session, row, now, "retry_after", str(error))
-            _requeue(row, now + timedelta(seconds=error.seconds), str(error))
-            report.retried += 1
-        elif isinstance(error, Transient):
-            row.attempts += 1
-            if row.attempts >= self.settings.max_attempts:
-                _finish(session, row, now, OutboxStatus.FAILED, str(error), "transient")
-                report.failed += 1
-            else:
-                _attempt(session, row, now, "transient", str(error))
-                _requeue(row, now + self._backoff(row.attempts), str(error))
-                report.retried += 1
-        elif isinstance(error, Unreachable):
-            row.attempts += 1
-            _finish(session, row, now, OutboxStatus.UNREACHABLE, str(error), "unreachable")
-            report.unreachable += 1
-        else:
-            row.attempts += 1
-            _finish(session, row, now, OutboxStatus.FAILED, str(error), "rejected")
-            report.failed += 1
-
-    def _backoff(self, attempts: int) -> timedelta:
-        """Exponential, capped, with jitter so retries of one outage do not arrive together."""
-        ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2 ** (attempts - 1))
-        return timedelta(seconds=ceiling * self.rng.uniform(0.5, 1.0))
+        return await self.ledger.record(Outcome(chat, rows, error, message_id))
 
 
 def batches(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
@@ -443,39 +413,6 @@ def _release() -> Update:
         .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
         .execution_options(synchronize_session=False)
     )
-
-
-def _requeue(row: OutboxMessage, not_before: datetime, error: str | None) -> None:
-    row.status = OutboxStatus.PENDING
-    row.not_before = not_before
-    row.claimed_by = None
-    row.claimed_at = None
-    if error is not None:
-        row.last_error = error
-
-
-def _finish(
-    session: AsyncSession,
-    row: OutboxMessage,
-    now: datetime,
-    status: OutboxStatus,
-    error: str | None,
-    outcome: str | None,
-    detail: str | None = None,
-) -> None:
-    """Give ``row`` its final status; ``outcome`` records the attempt that decided it."""
-    row.status = status
-    row.claimed_by = None
-    row.claimed_at = None
-    row.last_error = error
-    if outcome is not None:
-        _attempt(session, row, now, outcome, detail if detail is not None else error)
-
-
-def _attempt(
-    session: AsyncSession, row: OutboxMessage, now: datetime, outcome: str, detail: str | None
-) -> None:
-    session.add(DeliveryAttempt(outbox_id=row.id, at=now, outcome=outcome, detail=detail))
 
 
 def _own_window(chat: ChatAccount) -> QuietWindow | None:

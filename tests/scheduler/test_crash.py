@@ -86,6 +86,6 @@ async def test_a_killed_dispatcher_loses_nothing(url):
     assert sum(received.values()) - COUNT <= 1
     async with session_factory(engine)() as session:
         statuses = await session.scalars(select(OutboxMessage.status))
-        assert set(statuses) == {OutboxStatus.SENT}
+        assert set(statuses) == {OutboxStatus.SENT}, out.decode() + err.decode()
     await engine.dispose()
     assert "Đã gửi" in out.decode()
