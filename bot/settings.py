@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     zalo_rate: float = 10.0
     public_url: str | None = None  # how Zalo reaches us to fetch pictures
     secret_key: SecretStr | None = None  # web chat cookies; generated if unset
+    dispatch_concurrency: int = 4  # messages in flight; more only for paid broadcast rates
+    dispatch_standby_poll: float = 15.0  # seconds between a standby worker's tries for the lock
     quiet_hours: str = "21:00-07:00"
     link_code_days: int = 7
 
@@ -44,6 +46,13 @@ class Settings(BaseSettings):
     def _known_locale(cls, value: str) -> str:
         if value not in ("vi", "en"):
             raise ValueError("CANBO_LOCALE must be vi or en")
+        return value
+
+    @field_validator("dispatch_concurrency", "dispatch_standby_poll")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be greater than 0")
         return value
 
     @field_validator("quiet_hours")

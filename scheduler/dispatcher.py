@@ -353,16 +353,23 @@ class Dispatcher:
     # --- delivering ------------------------------------------------------------------------
 
     async def _deliver_batch(self, batch: _Batch) -> DispatchReport:
+        """Send to every recipient, ``concurrency`` at a time. If an outcome cannot be recorded
+        (the database is gone), every other send stops at once: sending on unrecorded would
+        repeat all of it once the rows are taken back."""
         report = batch.report
         gate = asyncio.Semaphore(self.settings.concurrency)
 
-        async def deliver(recipient: _Recipient) -> list[DispatchReport]:
+        async def deliver(recipient: _Recipient) -> None:
             async with gate:
-                return [await self._send(recipient.chat, rows) for rows in batches(recipient.rows)]
+                for rows in batches(recipient.rows):
+                    report.add(await self._send(recipient.chat, rows))
 
-        for parts in await asyncio.gather(*(deliver(r) for r in batch.recipients)):
-            for part in parts:
-                report.add(part)
+        try:
+            async with asyncio.TaskGroup() as group:
+                for recipient in batch.recipients:
+                    group.create_task(deliver(recipient))
+        except ExceptionGroup as failure:
+            raise failure.exceptions[0] from failure
         return report
 
     async def _send(self, chat: ChatAccount, rows: Sequence[OutboxMessage]) -> DispatchReport:

@@ -3,9 +3,10 @@
 30 messages per second overall, 1 per second in one chat, 20 per minute in one group. Each is a
 token bucket. Chat and group buckets refill a little slower than the nominal rate: the server
 measures arrival times, not ours, and a few milliseconds of network jitter must not cost a 429.
-The overall bucket paces evenly: it holds a quarter of a message beyond the next one, enough
-to make up a timer that wakes a millisecond late (else each late wake-up is lost for good, ~3 %
-of the rate) and far from a burst.
+The overall bucket paces evenly at 97 % of the nominal rate, so that arrivals bunched by jitter
+still count at most the nominal number in any second. It holds a quarter of a message beyond the
+next one, enough to make up a timer that wakes a millisecond late (else each late wake-up is
+lost for good, ~3 % of the rate) and far from a burst.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from scheduler.clock import Clock
 
 HEADROOM = 0.9  # fraction of a per-chat or per-group nominal rate we use
+GLOBAL_HEADROOM = 0.97  # fraction of the overall rate: thousands of arrivals, little jitter each
 # Waits shorter than this are rounding errors: a clock reading far from zero cannot advance by
 # them, and waiting for them would never end.
 TICK = 1e-6
@@ -58,7 +60,9 @@ class RateLimits:
         self.chat_rate = chat_rate * HEADROOM
         self.group_rate = group_per_minute / 60 * HEADROOM
         self.group_capacity = group_per_minute
-        self._global = TokenBucket.full(global_rate, 1 + CATCH_UP, clock.monotonic())
+        self._global = TokenBucket.full(
+            global_rate * GLOBAL_HEADROOM, 1 + CATCH_UP, clock.monotonic()
+        )
         self._chats: dict[str, TokenBucket] = {}
         self._groups: dict[str, TokenBucket] = {}
         self._paused_until = 0.0

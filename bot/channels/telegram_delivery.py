@@ -108,9 +108,10 @@ def telegram_outlet(settings: Settings, clock: Clock | None = None) -> Outlet | 
 
 
 def build_dispatcher(
-    settings: Settings, engine: AsyncEngine, dispatch: DispatchSettings | None = None
+    settings: Settings, engine: AsyncEngine, concurrency: int | None = None
 ) -> Dispatcher | None:
-    """The dispatcher for every configured messenger, or None when there is none."""
+    """The dispatcher for every configured messenger, or None when there is none;
+    ``concurrency`` overrides CANBO_DISPATCH_CONCURRENCY."""
     configured = (
         (Channel.TELEGRAM, telegram_outlet(settings)),
         (Channel.ZALO, zalo_outlet(settings, session_factory(engine))),
@@ -122,7 +123,10 @@ def build_dispatcher(
         engine,
         outlets,
         ReminderConfig.from_settings(settings),
-        settings=dispatch,
+        settings=DispatchSettings(
+            concurrency=concurrency or settings.dispatch_concurrency,
+            standby_poll=settings.dispatch_standby_poll,
+        ),
     )
 
 

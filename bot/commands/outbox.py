@@ -16,7 +16,6 @@ from bot.commands.database import open_engine
 from bot.commands.running import add_actions
 from bot.settings import Settings
 from locales import translator
-from scheduler.dispatcher import DispatchSettings
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -29,8 +28,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     dispatch.add_argument(
         "--concurrency",
         type=int,
-        default=DispatchSettings.concurrency,
-        help="messages in flight at once (default %(default)s)",
+        help="messages in flight at once (default: CANBO_DISPATCH_CONCURRENCY, 4)",
     )
     dispatch.set_defaults(run=_dispatch)
 
@@ -42,12 +40,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _dispatch_async(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(settings.locale)
-    if args.concurrency < 1:
+    if args.concurrency is not None and args.concurrency < 1:
         print(_("--concurrency must be at least 1."), file=sys.stderr)
         return 2
     async with open_engine(settings) as engine:
-        wanted = DispatchSettings(concurrency=args.concurrency)
-        dispatcher = build_dispatcher(settings, engine, wanted)
+        dispatcher = build_dispatcher(settings, engine, args.concurrency)
         if dispatcher is None:
             print(
                 _("No messenger is configured: set CANBO_TELEGRAM_TOKEN or CANBO_ZALO_TOKEN."),
