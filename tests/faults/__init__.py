@@ -1,0 +1,1 @@
+"""Fault tests: the service under malformed input, crashes and outages."""
