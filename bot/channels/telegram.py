@@ -3,8 +3,9 @@ conversation, its ``Reply`` objects rendered back as Telegram messages.
 
 Long polling by default; with CANBO_TELEGRAM_WEBHOOK_URL, Telegram posts updates to
 ``WEBHOOK_PATH`` on the service's own HTTP server (bot/http.py), checked against the secret.
-Either way each update id is claimed in the database first (storage.updates), so a redelivered
-update, or one taken by two workers, is answered once.
+A webhook body that is not an update with the types Telegram sends is refused (400) before
+anything is queued. Each update the bot answers is claimed in the database first
+(storage.updates), so a redelivered update, or one taken by two workers, is answered once.
 
 Replies are plain text (the conversation writes plain text, so nothing needs escaping). A reply
 over 4,096 characters goes out in parts cut at line ends; the reply keyboard rides on the first
@@ -41,6 +42,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.channels.splitting import split_text, utf16_length
+from bot.channels.telegram_updates import UNREADABLE, is_update
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
@@ -214,10 +216,10 @@ class TelegramChannel:
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
         try:
             data = json.loads(await request.read())
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            if not is_update(data):
                 raise ValueError("not an update")
             update = Update.de_json(data, self.bot)
-        except (ValueError, TypeError, KeyError):
+        except UNREADABLE:
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "malformed update"}, status=400)
         await self.application.update_queue.put(update)
@@ -230,6 +232,9 @@ class TelegramChannel:
     async def process(self, update: Update) -> None:
         """Claim, answer and reply to one update."""
         self._metrics.inc("canbo_updates_received_total", CHANNEL)
+        incoming = to_incoming(update, self.bot.username)
+        if incoming is None:  # nothing to answer, so nothing to claim
+            return
         async with self._sessions() as session:
             fresh = await updates.first_time(session, Channel.TELEGRAM, update.update_id, utcnow())
             await session.commit()
@@ -238,9 +243,6 @@ class TelegramChannel:
             return
         if update.callback_query is not None:
             await update.callback_query.answer()
-        incoming = to_incoming(update, self.bot.username)
-        if incoming is None:
-            return
         replies = await self._conversation.handle(incoming)
         language = (incoming.language_hint or "").split("-")[0].lower()
         for reply in replies:

@@ -28,6 +28,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.shapes import unicode_text
 from bot.channels.splitting import split_text
 from bot.media import MediaLinks
 from bot.metrics import Metrics
@@ -52,6 +53,7 @@ REQUEST_TIMEOUT = 15.0  # seconds for any other call
 RETRY_DELAY = 1.0  # seconds before polling again after a failure; doubles each time
 MAX_BACKOFF = 60.0  # seconds between polls while Zalo is unreachable
 SEND_TRIES = 3  # a reply part refused with 429 is sent at most this many times
+ID_LIMIT = 64  # characters of a chat or sender id (chat_accounts.external_id)
 TEXT_EVENT = "message.text.received"
 CHANNEL = Channel.ZALO.value
 
@@ -180,20 +182,29 @@ def parse_event(data: Any) -> ZaloEvent:
     chat, sender = message.get("chat"), message.get("from")
     if not isinstance(chat, dict) or not isinstance(sender, dict):
         raise ValueError("no chat or sender")
-    ids = [message.get("message_id"), chat.get("id"), sender.get("id")]
-    if not all(isinstance(value, str | int) and str(value) for value in ids):
-        raise ValueError("missing ids")
-    message_id, chat_id, sender_id = (str(value) for value in ids)
     text = message.get("text")
+    if name == TEXT_EVENT and not unicode_text(text):
+        raise ValueError("a text event without its text")
     return ZaloEvent(
         name=name,
-        message_id=message_id,
-        chat_id=chat_id,
-        sender_id=sender_id,
+        message_id=_id(message.get("message_id"), limit=None),
+        chat_id=_id(chat.get("id")),
+        sender_id=_id(sender.get("id")),
         is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
         from_bot=sender.get("is_bot") is True,
-        text=text if name == TEXT_EVENT and isinstance(text, str) else None,
+        text=text if name == TEXT_EVENT else None,
     )
+
+
+def _id(value: object, limit: int | None = ID_LIMIT) -> str:
+    """An id as a string: Zalo's are strings, an integer is taken too; ValueError for anything
+    else, or one that is empty, unprintable or over ``limit`` characters (chat ids are stored)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError("an id is not a string")
+    text = str(value)
+    if not text or not text.isprintable() or (limit is not None and len(text) > limit):
+        raise ValueError("a malformed id")
+    return text
 
 
 def to_incoming(event: ZaloEvent) -> Incoming | None:
@@ -277,7 +288,7 @@ class ZaloChannel:
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
         try:
             event = parse_event(json.loads(await request.read()))
-        except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError; deep nesting
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "malformed event"}, status=400)
         self._spawn(self._guarded(event))
