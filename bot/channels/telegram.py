@@ -140,11 +140,11 @@ def _command(message: Message) -> _Command | None:
         (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
         None,
     )
-    if entity is None:
+    if entity is None or message.text is None:  # entities without text: nothing to parse
         return None
     command = message.parse_entity(entity)
     name, _sep, mention = command[1:].partition("@")
-    args = tuple((message.text or "")[len(command) :].split())
+    args = tuple(message.text[len(command) :].split())
     return _Command(name.lower(), mention.lower(), args)
 
 
