@@ -156,20 +156,15 @@ async def _mark_chats(
     session: AsyncSession, reached: set[int], lost: set[int], now: datetime
 ) -> None:
     """A delivery clears a chat's "unreachable since"; a refusal sets it (once)."""
-    if reached:
-        await session.execute(
-            update(ChatAccount)
-            .where(ChatAccount.id.in_(reached), ChatAccount.unreachable_since.is_not(None))
-            .values(unreachable_since=None)
-            .execution_options(synchronize_session=False)
-        )
-    if lost:
-        await session.execute(
-            update(ChatAccount)
-            .where(ChatAccount.id.in_(lost), ChatAccount.unreachable_since.is_(None))
-            .values(unreachable_since=now)
-            .execution_options(synchronize_session=False)
-        )
+    since = ChatAccount.unreachable_since
+    for ids, value, changes in ((reached, None, since.is_not(None)), (lost, now, since.is_(None))):
+        if ids:
+            await session.execute(
+                update(ChatAccount)
+                .where(ChatAccount.id.in_(ids), changes)
+                .values(unreachable_since=value)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def requeue(row: OutboxMessage, not_before: datetime, error: str | None) -> None:
