@@ -238,6 +238,15 @@ async def test_a_blocked_user_or_a_lost_chat_is_unreachable(session, dispatcher,
     assert [m.chat_id for m in fake.sent] == [103]
 
 
+async def test_a_user_who_unblocks_the_bot_is_reachable_again(session, dispatcher, fake, clock):
+    (official_id,) = await _people(session, 1, unreachable_since=clock.now())
+    await _remind(session, clock, official_id)
+    assert (await dispatcher.run_once()).sent == 1
+    session.expire_all()
+    (chat,) = await session.scalars(_chats())
+    assert chat.unreachable_since is None  # coordinators' digests stop listing them
+
+
 async def test_someone_without_a_linked_chat_is_unreachable_without_a_call(
     session, dispatcher, fake, clock
 ):
