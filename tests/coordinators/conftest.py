@@ -61,6 +61,7 @@ from storage.models import (
 )
 from storage.titles import get_or_create_title
 from tests.factories import make_official, make_unit
+from tests.fakes.service import without_reminders
 from tests.fakes.telegram_api import FakeTelegram
 from tests.scheduler.helpers import VirtualClock
 
@@ -216,7 +217,7 @@ async def start_bot(fake: FakeTelegram, database_url: str) -> App:
         telegram_api_url=fake.base_url,
     )
     app = await build_app(settings)
-    app.services = [service for service in app.services if service.name != "reminders"]
+    without_reminders(app)
     await app.start()
     return app
 

@@ -10,6 +10,7 @@ from typing import Any
 from bot.app import App, build_app
 from bot.settings import Settings
 from tests.fakes.server import FakeBotServer
+from tests.scheduler.helpers import AWAKE
 
 
 def free_port() -> int:
@@ -22,10 +23,12 @@ def channel_settings(
     channel: str, fake: FakeBotServer[Any, Any], database_url: str, **overrides: Any
 ) -> Settings:
     """Settings from these values alone (no .env) for ``channel`` ("telegram", "zalo") talking
-    to ``fake``, serving HTTP on any free port unless told."""
+    to ``fake``, serving HTTP on any free port unless told, with no quiet hours (what is due
+    goes out whatever the hour the tests run at)."""
     values = {
         "database_url": database_url,
         "http_port": 0,
+        "quiet_hours": AWAKE,
         f"{channel}_token": fake.token,
         f"{channel}_api_url": fake.base_url,
         **overrides,
@@ -48,10 +51,19 @@ def webhook_mode(channel: str, path: str, secret: str, *, public: bool = False) 
     return values
 
 
+def without_reminders(app: App) -> None:
+    """Leave out the reminder jobs: no planning and no dispatching but what a test runs, so a
+    conversation's replies are all that reaches the chat whatever the date."""
+    app.services = [service for service in app.services if service.name != "reminders"]
+
+
 @asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[App]:
-    """The service started with ``settings``, stopped on leaving."""
+async def running(settings: Settings, *, reminders: bool = True) -> AsyncIterator[App]:
+    """The service started with ``settings``, stopped on leaving; without ``reminders`` it
+    neither plans nor dispatches, so nothing writes to the database but what the test sends."""
     app = await build_app(settings)
+    if not reminders:
+        without_reminders(app)
     await app.start()
     try:
         yield app

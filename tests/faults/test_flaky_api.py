@@ -10,12 +10,11 @@ from sqlalchemy import select
 
 from bot.channels.telegram_delivery import TelegramSender
 from scheduler.clock import SystemClock
-from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.limits import RateLimits
 from storage.models import Channel, DeliveryAttempt, OutboxMessage, OutboxStatus
 from tests.fakes.telegram_api import FakeTelegram
-from tests.scheduler.helpers import queue_linked
+from tests.scheduler.helpers import ALWAYS, queue_linked
 
 COUNT = 40
 FIRST_CHAT = 7000
@@ -27,7 +26,7 @@ async def _deliver_everything(engine, fake: FakeTelegram) -> None:
     sender = TelegramSender(fake.token, fake.base_url, timeout=0.3)
     outlet = Outlet(sender, RateLimits(clock, global_rate=200))
     dispatcher = Dispatcher(
-        engine, {Channel.TELEGRAM: outlet}, ReminderConfig(), settings=QUICK_RETRIES, clock=clock
+        engine, {Channel.TELEGRAM: outlet}, ALWAYS, settings=QUICK_RETRIES, clock=clock
     )
     try:
         async with asyncio.timeout(60):

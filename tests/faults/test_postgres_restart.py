@@ -17,10 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram_delivery import TelegramSender
 from scheduler.clock import SystemClock
-from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.limits import RateLimits
-from scheduler.timing import QuietWindow
 from storage import migrate
 from storage.db import create_engine
 from storage.models import Channel, OutboxStatus
@@ -33,6 +31,7 @@ from tests.faults.support import (
     wait_until_delivered,
     wait_until_settled,
 )
+from tests.scheduler.helpers import ALWAYS
 
 pytestmark = pytest.mark.postgres
 
@@ -40,7 +39,6 @@ COUNT = 80
 FIRST_CHAT = 9000
 OUTAGE = 1.0  # seconds the server stays down
 SETTINGS = DispatchSettings(idle_poll=0.1, standby_poll=0.2)
-ALWAYS = ReminderConfig(quiet_hours=QuietWindow.parse("00:00-00:00"))
 
 
 @pytest.fixture(scope="module")

@@ -381,7 +381,8 @@ async def serving(
     module = telegram if channel == "telegram" else zalo
     secret = f"fuzz-s3cret_{channel}"
     webhook = webhook_mode(channel, module.WEBHOOK_PATH, secret)
-    async with running(channel_settings(channel, fake, database_url, **webhook)) as app:
+    settings = channel_settings(channel, fake, database_url, **webhook)
+    async with running(settings, reminders=False) as app:  # what it writes, the updates wrote
 
         async def ask(text: str) -> str:
             before = len(fake.messages_to(user_id))

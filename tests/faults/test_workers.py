@@ -35,6 +35,7 @@ from tests.faults.support import (
     wait_until_delivered,
     wait_until_settled,
 )
+from tests.scheduler.helpers import AWAKE
 
 pytestmark = [
     pytest.mark.postgres,
@@ -81,6 +82,7 @@ async def _start(url: str, fake: FakeTelegram, log: Path) -> Process:
         "CANBO_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
         "CANBO_TELEGRAM_WEBHOOK_SECRET": "three-workers-secret",
         "CANBO_DISPATCH_STANDBY_POLL": "0.5",  # a quick takeover
+        "CANBO_QUIET_HOURS": AWAKE,
     }
     with log.open("wb") as output:
         return await asyncio.create_subprocess_exec(

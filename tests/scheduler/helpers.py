@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler import kinds
+from scheduler.config import ReminderConfig
 from scheduler.delivery import Outgoing
+from scheduler.timing import QuietWindow
 from storage.models import (
     Channel,
     ChatAccount,
@@ -27,6 +29,9 @@ from storage.types import utcnow
 from tests.factories import make_official
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+# No quiet hours: what is due goes out whatever the hour the tests run at.
+AWAKE = "00:00-00:00"
+ALWAYS = ReminderConfig(quiet_hours=QuietWindow.parse(AWAKE))
 
 
 def local(day: date, at: time = time(7, 30)) -> datetime:
@@ -145,12 +150,24 @@ async def next_due(session: AsyncSession) -> datetime | None:
     )
 
 
+async def refreshed_this_year(session: AsyncSession, official_ids: list[int], code: str) -> None:
+    """Each of these officials completed a refresher course (coded ``code``) today, so the
+    yearly refresher reminders (01/09, 01/11, 01/12) are not due for them on any date: a
+    running service's planner then finds nothing to send them that a test did not queue."""
+    today = datetime.now(ZONE).date()
+    refresher = await course(session, f"{code}-REFRESHER", CourseKind.REFRESHER, today)
+    for official_id in official_ids:
+        await enrol(session, official_id, refresher.id, EnrollmentStatus.COMPLETED, today)
+
+
 async def queue_linked(session: AsyncSession, count: int, prefix: str, first_chat: int) -> None:
     """``count`` officials coded ``prefix<n>``, linked to chats ``first_chat + n``, each with one
-    urgent message due now (urgent, so a test does not depend on the hour or the day it runs)."""
+    urgent message due now (urgent, so a test does not depend on the day it runs), and nothing
+    else to be reminded of (``refreshed_this_year``)."""
+    officials = [await make_official(session, f"{prefix}{number}") for number in range(count)]
+    await refreshed_this_year(session, [row.id for row in officials], prefix)
     notices = []
-    for number in range(count):
-        row = await make_official(session, f"{prefix}{number}")
+    for number, row in enumerate(officials):
         await link(session, row.id, str(first_chat + number))
         reminder = {"kind": kinds.BOND, "payload": {"step": "end", "ends_on": "2027-01-01"}}
         notices.append(

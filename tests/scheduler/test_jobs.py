@@ -16,14 +16,11 @@ from scheduler.delivery import Outgoing
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.jobs import ReminderJobs
 from scheduler.limits import RateLimits
-from scheduler.timing import QuietWindow
 from storage.models import Channel, CourseKind
 from storage.outbox import Notice, enqueue
 from storage.types import utcnow
 from tests.factories import make_official
-from tests.scheduler.helpers import RecordingSender, course, enrol, link, outbox
-
-ALWAYS = ReminderConfig(quiet_hours=QuietWindow.parse("00:00-00:00"))
+from tests.scheduler.helpers import ALWAYS, RecordingSender, course, enrol, link, outbox
 
 
 class _Jobs(ReminderJobs):

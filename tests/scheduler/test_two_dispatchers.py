@@ -12,19 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram_delivery import TelegramSender
 from scheduler.clock import SystemClock
-from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.limits import RateLimits
-from scheduler.timing import QuietWindow
 from storage.db import create_engine, session_factory
 from storage.models import Base, Channel
 from tests.fakes.telegram_api import FakeTelegram
-from tests.scheduler.helpers import queue_linked
+from tests.scheduler.helpers import ALWAYS, queue_linked
 
 pytestmark = pytest.mark.postgres
 
 COUNT = 40
-ALWAYS = ReminderConfig(quiet_hours=QuietWindow.parse("00:00-00:00"))
 FAST = DispatchSettings(batch_size=5, idle_poll=0.02, standby_poll=0.02)
 
 

@@ -1,6 +1,7 @@
 """The running service against the fake Telegram Bot API: real PTB client, real HTTP, real DB.
 
-``bot`` is the app in long-polling mode, ``webhook_bot`` in webhook mode on a loopback port.
+``bot`` is the app in long-polling mode, ``webhook_bot`` in webhook mode on a loopback port;
+neither runs the reminder jobs, so the replies are all that reaches a chat.
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def bot(fake, database_url, engine) -> AsyncIterator[App]:
-    """The service in long-polling mode (``engine`` empties the tables afterwards)."""
-    async with running(channel_settings("telegram", fake, database_url)) as app:
+    """The service in long-polling mode, without its reminder jobs (``engine`` empties the
+    tables afterwards)."""
+    async with running(channel_settings("telegram", fake, database_url), reminders=False) as app:
         yield app
 
 
 @pytest.fixture
 async def webhook_bot(fake, database_url, engine) -> AsyncIterator[App]:
     webhook = webhook_mode("telegram", WEBHOOK_PATH, WEBHOOK_SECRET)
-    async with running(channel_settings("telegram", fake, database_url, **webhook)) as app:
+    settings = channel_settings("telegram", fake, database_url, **webhook)
+    async with running(settings, reminders=False) as app:
         yield app

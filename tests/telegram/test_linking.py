@@ -136,4 +136,5 @@ async def test_registering_for_a_course_with_its_button(bot, fake, session):
     assert registered.text is not None and "Trung cấp lý luận chính trị khóa 12" in registered.text
     assert fake.answered_callbacks
     assert await session.scalar(select(Enrollment.status)) is EnrollmentStatus.REGISTERED
-    assert await session.scalar(select(OutboxMessage.kind)) == "course_registration"
+    kinds = set(await session.scalars(select(OutboxMessage.kind)))
+    assert "course_registration" in kinds  # the coordinator hears of it

@@ -27,12 +27,12 @@ def zalo_settings(fake: FakeZalo, database_url: str, **overrides: Any) -> Settin
 @pytest.fixture
 async def zalo_bot(zalo_api, database_url, engine) -> AsyncIterator[App]:
     """The service polling the fake (``engine`` empties the tables afterwards)."""
-    async with running(zalo_settings(zalo_api, database_url)) as app:
+    async with running(zalo_settings(zalo_api, database_url), reminders=False) as app:
         yield app
 
 
 @pytest.fixture
 async def zalo_webhook_bot(zalo_api, database_url, engine) -> AsyncIterator[App]:
     webhook = webhook_mode("zalo", WEBHOOK_PATH, WEBHOOK_SECRET, public=True)
-    async with running(zalo_settings(zalo_api, database_url, **webhook)) as app:
+    async with running(zalo_settings(zalo_api, database_url, **webhook), reminders=False) as app:
         yield app
