@@ -4,10 +4,11 @@ PostgreSQL (skipped with the reason when unreachable).
 
 Each province is generated in one child process and planned in another, so the planning
 process's peak resident memory is the planner's (plus the interpreter and libraries, shown as
-the size-independent part). Printed: seconds and MB per size, seconds per 1,000 officials, and
-the growth ratio time(10×)/time(1×) ÷ 10 against the smallest size measured in the same run
-(1.0 is linear). ``--profile`` adds the top 10 cumulative functions of our code (scheduler,
-storage, rules) in the 10,000 case on SQLite; ``--backends ""`` skips the timings.
+the size-independent part). Printed: seconds and MB per size, seconds per 1,000 officials
+(wall and CPU), and the growth ratio time(10×)/time(1×) ÷ 10 against the smallest size
+measured in the same run (1.0 is linear). ``--profile`` adds the top 10 cumulative functions
+of our code (scheduler, storage, rules) in the 10,000 case on SQLite; ``--backends ""`` skips
+the timings.
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ def run_backend(name: str, sizes: tuple[int, ...]) -> None:
         print(
             f"{officials:>7,} officials: plan {figures['plan_s']:.1f} s "
             f"(CPU {figures['cpu_s']:.1f} s), "
-            f"{figures['plan_s'] / officials * 1000:.3f} s per 1,000; "
+            f"{figures['plan_s'] / officials * 1000:.3f} s per 1,000 "
+            f"(CPU {figures['cpu_s'] / officials * 1000:.3f} s); "
             f"peak RSS {figures['maxrss_mb']:.0f} MB (interpreter before planning "
             f"{figures['rss_before_mb']:.0f} MB); "
             f"queued {figures['queued']:.0f} {figures['kinds']}; "

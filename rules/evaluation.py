@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 
 class Status(enum.Enum):
@@ -60,7 +61,7 @@ class Evaluation:
     on: date
     results: tuple[RequirementResult, ...]
 
-    @property
+    @cached_property  # every reminder kind asks for it
     def missing(self) -> tuple[RequirementResult, ...]:
         return tuple(r for r in self.results if r.status is Status.MISSING)
 

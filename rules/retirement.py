@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from rules.dates import month_end
 from rules.evaluation import Citation
@@ -76,6 +77,7 @@ def retirement_age(birth_date: date, gender: str | Gender) -> tuple[int, int]:
     return divmod(_retirement_age_months(birth_date, _gender(gender)), 12)
 
 
+@lru_cache(maxsize=65536)  # asked for every official on every planning run
 def retirement_date(birth_date: date, gender: str | Gender) -> date:
     """The last day of the month in which the retirement age is reached."""
     year, month0 = divmod(

@@ -7,7 +7,7 @@ Each scale is an ordered enum: comparing two members compares levels, so a rule 
 from __future__ import annotations
 
 import enum
-from functools import total_ordering
+from functools import cache, total_ordering
 
 
 @total_ordering
@@ -16,13 +16,18 @@ class OrderedLevel(enum.Enum):
 
     @property
     def rank(self) -> int:
-        return list(type(self)).index(self)
+        return _ranks(type(self))[self]
 
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
         assert isinstance(other, OrderedLevel)
         return self.rank < other.rank
+
+
+@cache  # every official's every qualification is compared: number each scale once
+def _ranks(scale: type[OrderedLevel]) -> dict[OrderedLevel, int]:
+    return {member: place for place, member in enumerate(scale)}
 
 
 class GeneralEducation(OrderedLevel):

@@ -18,6 +18,7 @@ stand again), else against the full term: can they still be (re)appointed today.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from rules import courses
 from rules.evaluation import Evaluation, RequirementResult, Status
@@ -80,17 +81,29 @@ def _actual_level(official: OfficialFacts, key: str) -> Level | None:
 
 
 def _level(requirement: Requirement, official: OfficialFacts) -> RequirementResult:
+    actual = _actual_level(official, requirement.key)
+    return _level_result(requirement, official.difficult_area, actual)
+
+
+@lru_cache(maxsize=4096)  # the same few (level, area) pairs recur across a whole province
+def _level_result(
+    requirement: Requirement, difficult_area: bool, actual: Level | None
+) -> RequirementResult:
     assert requirement.minimum is not None
-    lowered = official.difficult_area and requirement.difficult_area_minimum is not None
+    lowered = difficult_area and requirement.difficult_area_minimum is not None
     required = requirement.difficult_area_minimum if lowered else requirement.minimum
     assert required is not None
-    actual = _actual_level(official, requirement.key)
     if actual is None:
         status = Status.UNKNOWN
     else:
         status = Status.MET if actual >= required else Status.MISSING
     return _qualification(
-        requirement, official, status, required, actual, NOTE_DIFFICULT_AREA if lowered else None
+        requirement,
+        difficult_area,
+        status,
+        required,
+        actual,
+        NOTE_DIFFICULT_AREA if lowered else None,
     )
 
 
@@ -103,12 +116,12 @@ def _field(
     else:
         matched = major_matches(profile.fields[field], official.major)
         status = Status.MET if matched else Status.MISSING
-    return _qualification(requirement, official, status, field, official.major, None)
+    return _qualification(requirement, official.difficult_area, status, field, official.major, None)
 
 
 def _qualification(
     requirement: Requirement,
-    official: OfficialFacts,
+    difficult_area: bool,
     status: Status,
     required: object,
     actual: object,
@@ -117,7 +130,7 @@ def _qualification(
     """A qualification result, with the deadline that applies when it is not met."""
     deadline, deadline_citation = None, None
     if status is not Status.MET:
-        if official.difficult_area and requirement.difficult_area_deadline is not None:
+        if difficult_area and requirement.difficult_area_deadline is not None:
             deadline = requirement.difficult_area_deadline
         elif requirement.deadline is not None:
             deadline, deadline_citation = requirement.deadline, requirement.deadline_citation

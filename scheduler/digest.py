@@ -5,6 +5,7 @@ a week (``digest_weekday``; a run later in the week makes up for a missed one)."
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,61 +22,68 @@ from storage.outbox import Notice
 
 
 class DigestBook:
-    """Collects digest entries for the coordinators whose digest this week is not queued yet."""
+    """Collects digest entries for the coordinators whose digest this week is not queued yet.
+
+    A digest lists the first ``LIST_LIMIT`` entries of each section and counts the rest, so
+    only those are kept: a province's coordinator costs no more memory than a commune's.
+    """
 
     def __init__(self, world: World, config: ReminderConfig, day: date, scopes: list[Scope]):
         self.world = world
         self.config = config
         self.day = day
-        iso = day.isocalendar()
-        self.cycle = f"{iso.year}-W{iso.week:02d}"
+        self.cycle = _cycle(day)
         self.scopes = scopes
-        self.entries: defaultdict[int, dict[str, list[dict[str, Any]]]] = defaultdict(
-            lambda: {"missing": [], "due": [], "unreachable": []}
+        self.waiting = frozenset(scope.official_id for scope in scopes)
+        self.horizon = world.today + timedelta(days=config.digest_horizon_days)
+        self.sections: defaultdict[int, dict[str, _Section]] = defaultdict(
+            lambda: {key: _Section(order) for key, order in ORDERS.items()}
         )
 
     @classmethod
     async def open(cls, session: AsyncSession, world: World, config: ReminderConfig) -> DigestBook:
         today = world.today
         day = today - timedelta(days=(today.weekday() - config.digest_weekday) % 7)
-        book = cls(world, config, day, [])
-        sent = set(
-            await session.scalars(
-                select(OutboxMessage.official_id).where(
-                    OutboxMessage.kind == kinds.DIGEST, OutboxMessage.cycle == book.cycle
+        scopes: list[Scope] = []
+        if today - day <= timedelta(days=config.grace_days):
+            sent = set(
+                await session.scalars(
+                    select(OutboxMessage.official_id).where(
+                        OutboxMessage.kind == kinds.DIGEST, OutboxMessage.cycle == _cycle(day)
+                    )
                 )
             )
-        )
-        if today - day <= timedelta(days=config.grace_days):
-            book.scopes = [s for s in world.scopes if s.official_id not in sent]
-        return book
+            scopes = [s for s in world.scopes if s.official_id not in sent]
+        return cls(world, config, day, scopes)
 
     def add(self, case: Case, found: list[Candidate]) -> None:
+        if not self.waiting:
+            return
         person = case.person
-        mine = [s.official_id for s in self.scopes if person.unit_path.startswith(s.path)]
+        mine = [c for c in self.world.covering(person.unit_path) if c in self.waiting]
         if not mine:
             return
         who = {"official": person.name, "unit": person.unit_name}
         missing = [r.key for r in case.evaluation.missing]
-        horizon = self.world.today + timedelta(days=self.config.digest_horizon_days)
         due: dict[tuple[str, str, date], dict[str, Any]] = {}
         for candidate in found:
             target = candidate.target
             if candidate.recipient != person.id or target is None:
                 continue
-            if self.world.today <= target <= horizon:
+            if self.world.today <= target <= self.horizon:
                 due[(candidate.kind, candidate.subject, target)] = who | {
                     "date": target.isoformat(),
                     "kind": candidate.kind,
                     "payload": candidate.payload,
                 }
-        for coordinator in set(mine):
-            entries = self.entries[coordinator]
-            if missing:
-                entries["missing"].append(who | {"requirements": missing})
-            entries["due"].extend(due.values())
-            if person.reach is not None:
-                entries["unreachable"].append(who | {"reason": person.reach})
+        entries = {
+            "missing": [who | {"requirements": missing}] if missing else [],
+            "due": list(due.values()),
+            "unreachable": [who | {"reason": person.reach}] if person.reach is not None else [],
+        }
+        for coordinator in mine:
+            for key, section in self.sections[coordinator].items():
+                section.extend(entries[key])
 
     def notices(self, now: datetime) -> list[Notice]:
         calendar = self.config.calendar
@@ -95,17 +103,44 @@ class DigestBook:
         ]
 
     def _payload(self, coordinator: int, units: list[str]) -> dict[str, Any]:
-        entries = self.entries[coordinator]
-        orders = {
-            "missing": lambda e: (e["unit"], e["official"]),
-            "due": lambda e: (e["date"], e["unit"], e["official"]),
-            "unreachable": lambda e: (e["unit"], e["official"]),
-        }
         payload: dict[str, Any] = {
             "units": sorted(units),
             "horizon_days": self.config.digest_horizon_days,
         }
-        for key, order in orders.items():
-            items = sorted(entries[key], key=order)
-            payload[key] = {"total": len(items), "items": items[:LIST_LIMIT]}
+        for key, section in self.sections[coordinator].items():
+            payload[key] = {"total": section.total, "items": section.first()}
         return payload
+
+
+def _cycle(day: date) -> str:
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+Entry = dict[str, Any]
+ORDERS: dict[str, Callable[[Entry], tuple[str, ...]]] = {
+    "missing": lambda e: (e["unit"], e["official"]),
+    "due": lambda e: (e["date"], e["unit"], e["official"]),
+    "unreachable": lambda e: (e["unit"], e["official"]),
+}
+
+
+class _Section:
+    """One section of a digest: its first ``LIST_LIMIT`` entries in ``order`` (ties in the
+    order added) and how many there are. Sorting a list that holds the first entries so far,
+    in order, followed by newer ones keeps the first entries of all; so the list is cut back
+    now and then."""
+
+    def __init__(self, order: Callable[[Entry], tuple[str, ...]]) -> None:
+        self.order = order
+        self.entries: list[Entry] = []
+        self.total = 0
+
+    def extend(self, entries: list[Entry]) -> None:
+        self.total += len(entries)
+        self.entries += entries
+        if len(self.entries) >= 2 * LIST_LIMIT:
+            self.entries = self.first()
+
+    def first(self) -> list[Entry]:
+        return sorted(self.entries, key=self.order)[:LIST_LIMIT]

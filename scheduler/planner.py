@@ -6,6 +6,10 @@ restart or a second worker queue nothing twice) and cancels pending reminders wh
 is gone: course completed, enrollment cancelled, date moved (the milestone names its date, so
 a moved date is a new reminder and the old one loses its candidate), chain answered.
 
+Scale: a run reads the officials a chunk at a time and queues each chunk's due reminders in
+one statement, so it holds one chunk and, of the whole province, only the pending reminders
+(read first) that no candidate has matched yet: what is left of them at the end is cancelled.
+
 Late milestones: a run that finds a milestone up to ``grace_days`` old still queues it, once; an
 older one is skipped, since the next milestone of its chain says the same, closer to the date.
 When several milestones of one chain are due at once (the service was down), only the latest
@@ -19,9 +23,13 @@ is urgent and goes out that day, outside quiet hours.
 
 from __future__ import annotations
 
+import gc
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from sqlalchemy import select, update
@@ -38,11 +46,21 @@ from scheduler.kinds.escalations import escalate_refresher, escalate_standards
 from scheduler.kinds.programmes import programme_steps
 from scheduler.kinds.refresher import refresher
 from scheduler.kinds.standards import standards_deadline
-from scheduler.snapshot import Case, Chain, World, load_people, load_world, official_ids
+from scheduler.snapshot import (
+    IN_LIST,
+    Case,
+    Chain,
+    Person,
+    World,
+    load_people,
+    load_world,
+    province,
+)
+from scheduler.timing import WorkCalendar
 from storage.models import OutboxMessage, OutboxStatus
-from storage.outbox import Notice, enqueue
+from storage.outbox import Notice, enqueue_by_kind
 
-CHUNK = 500  # officials loaded at a time
+CHUNK = 2000  # officials loaded at a time
 
 KINDS: tuple[Callable[[Case], Iterable[Candidate]], ...] = (
     course_start,
@@ -61,6 +79,8 @@ TIMELY = frozenset({kinds.COURSE_START, kinds.ENROL_BY, kinds.PROGRAMME_STEP})
 class _Keyed(Protocol):
     """An outbox row, or the columns of one that say which reminder it is."""
 
+    @property
+    def id(self) -> int: ...
     @property
     def dedupe_key(self) -> str: ...
     @property
@@ -87,35 +107,49 @@ class PlanResult:
 
 async def plan(session: AsyncSession, now: datetime, config: ReminderConfig) -> PlanResult:
     """Queue what is due on ``now``'s local day and cancel what no longer applies. Commits."""
+    with _collecting_young_only():
+        return await _plan(session, now, config)
+
+
+async def _plan(session: AsyncSession, now: datetime, config: ReminderConfig) -> PlanResult:
     today = config.calendar.local(now).date()
     world = await load_world(session, today, config)
     digests = await DigestBook.open(session, world, config)
+    pending = await _pending(session)
     result = PlanResult()
-    valid: set[str] = set()
-    chains: set[Chain] = set()
-    ids = await official_ids(session)
-    for start in range(0, len(ids), CHUNK):
+    async for people in province(session, CHUNK):
         notices: list[Notice] = []
-        for case in await _cases(session, ids[start : start + CHUNK], world, config):
+        for case in _cases(people, world, config):
             found = list(candidates(case))
-            valid.update(c.dedupe_key for c in found)
-            chains.update(c.chain for c in found)
+            pending.keep(found)
             digests.add(case, found)
-            for candidate in due(found, today, config):
-                notices.append(_notice(candidate, now, config))
+            notices += [_notice(candidate, now, config) for candidate in due(found, today, config)]
         await _enqueue(session, notices, result)
         await session.commit()  # short transactions: the dispatcher writes meanwhile
     await _enqueue(session, digests.notices(now), result)
-    result.cancelled = await _cancel_stale(session, valid, chains, now)
+    result.cancelled = await _mark_cancelled(session, pending.stale(), now)
     await session.commit()
     return result
 
 
+@contextmanager
+def _collecting_young_only() -> Iterator[None]:
+    """Planning a province makes millions of short-lived objects, and each of the collector's
+    full passes would walk the whole process's older objects too (a fifth of the planner's
+    time): those are frozen, out of the collector's sight, until planning ends."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def candidates(case: Case) -> Iterator[Candidate]:
     """Every reminder that applies to ``case``, due or not, except answered chains."""
+    stopped = case.world.stopped
     for kind in KINDS:
         for candidate in kind(case):
-            if candidate.chain not in case.world.stopped:
+            if candidate.chain not in stopped:
                 yield candidate
 
 
@@ -133,42 +167,38 @@ def due(found: Iterable[Candidate], today: date, config: ReminderConfig) -> list
 
 
 def _notice(candidate: Candidate, now: datetime, config: ReminderConfig) -> Notice:
-    calendar = config.calendar
-    start = max(now, calendar.morning(candidate.due))
-    release = calendar.release(start, urgent=False)
-    urgent = (
-        candidate.kind in TIMELY
-        and candidate.target is not None
-        and calendar.local(release).date() >= candidate.target
-    )
-    if urgent:
-        release = calendar.release(start, urgent=True)
+    timely = candidate.target if candidate.kind in TIMELY else None
+    release, urgent = _release(now, config.calendar, candidate.due, timely)
     return candidate.notice(release, urgent=urgent)
 
 
-async def _cases(
-    session: AsyncSession, ids: Sequence[int], world: World, config: ReminderConfig
-) -> list[Case]:
-    return [
-        Case(person, evaluate(person.facts, world.profile, world.today), world, config)
-        for person in await load_people(session, ids)
-    ]
+@lru_cache(maxsize=1024)  # a province's reminders share a handful of (due, target) days
+def _release(
+    now: datetime, calendar: WorkCalendar, due: date, timely: date | None
+) -> tuple[datetime, bool]:
+    """When a reminder due on ``due`` goes out, and whether it is urgent: ``timely`` is the
+    target of a reminder whose moment passes if it waits for a working day."""
+    start = max(now, calendar.morning(due))
+    release = calendar.release(start, urgent=False)
+    if timely is not None and calendar.local(release).date() >= timely:
+        return calendar.release(start, urgent=True), True
+    return release, False
+
+
+def _cases(people: Iterable[Person], world: World, config: ReminderConfig) -> Iterator[Case]:
+    for person in people:
+        yield Case(person, evaluate(person.facts, world.profile, world.today), world, config)
 
 
 async def _enqueue(session: AsyncSession, notices: list[Notice], result: PlanResult) -> None:
     """Queue ``notices``, counting per kind only the rows this run inserted."""
-    by_kind: dict[str, list[Notice]] = {}
-    for notice in notices:
-        by_kind.setdefault(notice.kind, []).append(notice)
-    for kind, group in by_kind.items():
-        if new := await enqueue(session, group):
-            result.queued[kind] = result.queued.get(kind, 0) + new
+    for kind, new in (await enqueue_by_kind(session, notices)).items():
+        result.queued[kind] = result.queued.get(kind, 0) + new
 
 
-async def _cancel_stale(
-    session: AsyncSession, valid: set[str], chains: set[Chain], now: datetime
-) -> int:
-    pending = await session.execute(
+async def _pending(session: AsyncSession) -> _Pending:
+    """The reminders derived from officials' data that wait to be sent, read in slices."""
+    rows = await session.stream(
         select(
             OutboxMessage.id,
             OutboxMessage.dedupe_key,
@@ -182,31 +212,52 @@ async def _cancel_stale(
             OutboxMessage.kind.in_(kinds.DERIVED),
         )
     )
-    stale = [row.id for row in pending if not _applies(row, valid, chains)]
-    await _mark_cancelled(session, stale, now)
-    return len(stale)
+    pending = _Pending()
+    async for partition in rows.partitions(IN_LIST):
+        pending.add(partition)
+    return pending
 
 
-def _applies(row: _Keyed, valid: set[str], chains: set[Chain]) -> bool:
-    """A planned reminder applies while it has a candidate; a snoozed repeat while its chain
-    has one."""
-    if row.milestone.startswith(kinds.SNOOZE):
-        assert row.official_id is not None
-        return (row.official_id, row.kind, row.subject, row.cycle) in chains
-    return row.dedupe_key in valid
+class _Pending:
+    """Queued reminders, each crossed off once a candidate still applies to it: a planned
+    reminder while it has a candidate (same dedupe key), a snoozed repeat while its chain has
+    one. What is left once every official has been seen no longer applies."""
+
+    def __init__(self) -> None:
+        self.planned: dict[str, int] = {}
+        self.snoozed: defaultdict[Chain, list[int]] = defaultdict(list)
+
+    def add(self, rows: Iterable[_Keyed]) -> None:
+        for row in rows:
+            if row.milestone.startswith(kinds.SNOOZE):
+                assert row.official_id is not None
+                self.snoozed[(row.official_id, row.kind, row.subject, row.cycle)].append(row.id)
+            else:
+                self.planned[row.dedupe_key] = row.id
+
+    def keep(self, found: Iterable[Candidate]) -> None:
+        if not (self.planned or self.snoozed):
+            return
+        for candidate in found:
+            self.planned.pop(candidate.dedupe_key, None)
+            self.snoozed.pop(candidate.chain, None)
+
+    def stale(self) -> list[int]:
+        return sorted([*self.planned.values(), *(i for ids in self.snoozed.values() for i in ids)])
 
 
-async def _mark_cancelled(session: AsyncSession, ids: list[int], now: datetime) -> None:
-    for start in range(0, len(ids), CHUNK):
+async def _mark_cancelled(session: AsyncSession, ids: list[int], now: datetime) -> int:
+    for start in range(0, len(ids), IN_LIST):
         await session.execute(
             update(OutboxMessage)
             .where(
-                OutboxMessage.id.in_(ids[start : start + CHUNK]),
+                OutboxMessage.id.in_(ids[start : start + IN_LIST]),
                 OutboxMessage.status == OutboxStatus.PENDING,
             )
             .values(status=OutboxStatus.CANCELLED, last_error="no longer applies", updated_at=now)
             .execution_options(synchronize_session=False)
         )
+    return len(ids)
 
 
 async def stale(
@@ -219,10 +270,8 @@ async def stale(
     today = config.calendar.local(now).date()
     world = await load_world(session, today, config)
     about = sorted({int(row.payload["about"]) for row in derived})
-    valid: set[str] = set()
-    chains: set[Chain] = set()
-    for case in await _cases(session, about, world, config):
-        for candidate in candidates(case):
-            valid.add(candidate.dedupe_key)
-            chains.add(candidate.chain)
-    return {row.id for row in derived if not _applies(row, valid, chains)}
+    pending = _Pending()
+    pending.add(derived)
+    for case in _cases(await load_people(session, about), world, config):
+        pending.keep(candidates(case))
+    return set(pending.stale())

@@ -1,30 +1,35 @@
 """The data the planner reads, loaded in bulk into plain values.
 
 The reminder kinds are pure functions of these values and the day, so they are tested without
-a database and the planner reads each table once per chunk of officials, not once per person.
+a database. The planner reads the province a chunk of officials at a time: one query per table
+per chunk, selecting plain columns (no ORM objects), each course read once per run.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from rules.evaluation import Evaluation, RequirementResult
 from rules.facts import OfficialFacts, TrainingRecord
 from rules.profiles import Profile, load_profile
 from scheduler.config import ReminderConfig
-from storage.facts import official_facts
+from storage.facts import FACT_COLUMNS, facts_from_row
 from storage.models import (
     AnswerKind,
     Bond,
     ChatAccount,
     Course,
+    CourseKind,
     Enrollment,
     EnrollmentStatus,
     Official,
@@ -40,11 +45,33 @@ from storage.models import (
 
 NOT_LINKED = "not_linked"
 BLOCKED = "blocked"
+IN_LIST = 5000  # ids per IN list, under both databases' limits on bound parameters
 
 Chain = tuple[int, str, str, str]  # recipient, kind, subject, cycle
+# What a reminder needs of an official, their unit and title: who, where, then the facts.
+OFFICIAL_COLUMNS = (
+    Official.id,
+    Official.full_name,
+    Unit.name,
+    Unit.path,
+    *FACT_COLUMNS.values(),
+)
+COURSE_COLUMNS = (
+    Course.id,
+    Course.name,
+    Course.kind,
+    Course.starts_on,
+    Course.enroll_by,
+    Course.hours,
+)
+ACTIVE = frozenset(status for status in EnrollmentStatus if status.is_active)
+# A person's reach from whether one of their private chats can receive (None: no chat).
+REACH: dict[bool | None, str | None] = {None: NOT_LINKED, False: BLOCKED, True: None}
+# Which officials' rows to read: a condition on a column holding an official id.
+Officials = Callable[[QueryableAttribute[Any]], ColumnElement[bool]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CourseView:
     id: int
     name: str
@@ -54,21 +81,21 @@ class CourseView:
     hours: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnrollmentView:
     course: CourseView
     status: EnrollmentStatus
     completed_on: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BondView:
     id: int
     starts_on: date
     months: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepView:
     id: int
     programme: str
@@ -76,7 +103,7 @@ class StepView:
     starts_on: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     id: int
     name: str
@@ -91,7 +118,7 @@ class Person:
     @property
     def booked_kinds(self) -> set[str]:
         """Kinds of the courses they are registered for or studying."""
-        return {e.course.kind for e in self.enrollments if e.status.is_active}
+        return {e.course.kind for e in self.enrollments if e.status in ACTIVE}
 
 
 @dataclass(frozen=True)
@@ -105,7 +132,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class World:
-    """What every official's reminders share on one day."""
+    """What every official's reminders share on one day. The lookups every official makes
+    (the course closing a gap, the coordinators of a unit) are answered once per run."""
 
     today: date
     profile: Profile
@@ -113,23 +141,63 @@ class World:
     scopes: tuple[Scope, ...]
     admins: tuple[int, ...]
     stopped: frozenset[Chain]
+    _covered: dict[str, list[int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def covering(self, unit_path: str) -> list[int]:
+        """The coordinators whose scope includes the unit at ``unit_path``, sorted."""
+        found = self._covered.get(unit_path)
+        if found is None:
+            found = self._covered[unit_path] = _covering(self._by_path, unit_path)
+        return found
 
     def coordinators_of(self, person: Person) -> list[int]:
-        return coordinators_of(self.scopes, self.admins, person.id, person.unit_path)
+        return _hearing(self.covering(person.unit_path), self.admins, person.id)
 
     def course_to_enrol(self, kinds: set[str]) -> CourseView | None:
         """The open course of one of ``kinds`` whose registration closes first."""
-        closing = [c for c in self.open_courses if c.kind in kinds and c.enroll_by is not None]
-        return min(closing, key=lambda c: (c.enroll_by, c.starts_on, c.id), default=None)
+        closing = [self._closing[kind] for kind in kinds if kind in self._closing]
+        return min(closing, key=_closing_order, default=None)
 
     def course_to_start(self, kinds: set[str]) -> CourseView | None:
         """The open course of one of ``kinds`` that starts first."""
-        return next((c for c in self.open_courses if c.kind in kinds), None)
+        starting = [self._starting[kind] for kind in kinds if kind in self._starting]
+        return min(starting, default=(0, None))[1]
+
+    @cached_property
+    def _by_path(self) -> dict[str, set[int]]:
+        return _by_path(self.scopes)
+
+    @cached_property
+    def _closing(self) -> dict[str, CourseView]:
+        """Per course kind, the open course whose registration closes first."""
+        first: dict[str, CourseView] = {}
+        for course in self.open_courses:
+            best = first.get(course.kind)
+            if course.enroll_by is not None and (
+                best is None or _closing_order(course) < _closing_order(best)
+            ):
+                first[course.kind] = course
+        return first
+
+    @cached_property
+    def _starting(self) -> dict[str, tuple[int, CourseView]]:
+        """Per course kind, the open course that starts first, with its place in the list."""
+        first: dict[str, tuple[int, CourseView]] = {}
+        for place, course in enumerate(self.open_courses):
+            first.setdefault(course.kind, (place, course))
+        return first
+
+
+def _closing_order(course: CourseView) -> tuple[date, date, int]:
+    assert course.enroll_by is not None
+    return course.enroll_by, course.starts_on, course.id
 
 
 async def load_world(session: AsyncSession, today: date, config: ReminderConfig) -> World:
-    courses = await session.scalars(
-        select(Course)
+    courses = await session.execute(
+        select(*COURSE_COLUMNS)
         .where(Course.starts_on > today, or_(Course.enroll_by.is_(None), Course.enroll_by >= today))
         .order_by(Course.starts_on, Course.id)
     )
@@ -145,7 +213,7 @@ async def load_world(session: AsyncSession, today: date, config: ReminderConfig)
     return World(
         today=today,
         profile=load_profile(config.profile, config.profile_override),
-        open_courses=tuple(_course(c) for c in courses),
+        open_courses=tuple(_course(*row) for row in courses),
         scopes=scopes,
         admins=admins,
         stopped=frozenset((o, k, s, c) for o, k, s, c in stops.all()),
@@ -170,100 +238,178 @@ async def load_scopes(session: AsyncSession) -> tuple[tuple[Scope, ...], tuple[i
     return scopes, tuple(sorted({r.official_id for r in roles if r.kind is RoleKind.ADMIN}))
 
 
+def _by_path(scopes: Iterable[Scope]) -> dict[str, set[int]]:
+    """The coordinators by the path of the unit subtree they look after."""
+    found: defaultdict[str, set[int]] = defaultdict(set)
+    for scope in scopes:
+        found[scope.path].add(scope.official_id)
+    return found
+
+
+def _covering(by_path: Mapping[str, set[int]], unit_path: str) -> list[int]:
+    """The coordinators (``_by_path``) whose path begins ``unit_path``, that is whose subtree
+    holds the unit, sorted. Looks up each beginning of the path rather than testing each
+    scope: a country has as many scopes as communes."""
+    beginnings = (unit_path[:end] for end in range(len(unit_path) + 1))
+    return sorted({c for path in beginnings for c in by_path.get(path, ())})
+
+
 def coordinators_of(
     scopes: Sequence[Scope], admins: Sequence[int], official_id: int, unit_path: str
 ) -> list[int]:
     """Who hears about an official: the coordinators of a unit above or at theirs; the admins
     when no coordinator covers it, so an escalation never goes nowhere."""
-    found = sorted({s.official_id for s in scopes if unit_path.startswith(s.path)} - {official_id})
+    return _hearing(_covering(_by_path(scopes), unit_path), admins, official_id)
+
+
+def _hearing(covering: list[int], admins: Sequence[int], official_id: int) -> list[int]:
+    found = [coordinator for coordinator in covering if coordinator != official_id]
     return found or [admin for admin in admins if admin != official_id]
 
 
-async def official_ids(session: AsyncSession) -> list[int]:
-    return list(await session.scalars(select(Official.id).order_by(Official.id)))
+async def province(session: AsyncSession, size: int) -> AsyncIterator[list[Person]]:
+    """Every official, ``size`` at a time in id order. Each chunk is read by a range of ids
+    (an index range scan whatever the database's statistics), so the caller may commit
+    between chunks."""
+    courses: dict[int, CourseView] = {}
+    last = 0
+    while True:
+        ids = list(
+            await session.scalars(
+                select(Official.id).where(Official.id > last).order_by(Official.id).limit(size)
+            )
+        )
+        if not ids:
+            return
+        last = ids[-1]
+        yield await _people(session, _between(ids[0], last), courses)
 
 
 async def load_people(session: AsyncSession, ids: Sequence[int]) -> list[Person]:
     """The officials ``ids`` with everything their reminders depend on."""
-    if not ids:
-        return []
-    enrollments: defaultdict[int, list[EnrollmentView]] = defaultdict(list)
-    for enrollment, course in await session.execute(
-        select(Enrollment, Course).join(Course).where(Enrollment.official_id.in_(ids))
-    ):
-        enrollments[enrollment.official_id].append(
-            EnrollmentView(_course(course), enrollment.status, enrollment.completed_on)
-        )
+    people: list[Person] = []
+    courses: dict[int, CourseView] = {}
+    for start in range(0, len(ids), IN_LIST):
+        people += await _people(session, _among(ids[start : start + IN_LIST]), courses)
+    return people
+
+
+def _between(first: int, last: int) -> Officials:
+    return lambda column: column.between(first, last)
+
+
+def _among(ids: Sequence[int]) -> Officials:
+    return lambda column: column.in_(ids)
+
+
+async def _people(
+    session: AsyncSession, officials: Officials, courses: dict[int, CourseView]
+) -> list[Person]:
+    """The ``officials``, reading each course once into ``courses``, shared across calls."""
+    connection = await session.connection()  # rows as they come: no ORM result handling
+    enrollments = await _enrollments(connection, officials, courses)
     bonds: defaultdict[int, list[BondView]] = defaultdict(list)
-    for bond in await session.scalars(
-        select(Bond).where(Bond.official_id.in_(ids), Bond.ended_on.is_(None))
+    for official_id, bond_id, starts_on, months in await connection.execute(
+        select(Bond.official_id, Bond.id, Bond.starts_on, Bond.months).where(
+            officials(Bond.official_id), Bond.ended_on.is_(None)
+        )
     ):
-        bonds[bond.official_id].append(BondView(bond.id, bond.starts_on, bond.months))
+        bonds[official_id].append(BondView(bond_id, starts_on, months))
     steps: defaultdict[int, list[StepView]] = defaultdict(list)
-    for member_id, step, programme in await session.execute(
-        select(ProgrammeMember.official_id, ProgrammeStep, Programme.name)
+    for member_id, step_id, programme, kind, starts_on in await connection.execute(
+        select(
+            ProgrammeMember.official_id,
+            ProgrammeStep.id,
+            Programme.name,
+            ProgrammeStep.kind,
+            ProgrammeStep.starts_on,
+        )
         .join(Programme, Programme.id == ProgrammeMember.programme_id)
         .join(ProgrammeStep, ProgrammeStep.programme_id == Programme.id)
-        .where(ProgrammeMember.official_id.in_(ids))
+        .where(officials(ProgrammeMember.official_id))
     ):
-        steps[member_id].append(StepView(step.id, programme, step.kind.value, step.starts_on))
-    chats: defaultdict[int, list[ChatAccount]] = defaultdict(list)
-    for chat in await session.scalars(
-        select(ChatAccount).where(ChatAccount.official_id.in_(ids), ChatAccount.is_group.is_(False))
+        steps[member_id].append(StepView(step_id, programme, kind.value, starts_on))
+    reachable: dict[int | None, bool] = {}
+    for owner, unreachable_since in await connection.execute(
+        select(ChatAccount.official_id, ChatAccount.unreachable_since).where(
+            officials(ChatAccount.official_id), ChatAccount.is_group.is_(False)
+        )
     ):
-        assert chat.official_id is not None
-        chats[chat.official_id].append(chat)
+        reachable[owner] = reachable.get(owner, False) or unreachable_since is None
     people = []
-    for official, unit, title in await session.execute(
-        select(Official, Unit, Title)
+    for row in await connection.execute(
+        select(*OFFICIAL_COLUMNS)
         .join(Unit, Official.unit_id == Unit.id)
         .join(Title, Official.title_id == Title.id)
-        .where(Official.id.in_(ids))
+        .where(officials(Official.id))
         .order_by(Official.id)
     ):
-        mine = tuple(enrollments[official.id])
+        official_id, name, unit_name, unit_path = row[:4]
+        mine = tuple(enrollments.get(official_id, ()))
         people.append(
             Person(
-                id=official.id,
-                name=official.full_name,
-                unit_name=unit.name,
-                unit_path=unit.path,
-                facts=_facts(official, unit, title, mine),
+                id=official_id,
+                name=name,
+                unit_name=unit_name,
+                unit_path=unit_path,
+                facts=_facts(row[4:], mine),
                 enrollments=mine,
-                bonds=tuple(bonds[official.id]),
-                steps=tuple(steps[official.id]),
-                reach=_reach(chats[official.id]),
+                bonds=tuple(bonds.get(official_id, ())),
+                steps=tuple(steps.get(official_id, ())),
+                reach=REACH[reachable.get(official_id)],
             )
         )
     return people
 
 
-def _course(course: Course) -> CourseView:
-    return CourseView(
-        course.id, course.name, course.kind.value, course.starts_on, course.enroll_by, course.hours
-    )
+async def _enrollments(
+    connection: AsyncConnection, officials: Officials, courses: dict[int, CourseView]
+) -> dict[int, list[EnrollmentView]]:
+    rows = (
+        await connection.execute(
+            select(
+                Enrollment.official_id,
+                Enrollment.course_id,
+                Enrollment.status,
+                Enrollment.completed_on,
+            )
+            .where(officials(Enrollment.official_id))
+            .order_by(Enrollment.id)
+        )
+    ).all()
+    unknown = sorted({course_id for _, course_id, _, _ in rows} - courses.keys())
+    for start in range(0, len(unknown), IN_LIST):
+        chunk = unknown[start : start + IN_LIST]
+        for row in await connection.execute(select(*COURSE_COLUMNS).where(Course.id.in_(chunk))):
+            courses[row.id] = _course(*row)
+    found: defaultdict[int, list[EnrollmentView]] = defaultdict(list)
+    for official_id, course_id, status, completed_on in rows:
+        found[official_id].append(EnrollmentView(courses[course_id], status, completed_on))
+    return found
 
 
-def _facts(
-    official: Official, unit: Unit, title: Title, enrollments: tuple[EnrollmentView, ...]
-) -> OfficialFacts:
+def _course(
+    course_id: int,
+    name: str,
+    kind: CourseKind,
+    starts_on: date,
+    enroll_by: date | None,
+    hours: Decimal | None,
+) -> CourseView:
+    return CourseView(course_id, name, kind.value, starts_on, enroll_by, hours)
+
+
+def _facts(columns: Sequence[Any], enrollments: tuple[EnrollmentView, ...]) -> OfficialFacts:
+    """``OFFICIAL_COLUMNS`` from the birth date on, with the completed courses."""
     trainings = tuple(
         TrainingRecord(e.course.kind, e.completed_on, e.course.hours)
         for e in enrollments
         if e.status is EnrollmentStatus.COMPLETED and e.completed_on is not None
     )
-    return official_facts(official, unit, title, trainings)
+    return facts_from_row(columns, trainings)
 
 
-def _reach(chats: list[ChatAccount]) -> str | None:
-    if not chats:
-        return NOT_LINKED
-    if all(chat.unreachable_since is not None for chat in chats):
-        return BLOCKED
-    return None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     """One official on one day, as every reminder kind reads them."""
 

@@ -6,11 +6,14 @@ and the insert skips a conflict instead of failing the transaction.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Executable, Table, bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, OutboxStatus
@@ -18,6 +21,21 @@ from storage.types import utcnow
 
 # A note to coordinators that an official registered for a course from the chat.
 COURSE_REGISTRATION = "course_registration"
+
+_OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
+# Rows per INSERT on SQLite. Its driver keeps the last 128 distinct statements compiled, and
+# each length of VALUES list is one: short ones keep that cache to a few MB (at 1,000 rows a
+# statement, the default, it held some 100 MB of a province's planning run).
+SQLITE_ROWS = 100
+
+
+def official_recipient(official_id: int) -> str:
+    """The recipient part of the dedupe key of a notice to an official."""
+    return f"o{official_id}"
+
+
+def dedupe_key(recipient: str, kind: str, subject: str, milestone: str, cycle: str) -> str:
+    return f"{recipient}|{kind}|{subject}|{milestone}|{cycle}"
 
 
 @dataclass(frozen=True)
@@ -40,20 +58,26 @@ class Notice:
         if (self.official_id is None) == (self.chat_account_id is None):
             raise ValueError("a notice needs exactly one recipient")
         if self.official_id is not None:
-            return f"o{self.official_id}"
+            return official_recipient(self.official_id)
         return f"c{self.chat_account_id}"
 
     @property
     def dedupe_key(self) -> str:
-        return "|".join((self.recipient, self.kind, self.subject, self.milestone, self.cycle))
+        return dedupe_key(self.recipient, self.kind, self.subject, self.milestone, self.cycle)
 
 
 async def enqueue(session: AsyncSession, notices: list[Notice]) -> int:
     """Queue ``notices``, skipping any whose dedupe key is already queued. Returns how many
     were new. The caller commits."""
+    return (await enqueue_by_kind(session, notices)).total()
+
+
+async def enqueue_by_kind(session: AsyncSession, notices: list[Notice]) -> Counter[str]:
+    """``enqueue``, counting the new rows per kind: a multi-row INSERT, not one per notice
+    (the planner queues a province's reminders this way)."""
     if not notices:
-        return 0
-    now = utcnow()
+        return Counter()
+    await session.flush()  # rows added to the session may be what the notices refer to
     rows = [
         {
             "dedupe_key": notice.dedupe_key,
@@ -65,19 +89,39 @@ async def enqueue(session: AsyncSession, notices: list[Notice]) -> int:
             "cycle": notice.cycle,
             "payload": notice.payload,
             "urgent": notice.urgent,
-            "status": OutboxStatus.PENDING,
             "not_before": notice.not_before,
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
         }
         for notice in notices
     ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(OutboxMessage)
+    now = utcnow()
+    fixed = {"status": OutboxStatus.PENDING, "attempts": 0, "created_at": now, "updated_at": now}
+    if session.get_bind().dialect.name == "postgresql":
+        inserted = await session.execute(_from_arrays(rows, fixed))
+    else:
+        statement = (
+            sqlite.insert(_OUTBOX)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(_OUTBOX.c.kind)
+            .execution_options(insertmanyvalues_page_size=SQLITE_ROWS)
+        )
+        inserted = await session.execute(statement, [row | fixed for row in rows])
+    return Counter(kind for (kind,) in inserted)
+
+
+def _from_arrays(rows: list[dict[str, Any]], fixed: dict[str, Any]) -> Executable:
+    """PostgreSQL: the rows as one array per column, unnested into the table. The driver
+    encodes arrays natively: half the client's time per row of a multi-row VALUES list, and
+    one statement however many rows."""
+    names = list(rows[0])
+    arrays = [
+        bindparam(name, [row[name] for row in rows], type_=ARRAY(_OUTBOX.c[name].type))
+        for name in names
+    ]
+    source = func.unnest(*arrays).table_valued(*names).render_derived()
+    constants = [literal(value, _OUTBOX.c[name].type) for name, value in fixed.items()]
+    return (
+        postgresql.insert(_OUTBOX)
+        .from_select([*names, *fixed], select(*source.c, *constants))
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)
+        .returning(_OUTBOX.c.kind)
     )
-    inserted = await session.execute(statement, rows)
-    return len(inserted.all())

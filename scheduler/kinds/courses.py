@@ -7,14 +7,14 @@ from collections.abc import Iterator
 
 from rules.standards import closing_course_kinds
 from scheduler.kinds import COURSE_START, ENROL_BY, Candidate, days_before
-from scheduler.snapshot import Case
+from scheduler.snapshot import ACTIVE, Case
 
 
 def course_start(case: Case) -> Iterator[Candidate]:
     person = case.person
     for enrollment in person.enrollments:
         course = enrollment.course
-        if not enrollment.status.is_active or course.starts_on < case.today:
+        if enrollment.status not in ACTIVE or course.starts_on < case.today:
             continue
         payload = {"course": course.name, "starts_on": course.starts_on.isoformat()}
         yield from days_before(

@@ -17,6 +17,7 @@ def refresher(case: Case) -> Iterator[Candidate]:
     if result is None or result.status is not Status.MISSING:
         return
     year = case.today.year
+    payload = {"year": year}
     for month, day in case.config.refresher_dates:
         on = date(year, month, day)
         yield Candidate(
@@ -27,6 +28,6 @@ def refresher(case: Case) -> Iterator[Candidate]:
             milestone=on.isoformat(),
             cycle=str(year),
             due=on,
-            payload={"year": year},
+            payload=payload,
             target=result.deadline,
         )
