@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.context import Context
 from handlers.labels import course_kind_name, requirement_name
 from handlers.messages import Button, Reply
-from handlers.records import enrollments, evaluation, gap_kinds, open_course, open_courses
+from handlers.records import gap_kinds, open_course, record
 from locales import Translator
 from storage.models import Course, Enrollment, EnrollmentStatus, Official, Role, RoleKind, Unit
 from storage.outbox import COURSE_REGISTRATION, Notice, enqueue
@@ -38,12 +38,12 @@ def course_line(_: Translator, course: Course) -> str:
 
 async def reply(context: Context, official: Official) -> Reply:
     _ = context._
-    session = context.session
-    courses = await open_courses(session, context.today)
+    standing = await record(context.session, official, context.profile, context.today)
+    courses = standing.open_courses
     if not courses:
         return Reply(_("No course is open for registration at the moment."))
-    gaps = gap_kinds(await evaluation(session, official, context.profile, context.today))
-    registered = {e.course_id for e in await enrollments(session, official)}
+    gaps = gap_kinds(standing.evaluation)
+    registered = {e.course_id for e in standing.enrollments}
     courses.sort(key=lambda course: course.kind.value not in gaps)  # stable: soonest within
     lines = [_("Courses open for registration:")]
     buttons: list[tuple[Button, ...]] = []

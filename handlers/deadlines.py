@@ -10,7 +10,7 @@ from handlers.courses import course_line
 from handlers.formats import days_left
 from handlers.labels import requirement_name
 from handlers.messages import Reply
-from handlers.records import enrollments, evaluation, gap_kinds, open_courses
+from handlers.records import gap_kinds, record
 from locales import N_
 from rules.evaluation import Status
 from rules.profiles import REFRESHER_KEY
@@ -26,15 +26,11 @@ ENROLLMENT_STATES = {
 async def reply(context: Context, official: Official) -> Reply:
     _ = context._
     today = context.today
-    session = context.session
-    result = await evaluation(session, official, context.profile, today)
+    standing = await record(context.session, official, context.profile, today)
+    result = standing.evaluation
     sections: list[list[str]] = []
 
-    enrolled = [
-        e
-        for e in await enrollments(session, official)
-        if e.status.is_active and e.course.ends_on >= today
-    ]
+    enrolled = [e for e in standing.enrollments if e.status.is_active and e.course.ends_on >= today]
     if enrolled:
         sections.append(
             [_("Your courses:")]
@@ -43,9 +39,7 @@ async def reply(context: Context, official: Official) -> Reply:
 
     gaps = gap_kinds(result)
     taken = {e.course_id for e in enrolled}
-    closing = [
-        c for c in await open_courses(session, today) if c.kind.value in gaps and c.id not in taken
-    ]
+    closing = [c for c in standing.open_courses if c.kind.value in gaps and c.id not in taken]
     if closing:
         lines = [_("Courses that would close your gaps:")]
         for course in closing:

@@ -3,11 +3,12 @@ enrollments, and the courses still open for registration."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import Date, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from rules.evaluation import Evaluation
 from rules.facts import OfficialFacts, TrainingRecord
@@ -16,64 +17,75 @@ from rules.standards import closing_course_kinds, evaluate
 from storage.facts import official_facts
 from storage.models import Course, Enrollment, EnrollmentStatus, Official
 
+# The statements every reply runs are built once: on SQLite, building and keying a statement
+# costs about as much as running it.
+_today = bindparam("today", type_=Date)
+_OPEN_ON = and_(  # not started yet, and registration not closed
+    Course.starts_on > _today,
+    or_(Course.enroll_by.is_(None), Course.enroll_by >= _today),
+)
+_COURSES = (  # the official's courses and the open ones, earliest first, in one statement
+    select(Course, Enrollment, _OPEN_ON.label("open"))
+    .outerjoin(
+        Enrollment,
+        and_(Enrollment.course_id == Course.id, Enrollment.official_id == bindparam("official_id")),
+    )
+    .where(or_(Enrollment.id.is_not(None), _OPEN_ON))
+    .options(contains_eager(Enrollment.course))  # the row's course is the enrollment's
+    .order_by(Course.starts_on, Course.id)
+)
+_OPEN_COURSE = select(Course).where(Course.id == bindparam("course_id"), _OPEN_ON)
+
+
+@dataclass(frozen=True)
+class Record:
+    """An official's standing on a day, as the replies show it."""
+
+    enrollments: list[Enrollment]  # theirs, with their courses, earliest course first
+    open_courses: list[Course]  # open for registration that day, soonest first
+    evaluation: Evaluation  # the rules' verdict on their standards
+
 
 async def official_by_code(session: AsyncSession, code: str) -> Official | None:
     return await session.scalar(
         select(Official)
         .where(Official.code == code.strip())
-        .options(selectinload(Official.unit), selectinload(Official.title))
+        .options(joinedload(Official.unit), joinedload(Official.title))
     )
 
 
-async def enrollments(session: AsyncSession, official: Official) -> list[Enrollment]:
-    """The official's enrollments, with their courses, earliest course first."""
-    return list(
-        await session.scalars(
-            select(Enrollment)
-            .join(Course)
-            .where(Enrollment.official_id == official.id)
-            .options(selectinload(Enrollment.course))
-            .order_by(Course.starts_on, Course.id)
-        )
-    )
+async def record(session: AsyncSession, official: Official, profile: Profile, on: date) -> Record:
+    """``official``'s record on ``on`` (their ``unit`` and ``title`` loaded): one statement
+    reads their enrollments and the open courses together."""
+    enrollments: list[Enrollment] = []
+    open_courses: list[Course] = []
+    for course, enrollment, is_open in await session.execute(
+        _COURSES, {"official_id": official.id, "today": on}
+    ):
+        if enrollment is not None:
+            enrollments.append(enrollment)
+        if is_open:
+            open_courses.append(course)
+    verdict = evaluate(facts(official, enrollments), profile, on)
+    return Record(enrollments, open_courses, verdict)
 
 
-async def facts(session: AsyncSession, official: Official) -> OfficialFacts:
-    """The official as the rules see them (``official.unit`` and ``.title`` loaded)."""
+def facts(official: Official, enrollments: list[Enrollment]) -> OfficialFacts:
+    """The official as the rules see them, with the courses they completed."""
     trainings = tuple(
         TrainingRecord(
             kind=enrollment.course.kind.value,
             completed_on=enrollment.completed_on,
             hours=enrollment.course.hours,
         )
-        for enrollment in await enrollments(session, official)
+        for enrollment in enrollments
         if enrollment.status is EnrollmentStatus.COMPLETED and enrollment.completed_on
     )
     return official_facts(official, official.unit, official.title, trainings)
 
 
-def _open_on(today: date) -> tuple[ColumnElement[bool], ...]:
-    """Not started yet, and registration not closed."""
-    return (Course.starts_on > today, or_(Course.enroll_by.is_(None), Course.enroll_by >= today))
-
-
-async def open_courses(session: AsyncSession, today: date) -> list[Course]:
-    """Courses open for registration on ``today``, soonest first."""
-    return list(
-        await session.scalars(
-            select(Course).where(*_open_on(today)).order_by(Course.starts_on, Course.id)
-        )
-    )
-
-
 async def open_course(session: AsyncSession, course_id: int, today: date) -> Course | None:
-    return await session.scalar(select(Course).where(Course.id == course_id, *_open_on(today)))
-
-
-async def evaluation(
-    session: AsyncSession, official: Official, profile: Profile, on: date
-) -> Evaluation:
-    return evaluate(await facts(session, official), profile, on)
+    return await session.scalar(_OPEN_COURSE, {"course_id": course_id, "today": today})
 
 
 def gap_kinds(result: Evaluation) -> dict[str, list[str]]:

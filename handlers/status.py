@@ -16,7 +16,7 @@ from handlers.courses import course_line
 from handlers.formats import days_left
 from handlers.labels import level_name, requirement_name, title_name
 from handlers.messages import Reply
-from handlers.records import evaluation, open_courses
+from handlers.records import record
 from locales import Translator
 from rules.evaluation import Confidence, RequirementResult, Status
 from rules.profiles import PROFESSIONAL_FIELD, REFRESHER_KEY, TERM_AGE, Profile
@@ -36,8 +36,8 @@ async def status_text(
     session: AsyncSession, official: Official, profile: Profile, today: date, _: Translator
 ) -> str:
     """The status message for ``official`` (with ``unit`` and ``title`` loaded) on ``today``."""
-    result = await evaluation(session, official, profile, today)
-    courses = await open_courses(session, today)
+    standing = await record(session, official, profile, today)
+    result, courses = standing.evaluation, standing.open_courses
     lines = [
         _(
             "{name}, {title}, {unit}",
