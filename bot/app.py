@@ -95,7 +95,7 @@ async def build_app(settings: Settings) -> App:
         config = replace(config, bot_username=application.bot.username)
     conversation = Conversation(sessions, config)
     telegram = (
-        TelegramChannel(application, conversation, sessions, settings, metrics)
+        TelegramChannel(application, conversation, settings, metrics)
         if application is not None
         else None
     )

@@ -8,20 +8,34 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from handlers import options, router
 from handlers.context import Context, ConversationConfig
 from handlers.messages import CAPABILITIES, Incoming, Reply
 from locales import LANGUAGES
 from rules.profiles import load_profile
+from storage import updates
 from storage.models import ChatAccount, Official
 from storage.types import utcnow
 
 __all__ = ["Conversation", "ConversationConfig"]
+
+# Built once: on SQLite, building and keying a statement costs about as much as running it.
+_ACCOUNT = (
+    select(ChatAccount)
+    .where(
+        ChatAccount.channel == bindparam("channel"),
+        ChatAccount.external_id == bindparam("chat_id"),
+    )
+    .options(  # one statement: every message pays for it
+        joinedload(ChatAccount.official).joinedload(Official.unit),
+        joinedload(ChatAccount.official).joinedload(Official.title),
+    )
+)
 
 
 class Conversation:
@@ -36,8 +50,28 @@ class Conversation:
         """Answer one message. ``now`` (aware) is for tests; the clock otherwise. On a
         messenger without buttons, options come numbered and a typed number presses one
         (handlers/options.py)."""
+        replies = await self._answer(incoming, now, None)
+        assert replies is not None  # nothing to claim, so never a repeat
+        return replies
+
+    async def handle_once(
+        self, incoming: Incoming, update_id: str | int, now: datetime | None = None
+    ) -> list[Reply] | None:
+        """``handle`` a messenger update the first time its ``update_id`` comes; None for a
+        repeat. The claim (storage.updates) is the answer's first write, in its transaction:
+        a crash undoes both, and the update is one transaction, not two."""
+        return await self._answer(incoming, now, update_id)
+
+    async def _answer(
+        self, incoming: Incoming, now: datetime | None, update_id: str | int | None
+    ) -> list[Reply] | None:
         numbered = not CAPABILITIES[incoming.channel].buttons
+        now = now or utcnow()
         async with self._sessions() as session:
+            if update_id is not None and not await updates.first_time(
+                session, incoming.channel, update_id, now
+            ):
+                return None
             account = await self._account(session, incoming)
             if numbered:
                 incoming = options.pressed(account, incoming)
@@ -47,7 +81,7 @@ class Conversation:
                 incoming=incoming,
                 config=self._config,
                 profile=self._profile,
-                now=now or utcnow(),
+                now=now,
             )
             replies = await router.route(context)
             if numbered:
@@ -57,15 +91,7 @@ class Conversation:
 
     async def _account(self, session: AsyncSession, incoming: Incoming) -> ChatAccount:
         account = await session.scalar(
-            select(ChatAccount)
-            .where(
-                ChatAccount.channel == incoming.channel,
-                ChatAccount.external_id == incoming.chat_id,
-            )
-            .options(
-                selectinload(ChatAccount.official).selectinload(Official.unit),
-                selectinload(ChatAccount.official).selectinload(Official.title),
-            )
+            _ACCOUNT, {"channel": incoming.channel, "chat_id": incoming.chat_id}
         )
         if account is None:
             hint = (incoming.language_hint or "").split("-")[0].lower()

@@ -10,27 +10,30 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Channel, ProcessedUpdate
 
 KEEP_DAYS = 7  # Telegram keeps undelivered updates for 24 hours; a week is ample
+_TABLE: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
+# Every update runs it: built once, on the table (the ORM's bulk-insert path costs more).
+_CLAIM = {
+    postgres: dialect.insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+    .returning(_TABLE.c.id)
+    for postgres, dialect in ((True, postgresql), (False, sqlite))
+}
 
 
 async def first_time(
     session: AsyncSession, channel: Channel, update_id: str | int, now: datetime
 ) -> bool:
     """Claim ``update_id`` on ``channel``; True the first time only. The caller commits."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(ProcessedUpdate)
-        .values(channel=channel, update_id=str(update_id), at=now)
-        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
-        .returning(ProcessedUpdate.id)
-    )
-    claimed = await session.execute(statement)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    values = {"channel": channel, "update_id": str(update_id), "at": now}
+    claimed = await session.execute(_CLAIM[postgres], values)
     return claimed.first() is not None
 
 

@@ -4,8 +4,9 @@ conversation, its ``Reply`` objects rendered back as Telegram messages.
 Long polling by default; with CANBO_TELEGRAM_WEBHOOK_URL, Telegram posts updates to
 ``WEBHOOK_PATH`` on the service's own HTTP server (bot/http.py), checked against the secret.
 A webhook body that is not an update with the types Telegram sends is refused (400) before
-anything is queued. Each update the bot answers is claimed in the database first
-(storage.updates), so a redelivered update, or one taken by two workers, is answered once.
+anything is queued. Each update the bot answers is claimed in the database, in the transaction
+that answers it (storage.updates), so a redelivered update, or one taken by two workers, is
+answered once.
 
 Replies are plain text (the conversation writes plain text, so nothing needs escaping). A reply
 over 4,096 characters goes out in parts cut at line ends; the reply keyboard rides on the first
@@ -24,7 +25,6 @@ from typing import NamedTuple
 
 import httpx
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -48,9 +48,7 @@ from bot.settings import Settings
 from handlers.conversation import Conversation
 from handlers.messages import Attachment, Contact, Incoming, Reply
 from locales import LANGUAGES, translator
-from storage import updates
 from storage.models import Channel
-from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -159,13 +157,11 @@ class TelegramChannel:
         self,
         application: Application,  # type: ignore[type-arg]
         conversation: Conversation,
-        sessions: async_sessionmaker[AsyncSession],
         settings: Settings,
         metrics: Metrics,
     ) -> None:
         self.application = application
         self._conversation = conversation
-        self._sessions = sessions
         self._settings = settings
         self._metrics = metrics
         secret = settings.telegram_webhook_secret
@@ -235,15 +231,12 @@ class TelegramChannel:
         incoming = to_incoming(update, self.bot.username)
         if incoming is None:  # nothing to answer, so nothing to claim
             return
-        async with self._sessions() as session:
-            fresh = await updates.first_time(session, Channel.TELEGRAM, update.update_id, utcnow())
-            await session.commit()
-        if not fresh:
+        replies = await self._conversation.handle_once(incoming, update.update_id)
+        if replies is None:
             self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
             return
-        if update.callback_query is not None:
+        if update.callback_query is not None:  # stops the button's spinner
             await update.callback_query.answer()
-        replies = await self._conversation.handle(incoming)
         language = (incoming.language_hint or "").split("-")[0].lower()
         for reply in replies:
             await self.send(int(incoming.chat_id), reply, language)
