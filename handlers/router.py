@@ -52,9 +52,16 @@ async def route(context: Context) -> list[Reply]:
     if incoming.contact is not None:
         return await linking.link_by_contact(context)
     if incoming.command is not None:
-        context.account.dialog = None
+        _leave_dialog(context)
         return await _command(context, incoming.command)
     return await _text(context, (incoming.text or "").strip())
+
+
+def _leave_dialog(context: Context) -> None:
+    """A command or a menu topic ends any dialogue; the row is only touched when one was open
+    (an assignment marks it for the flush even when the value stays the same)."""
+    if context.account.dialog is not None:
+        context.account.dialog = None
 
 
 async def answer(context: Context, topic: Topic) -> list[Reply]:
@@ -116,7 +123,7 @@ async def _button(context: Context, data: str) -> list[Reply]:
 async def _text(context: Context, text: str) -> list[Reply]:
     topic = topic_for_label(text)
     if topic is not None:
-        context.account.dialog = None
+        _leave_dialog(context)
         return await answer(context, topic)
     if context.account.dialog == settings.QUIET_DIALOG:
         return settings.on_dialog_text(context, text)
