@@ -10,6 +10,7 @@ import signal
 import sys
 from typing import Any
 
+from bot import event_loop
 from bot.app import protect_logs
 from bot.channels.telegram_delivery import build_dispatcher
 from bot.commands.database import open_engine
@@ -35,7 +36,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     protect_logs(settings)
-    return asyncio.run(_dispatch_async(args, settings))
+    return event_loop.run(_dispatch_async(args, settings))
 
 
 async def _dispatch_async(args: argparse.Namespace, settings: Settings) -> int:

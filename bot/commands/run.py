@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import Any
 
+from bot import event_loop
 from bot.app import protect_logs, serve
 from bot.settings import Settings
 
@@ -24,5 +24,5 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     protect_logs(settings)
-    asyncio.run(serve(settings))
+    event_loop.run(serve(settings))
     return 0
