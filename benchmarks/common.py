@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from rules.scales import Gender, PoliticalTheory, ProfessionalLevel, StateManagement
@@ -368,3 +368,23 @@ def linked_chats(official_ids: Sequence[int]) -> list[dict[str, Any]]:
 
 def ratio(value: float, baseline: float) -> str:
     return f"{value / baseline:.3f}" if baseline else "n/a"
+
+
+async def link_everyone(engine: AsyncEngine) -> int:
+    """A linked Telegram chat (as ``linked_chats`` makes them) for every official without one;
+    how many were added."""
+    async with engine.connect() as connection:
+        unlinked = await connection.scalars(
+            select(Official.id)
+            .where(
+                ~Official.id.in_(
+                    select(ChatAccount.official_id).where(ChatAccount.official_id.is_not(None))
+                )
+            )
+            .order_by(Official.id)
+        )
+        official_ids = list(unlinked)
+    rows = [{k: v for k, v in row.items() if k != "id"} for row in linked_chats(official_ids)]
+    if rows:
+        await bulk_insert(engine, ChatAccount.__table__, rows)  # type: ignore[arg-type]
+    return len(rows)
