@@ -69,8 +69,20 @@ ETHNICITIES_TRAINEES = (("Kinh", 76), ("Tày", 12), ("Khmer", 12))  # graduates 
 
 SURNAMES = {
     "Kinh": (
-        ("Nguyễn", 30), ("Trần", 9), ("Lê", 8), ("Phạm", 6), ("Hoàng", 5), ("Vũ", 5), ("Đỗ", 4),
-        ("Ngô", 4), ("Dương", 3), ("Bùi", 3), ("Đặng", 3), ("Thân", 3), ("Giáp", 2), ("Đào", 2),
+        ("Nguyễn", 30),
+        ("Trần", 9),
+        ("Lê", 8),
+        ("Phạm", 6),
+        ("Hoàng", 5),
+        ("Vũ", 5),
+        ("Đỗ", 4),
+        ("Ngô", 4),
+        ("Dương", 3),
+        ("Bùi", 3),
+        ("Đặng", 3),
+        ("Thân", 3),
+        ("Giáp", 2),
+        ("Đào", 2),
     ),
     "Tày": (("Hoàng", 5), ("Nông", 4), ("Lường", 2), ("Ma", 2), ("Triệu", 2), ("Lục", 1)),
     "Nùng": (("Hoàng", 4), ("Vi", 3), ("Lăng", 2), ("Nông", 2), ("Lương", 2), ("Mã", 1)),
@@ -82,12 +94,47 @@ MIDDLE_NAMES = {
 }
 GIVEN_NAMES = {
     "male": (
-        "Hùng", "Dũng", "Tuấn", "Hải", "Thắng", "Cường", "Long", "Nam", "Sơn", "Quân", "Hưng",
-        "Thành", "Trung", "Hiếu", "Phong", "Toàn", "Khánh", "Định", "Bình", "Vinh", "Tùng",
+        "Hùng",
+        "Dũng",
+        "Tuấn",
+        "Hải",
+        "Thắng",
+        "Cường",
+        "Long",
+        "Nam",
+        "Sơn",
+        "Quân",
+        "Hưng",
+        "Thành",
+        "Trung",
+        "Hiếu",
+        "Phong",
+        "Toàn",
+        "Khánh",
+        "Định",
+        "Bình",
+        "Vinh",
+        "Tùng",
     ),
     "female": (
-        "Lan", "Hương", "Hà", "Thảo", "Hằng", "Nga", "Huyền", "Trang", "Linh", "Mai", "Yến",
-        "Thủy", "Hạnh", "Nhung", "Loan", "Dung", "Oanh", "Quyên",
+        "Lan",
+        "Hương",
+        "Hà",
+        "Thảo",
+        "Hằng",
+        "Nga",
+        "Huyền",
+        "Trang",
+        "Linh",
+        "Mai",
+        "Yến",
+        "Thủy",
+        "Hạnh",
+        "Nhung",
+        "Loan",
+        "Dung",
+        "Oanh",
+        "Quyên",
     ),
 }
 # Khmer names do not follow the surname-middle-given pattern: whole names (seed 002).
@@ -113,42 +160,60 @@ NEAR_RETIREMENT = {"male": (58, 60), "female": (53, 56)}
 NEAR_RETIREMENT_SHARE = 0.12
 
 GENERAL_EDUCATION = (
-    (GeneralEducation.UPPER_SECONDARY, 95), (GeneralEducation.LOWER_SECONDARY, 2), (None, 3),
+    (GeneralEducation.UPPER_SECONDARY, 95),
+    (GeneralEducation.LOWER_SECONDARY, 2),
+    (None, 3),
 )
 PROFESSIONAL = {
     "key": (
-        (ProfessionalLevel.MASTER, 12), (ProfessionalLevel.UNIVERSITY, 72),
-        (ProfessionalLevel.COLLEGE, 7), (ProfessionalLevel.INTERMEDIATE, 5), (None, 4),
+        (ProfessionalLevel.MASTER, 12),
+        (ProfessionalLevel.UNIVERSITY, 72),
+        (ProfessionalLevel.COLLEGE, 7),
+        (ProfessionalLevel.INTERMEDIATE, 5),
+        (None, 4),
     ),
     "civil_servant": (
-        (ProfessionalLevel.UNIVERSITY, 74), (ProfessionalLevel.COLLEGE, 10),
-        (ProfessionalLevel.INTERMEDIATE, 12), (None, 4),
+        (ProfessionalLevel.UNIVERSITY, 74),
+        (ProfessionalLevel.COLLEGE, 10),
+        (ProfessionalLevel.INTERMEDIATE, 12),
+        (None, 4),
     ),
     "trainee": ((ProfessionalLevel.UNIVERSITY, 90), (ProfessionalLevel.MASTER, 10)),
 }
 POLITICAL = {
     "key": (
-        (PoliticalTheory.ADVANCED, 30), (PoliticalTheory.INTERMEDIATE, 55),
-        (PoliticalTheory.ELEMENTARY, 8), (PoliticalTheory.NONE, 3), (None, 4),
+        (PoliticalTheory.ADVANCED, 30),
+        (PoliticalTheory.INTERMEDIATE, 55),
+        (PoliticalTheory.ELEMENTARY, 8),
+        (PoliticalTheory.NONE, 3),
+        (None, 4),
     ),
     "civil_servant": (
-        (PoliticalTheory.INTERMEDIATE, 35), (PoliticalTheory.ELEMENTARY, 40),
-        (PoliticalTheory.NONE, 20), (None, 5),
+        (PoliticalTheory.INTERMEDIATE, 35),
+        (PoliticalTheory.ELEMENTARY, 40),
+        (PoliticalTheory.NONE, 20),
+        (None, 5),
     ),
     "trainee": ((PoliticalTheory.INTERMEDIATE, 100),),  # from the school step (seed 000, step 3)
 }
 STATE_MANAGEMENT = {
     "key": (
-        (StateManagement.PRINCIPAL, 20), (StateManagement.SPECIALIST, 60),
-        (StateManagement.NONE, 15), (None, 5),
+        (StateManagement.PRINCIPAL, 20),
+        (StateManagement.SPECIALIST, 60),
+        (StateManagement.NONE, 15),
+        (None, 5),
     ),
     "civil_servant": ((StateManagement.SPECIALIST, 55), (StateManagement.NONE, 40), (None, 5)),
     "trainee": ((StateManagement.SPECIALIST, 100),),
 }
 
 KEY_MAJORS = (
-    "Xây dựng Đảng và chính quyền nhà nước", "Luật", "Quản lý nhà nước", "Hành chính học",
-    "Kinh tế nông nghiệp", "Quản lý kinh tế",
+    "Xây dựng Đảng và chính quyền nhà nước",
+    "Luật",
+    "Quản lý nhà nước",
+    "Hành chính học",
+    "Kinh tế nông nghiệp",
+    "Quản lý kinh tế",
 )
 FIELD_MAJORS = {
     "Văn phòng - Thống kê": ("Hành chính học", "Thống kê", "Quản trị văn phòng"),
@@ -214,56 +279,105 @@ def vnd(amount: int) -> Decimal:
 
 # Classes running or about to open: they close the gaps the demo officials have (seeds 000, 003).
 LLCT_CLASS = CourseSpec(
-    "DEMO-LOP-TCLLCT-01", "Trung cấp lý luận chính trị - hành chính, hệ không tập trung, lớp 01",
-    CourseKind.LLCT_INTERMEDIATE, weeks(3), weeks(43, days=-3), weeks(2, days=-3),
-    capacity=80, cost=vnd(12_000_000),
+    "DEMO-LOP-TCLLCT-01",
+    "Trung cấp lý luận chính trị - hành chính, hệ không tập trung, lớp 01",
+    CourseKind.LLCT_INTERMEDIATE,
+    weeks(3),
+    weeks(43, days=-3),
+    weeks(2, days=-3),
+    capacity=80,
+    cost=vnd(12_000_000),
 )
 LLCT_CLASS_LATER = CourseSpec(
-    "DEMO-LOP-TCLLCT-02", "Trung cấp lý luận chính trị - hành chính, hệ không tập trung, lớp 02",
-    CourseKind.LLCT_INTERMEDIATE, weeks(9), weeks(49, days=-3), weeks(6, days=-3),
-    capacity=80, cost=vnd(12_000_000),
+    "DEMO-LOP-TCLLCT-02",
+    "Trung cấp lý luận chính trị - hành chính, hệ không tập trung, lớp 02",
+    CourseKind.LLCT_INTERMEDIATE,
+    weeks(9),
+    weeks(49, days=-3),
+    weeks(6, days=-3),
+    capacity=80,
+    cost=vnd(12_000_000),
 )
 SOURCE_CLASS = CourseSpec(
-    "DEMO-LOP-DUNGUON-01", "Bồi dưỡng dự nguồn chức danh Bí thư Đảng ủy, Chủ tịch UBND cấp xã",
-    CourseKind.SOURCE, weeks(5), weeks(8, days=-3), weeks(3, days=-3),
-    capacity=100, hours=Decimal(120), cost=vnd(3_500_000),  # seed 000: 2–4 weeks, 80–100 trainees
+    "DEMO-LOP-DUNGUON-01",
+    "Bồi dưỡng dự nguồn chức danh Bí thư Đảng ủy, Chủ tịch UBND cấp xã",
+    CourseKind.SOURCE,
+    weeks(5),
+    weeks(8, days=-3),
+    weeks(3, days=-3),
+    capacity=100,
+    hours=Decimal(120),
+    cost=vnd(3_500_000),  # seed 000: 2–4 weeks, 80–100 trainees
 )
 UNIVERSITY_CLASS = CourseSpec(
-    "DEMO-LOP-DH-01", "Đại học Xây dựng Đảng và chính quyền nhà nước, vừa làm vừa học",
-    CourseKind.UNIVERSITY, weeks(12), weeks(168, days=-3), weeks(8, days=-3),
-    capacity=60, cost=vnd(45_000_000), provider="Học viện Chính trị khu vực I",
+    "DEMO-LOP-DH-01",
+    "Đại học Xây dựng Đảng và chính quyền nhà nước, vừa làm vừa học",
+    CourseKind.UNIVERSITY,
+    weeks(12),
+    weeks(168, days=-3),
+    weeks(8, days=-3),
+    capacity=60,
+    cost=vnd(45_000_000),
+    provider="Học viện Chính trị khu vực I",
 )
 STATE_MANAGEMENT_CLASS = CourseSpec(
-    "DEMO-LOP-QLNN-01", "Bồi dưỡng kiến thức quản lý nhà nước chương trình chuyên viên",
-    CourseKind.STATE_MANAGEMENT, weeks(4), weeks(12, days=-3), weeks(2, days=-3),
-    capacity=70, hours=Decimal(240), cost=vnd(5_000_000),
+    "DEMO-LOP-QLNN-01",
+    "Bồi dưỡng kiến thức quản lý nhà nước chương trình chuyên viên",
+    CourseKind.STATE_MANAGEMENT,
+    weeks(4),
+    weeks(12, days=-3),
+    weeks(2, days=-3),
+    capacity=70,
+    hours=Decimal(240),
+    cost=vnd(5_000_000),
 )
 LLCT_CLASS_RUNNING = CourseSpec(
-    "DEMO-LOP-TCLLCT-K2", "Trung cấp lý luận chính trị - hành chính, hệ không tập trung, khóa K2",
-    CourseKind.LLCT_INTERMEDIATE, months(-3), months(5, days=-1), capacity=80,
+    "DEMO-LOP-TCLLCT-K2",
+    "Trung cấp lý luận chính trị - hành chính, hệ không tập trung, khóa K2",
+    CourseKind.LLCT_INTERMEDIATE,
+    months(-3),
+    months(5, days=-1),
+    capacity=80,
     cost=vnd(12_000_000),
 )
 CURRENT_CLASSES = (
-    LLCT_CLASS, LLCT_CLASS_LATER, SOURCE_CLASS, UNIVERSITY_CLASS, STATE_MANAGEMENT_CLASS,
+    LLCT_CLASS,
+    LLCT_CLASS_LATER,
+    SOURCE_CLASS,
+    UNIVERSITY_CLASS,
+    STATE_MANAGEMENT_CLASS,
     LLCT_CLASS_RUNNING,
 )
 
 # Classes already finished; their graduates serve bonds of twice the training time
 # (Nghị định 101/2017 Điều 5), one nearly served, one served, one half-way.
 LLCT_BOND_NEAR_END = CourseSpec(
-    "DEMO-LOP-TCLLCT-K1", "Trung cấp lý luận chính trị - hành chính, khóa K1",
-    CourseKind.LLCT_INTERMEDIATE, months(-23), months(-15, days=-1),
-    capacity=80, cost=vnd(12_000_000),
+    "DEMO-LOP-TCLLCT-K1",
+    "Trung cấp lý luận chính trị - hành chính, khóa K1",
+    CourseKind.LLCT_INTERMEDIATE,
+    months(-23),
+    months(-15, days=-1),
+    capacity=80,
+    cost=vnd(12_000_000),
 )
 LLCT_BOND_SERVED = CourseSpec(
-    "DEMO-LOP-TCLLCT-K0", "Trung cấp lý luận chính trị - hành chính, khóa K0",
-    CourseKind.LLCT_INTERMEDIATE, months(-30), months(-22, days=-1),
-    capacity=80, cost=vnd(12_000_000),
+    "DEMO-LOP-TCLLCT-K0",
+    "Trung cấp lý luận chính trị - hành chính, khóa K0",
+    CourseKind.LLCT_INTERMEDIATE,
+    months(-30),
+    months(-22, days=-1),
+    capacity=80,
+    cost=vnd(12_000_000),
 )
 UNIVERSITY_BOND_HALFWAY = CourseSpec(
-    "DEMO-LOP-DH-K0", "Đại học Luật, vừa làm vừa học, khóa K0",
-    CourseKind.UNIVERSITY, months(-72), months(-36, days=-1),
-    capacity=60, cost=vnd(45_000_000), provider="Trường Đại học Luật Hà Nội",
+    "DEMO-LOP-DH-K0",
+    "Đại học Luật, vừa làm vừa học, khóa K0",
+    CourseKind.UNIVERSITY,
+    months(-72),
+    months(-36, days=-1),
+    capacity=60,
+    cost=vnd(45_000_000),
+    provider="Trường Đại học Luật Hà Nội",
 )
 PAST_UNIVERSITY_MAJOR = "Luật"  # its graduates are the officials with that major
 GRADUATES_PER_PAST_CLASS = 3
@@ -289,7 +403,11 @@ PROGRAMME_STEPS = (
     (ProgrammeStepKind.PROBATION, months(5), months(17, days=-1)),
 )
 PROGRAMME_SCHOOL = CourseSpec(
-    "DEMO-LOP-TAONGUON-01", "Trung cấp lý luận chính trị và nghiệp vụ, lớp tạo nguồn khóa 01",
-    CourseKind.LLCT_INTERMEDIATE, months(-11), months(-4, days=-1),
-    capacity=100, cost=vnd(38_000_000),
+    "DEMO-LOP-TAONGUON-01",
+    "Trung cấp lý luận chính trị và nghiệp vụ, lớp tạo nguồn khóa 01",
+    CourseKind.LLCT_INTERMEDIATE,
+    months(-11),
+    months(-4, days=-1),
+    capacity=100,
+    cost=vnd(38_000_000),
 )

@@ -118,8 +118,7 @@ async def test_one_message_per_person_in_their_language(session, dispatcher, fak
     assert lines[1].startswith("1. Khóa học Lớp L")
     assert lines[1].endswith(" của anh/chị khai giảng ngày 14/12/2026.")
     assert (
-        lines[2]
-        == "2. Thời gian cam kết phục vụ của anh/chị kết thúc ngày 30/11/2026. "
+        lines[2] == "2. Thời gian cam kết phục vụ của anh/chị kết thúc ngày 30/11/2026. "
         "Cảm ơn anh/chị đã cống hiến."
     )
     (buttons,) = vietnamese.buttons  # the bond needs no answer
