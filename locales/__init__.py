@@ -13,7 +13,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from babel.numbers import format_currency, format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, format_currency, format_decimal, parse_pattern
 
 CATALOGUES = Path(__file__).parent
 DOMAIN = "canbo"
@@ -33,6 +34,7 @@ class Translator:
         if language not in LANGUAGES:
             language = DEFAULT_LANGUAGE
         self.language = language
+        self._locale = Locale.parse(language)  # parsed once: Babel parses a string each call
         self._catalogue = gettext.translation(
             DOMAIN, localedir=CATALOGUES, languages=[language], fallback=language == "en"
         )
@@ -52,17 +54,23 @@ class Translator:
         return value.strftime("%H:%M %d/%m/%Y")
 
     def number(self, value: int | float | Decimal, digits: int = 1) -> str:
-        return format_decimal(value, format=f"#,##0.{'#' * digits}", locale=self.language)
+        return format_decimal(value, format=_pattern(f"#,##0.{'#' * digits}"), locale=self._locale)
 
     def percent(self, part: int, whole: int) -> str:
         """A share as organisation boards print it: 71,6%."""
         share = Decimal(0) if whole == 0 else Decimal(part) * 100 / Decimal(whole)
-        return format_decimal(share, format="0.0", locale=self.language) + "%"
+        return format_decimal(share, format=_pattern("0.0"), locale=self._locale) + "%"
 
     def money(self, amount: int | Decimal) -> str:
         return format_currency(
-            amount, "VND", format="#,##0 ¤", locale=self.language, currency_digits=True
+            amount, "VND", format=_pattern("#,##0 ¤"), locale=self._locale, currency_digits=True
         )
+
+
+@cache
+def _pattern(pattern: str) -> NumberPattern:
+    """A number pattern, parsed once: replies format several numbers each."""
+    return parse_pattern(pattern)
 
 
 @cache
