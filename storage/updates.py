@@ -18,12 +18,13 @@ from storage.models import Channel, ProcessedUpdate
 
 KEEP_DAYS = 7  # Telegram keeps undelivered updates for 24 hours; a week is ample
 _TABLE: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
-# Every update runs it: built once, on the table (the ORM's bulk-insert path costs more).
+# Every update runs it: built once, on the table (the ORM's bulk-insert path costs more). The
+# row count tells whether the row went in; RETURNING would cost a fetch on every update.
 _CLAIM = {
-    postgres: dialect.insert(_TABLE)
-    .on_conflict_do_nothing(index_elements=["channel", "update_id"])
-    .returning(_TABLE.c.id)
-    for postgres, dialect in ((True, postgresql), (False, sqlite))
+    dialect.dialect.name: dialect.insert(_TABLE).on_conflict_do_nothing(
+        index_elements=["channel", "update_id"]
+    )
+    for dialect in (postgresql, sqlite)
 }
 
 
@@ -31,10 +32,9 @@ async def first_time(
     session: AsyncSession, channel: Channel, update_id: str | int, now: datetime
 ) -> bool:
     """Claim ``update_id`` on ``channel``; True the first time only. The caller commits."""
-    postgres = session.get_bind().dialect.name == "postgresql"
     values = {"channel": channel, "update_id": str(update_id), "at": now}
-    claimed = await session.execute(_CLAIM[postgres], values)
-    return claimed.first() is not None
+    claimed = await session.execute(_CLAIM[session.get_bind().dialect.name], values)
+    return bool(getattr(claimed, "rowcount", 0))
 
 
 async def prune(session: AsyncSession, now: datetime, days: int = KEEP_DAYS) -> int:
