@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlalchemy import Date, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rules.evaluation import Evaluation
 from rules.facts import OfficialFacts, TrainingRecord
@@ -31,7 +32,6 @@ _COURSES = (  # the official's courses and the open ones, earliest first, in one
         and_(Enrollment.course_id == Course.id, Enrollment.official_id == bindparam("official_id")),
     )
     .where(or_(Enrollment.id.is_not(None), _OPEN_ON))
-    .options(contains_eager(Enrollment.course))  # the row's course is the enrollment's
     .order_by(Course.starts_on, Course.id)
 )
 _OPEN_COURSE = select(Course).where(Course.id == bindparam("course_id"), _OPEN_ON)
@@ -63,6 +63,9 @@ async def record(session: AsyncSession, official: Official, profile: Profile, on
         _COURSES, {"official_id": official.id, "today": on}
     ):
         if enrollment is not None:
+            # The row's course is the enrollment's. Set here, not by contains_eager(), whose
+            # loader costs as much per reply as the rest of the statement.
+            set_committed_value(enrollment, "course", course)
             enrollments.append(enrollment)
         if is_open:
             open_courses.append(course)
