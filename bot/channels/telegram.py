@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import httpx
 from aiohttp import web
+from sqlalchemy.engine import make_url
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -41,6 +42,7 @@ from telegram.constants import ChatType
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot.channels.chat_order import ChatOrderedProcessor
 from bot.channels.splitting import split_text, utf16_length
 from bot.channels.telegram_updates import UNREADABLE, is_update
 from bot.metrics import Metrics
@@ -57,6 +59,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "callback_query")
 CHANNEL = Channel.TELEGRAM.value
+POSTGRES_CONCURRENCY = 4  # updates in hand at once; more only stretches each reply
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -81,10 +84,18 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs=tls))
         .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate, max_retries=2))
+        .concurrent_updates(ChatOrderedProcessor(concurrent_updates(settings.database_url)))
     )
     if settings.telegram_webhook_url:
         builder = builder.updater(None)
     return builder.build()
+
+
+def concurrent_updates(database_url: str) -> int:
+    """How many updates to handle at once (bot/channels/chat_order.py): one on SQLite, where
+    answers queue for the write lock."""
+    postgres = make_url(database_url).get_backend_name() == "postgresql"
+    return POSTGRES_CONCURRENCY if postgres else 1
 
 
 def to_incoming(update: Update, bot_username: str) -> Incoming | None:
