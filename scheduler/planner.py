@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.standards import evaluate
 from scheduler import kinds
+from scheduler.chunk_writer import ChunkWriter
 from scheduler.config import ReminderConfig
 from scheduler.digest import DigestBook
 from scheduler.kinds import Candidate
@@ -116,16 +117,18 @@ async def _plan(session: AsyncSession, now: datetime, config: ReminderConfig) ->
     world = await load_world(session, today, config)
     digests = await DigestBook.open(session, world, config)
     pending = await _pending(session)
-    result = PlanResult()
-    async for people in province(session, CHUNK):
-        notices: list[Notice] = []
-        for case in _cases(people, world, config):
-            found = list(candidates(case))
-            pending.keep(found)
-            digests.add(case, found)
-            notices += [_notice(candidate, now, config) for candidate in due(found, today, config)]
-        await _enqueue(session, notices, result)
-        await session.commit()  # short transactions: the dispatcher writes meanwhile
+    await session.commit()  # the writer's connection sees what the caller added
+    async with ChunkWriter(session) as writer:
+        async for people in province(session, CHUNK):
+            notices: list[Notice] = []
+            for case in _cases(people, world, config):
+                found = list(candidates(case))
+                pending.keep(found)
+                digests.add(case, found)
+                notices += [_notice(c, now, config) for c in due(found, today, config)]
+            await writer.write(notices)
+            await session.commit()  # short transactions: the dispatcher writes meanwhile
+    result = PlanResult(queued=dict(writer.queued))
     await _enqueue(session, digests.notices(now), result)
     result.cancelled = await _mark_cancelled(session, pending.stale(), now)
     await session.commit()
