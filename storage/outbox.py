@@ -6,7 +6,7 @@ and the insert skips a conflict instead of failing the transaction.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,10 +23,7 @@ from storage.types import utcnow
 COURSE_REGISTRATION = "course_registration"
 
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
-# Rows per INSERT on SQLite. Its driver keeps the last 128 distinct statements compiled, and
-# each length of VALUES list is one: short ones keep that cache to a few MB (at 1,000 rows a
-# statement, the default, it held some 100 MB of a province's planning run).
-SQLITE_ROWS = 100
+_SQLITE_INSERT = sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["dedupe_key"])
 
 
 def official_recipient(official_id: int) -> str:
@@ -97,15 +94,18 @@ async def enqueue_by_kind(session: AsyncSession, notices: list[Notice]) -> Count
     fixed = {"status": OutboxStatus.PENDING, "attempts": 0, "created_at": now, "updated_at": now}
     if session.get_bind().dialect.name == "postgresql":
         inserted = await session.execute(_from_arrays(rows, fixed))
-    else:
-        statement = (
-            sqlite.insert(_OUTBOX)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(_OUTBOX.c.kind)
-            .execution_options(insertmanyvalues_page_size=SQLITE_ROWS)
-        )
-        inserted = await session.execute(statement, [row | fixed for row in rows])
-    return Counter(kind for (kind,) in inserted)
+        return Counter(kind for (kind,) in inserted)
+    # SQLite: one prepared statement run over each kind's rows in the driver (executemany),
+    # its row count the kind's new rows; a RETURNING list would be built row by row here.
+    by_kind: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    for notice, row in zip(notices, rows, strict=True):
+        by_kind[notice.kind].append(row | fixed)
+    counts: Counter[str] = Counter()
+    for kind, kind_rows in by_kind.items():
+        result = await session.execute(_SQLITE_INSERT, kind_rows)
+        if new := int(getattr(result, "rowcount", 0)):
+            counts[kind] = new
+    return counts
 
 
 def _from_arrays(rows: list[dict[str, Any]], fixed: dict[str, Any]) -> Executable:

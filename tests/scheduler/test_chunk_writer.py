@@ -1,5 +1,5 @@
-"""scheduler/chunk_writer.py: the planner's chunks are queued from a connection of their own;
-what it inserted is counted and committed, and a chunk that fails is not lost silently."""
+"""scheduler/chunk_writer.py: the planner's chunks are queued (on PostgreSQL from a connection
+of their own); what it inserted is counted and committed, and a failed chunk is not lost."""
 
 from __future__ import annotations
 
