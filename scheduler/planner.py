@@ -7,8 +7,9 @@ is gone: course completed, enrollment cancelled, date moved (the milestone names
 a moved date is a new reminder and the old one loses its candidate), chain answered.
 
 Scale: a run reads the officials a chunk at a time and queues each chunk's due reminders in
-one statement, so it holds one chunk and, of the whole province, only the pending reminders
-(read first) that no candidate has matched yet: what is left of them at the end is cancelled.
+bulk (on PostgreSQL while the next chunk is planned: scheduler/chunk_writer.py), so it holds
+one chunk and, of the whole province, only the pending reminders (read first) that no
+candidate has matched yet: what is left of them at the end is cancelled.
 
 Late milestones: a run that finds a milestone up to ``grace_days`` old still queues it, once; an
 older one is skipped, since the next milestone of its chain says the same, closer to the date.

@@ -70,7 +70,7 @@ async def enqueue(session: AsyncSession, notices: list[Notice]) -> int:
 
 
 async def enqueue_by_kind(session: AsyncSession, notices: list[Notice]) -> Counter[str]:
-    """``enqueue``, counting the new rows per kind: a multi-row INSERT, not one per notice
+    """``enqueue``, counting the new rows per kind: in bulk, not a statement per notice
     (the planner queues a province's reminders this way)."""
     if not notices:
         return Counter()
