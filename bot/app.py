@@ -87,7 +87,7 @@ async def build_app(settings: Settings) -> App:
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     metrics = Metrics()
-    application = build_application(settings) if settings.telegram_token else None
+    application = build_application(settings, engine) if settings.telegram_token else None
     if application is not None:
         await application.initialize()
     config = conversation_config(settings)

@@ -16,6 +16,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from storage.db import is_postgres
 from storage.outbox import Notice, enqueue_by_kind
 
 
@@ -30,7 +31,7 @@ class ChunkWriter:
         if bind is None:
             raise ValueError("the planning session is bound to no engine")
         engine = bind if isinstance(bind, AsyncEngine) else bind.engine
-        self._aside = engine.dialect.name == "postgresql"
+        self._aside = is_postgres(engine)
         self._session = AsyncSession(engine, expire_on_commit=False) if self._aside else planning
         self._writing: asyncio.Task[None] | None = None
         self.queued: Counter[str] = Counter()

@@ -4,7 +4,7 @@ An official who taps two buttons expects the answers in that order, but nobody s
 for a stranger's reply to be read from the database. On PostgreSQL the database works in
 processes of its own, so while one update waits for it another can run; on SQLite every
 answer writes, and writers queue for the one lock anyway, so the service handles one update
-at a time there (``concurrent_updates`` in bot/channels/telegram.py).
+at a time there (``concurrent_updates``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,19 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from storage.db import is_postgres
+
+POSTGRES_CONCURRENCY = 4  # updates in hand at once; more only stretches each reply
+
+
+def concurrent_updates(engine: AsyncEngine) -> int:
+    """How many updates to handle at once: one on SQLite, where answers queue for the write
+    lock."""
+    return POSTGRES_CONCURRENCY if is_postgres(engine) else 1
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):

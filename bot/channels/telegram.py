@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import httpx
 from aiohttp import web
-from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -42,7 +42,7 @@ from telegram.constants import ChatType
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.channels.chat_order import ChatOrderedProcessor
+from bot.channels.chat_order import ChatOrderedProcessor, concurrent_updates
 from bot.channels.splitting import split_text, utf16_length
 from bot.channels.telegram_updates import UNREADABLE, is_update
 from bot.metrics import Metrics
@@ -59,7 +59,6 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "callback_query")
 CHANNEL = Channel.TELEGRAM.value
-POSTGRES_CONCURRENCY = 4  # updates in hand at once; more only stretches each reply
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -71,9 +70,10 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()  # what httpx would build, SSL_CERT_FILE honoured
 
 
-def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
-    """The PTB application for ``settings``: our base URL, no Updater in webhook mode, and a
-    rate limiter that waits out a 429 instead of dropping the reply."""
+def build_application(settings: Settings, engine: AsyncEngine) -> Application:  # type: ignore[type-arg]
+    """The PTB application for ``settings``: our base URL, no Updater in webhook mode, a
+    rate limiter that waits out a 429 instead of dropping the reply, and as many updates in
+    hand as ``engine``'s database takes (bot/channels/chat_order.py)."""
     if settings.telegram_token is None:
         raise ValueError("CANBO_TELEGRAM_TOKEN is not set")
     tls = {"verify": tls_context()}
@@ -84,18 +84,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs=tls))
         .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate, max_retries=2))
-        .concurrent_updates(ChatOrderedProcessor(concurrent_updates(settings.database_url)))
+        .concurrent_updates(ChatOrderedProcessor(concurrent_updates(engine)))
     )
     if settings.telegram_webhook_url:
         builder = builder.updater(None)
     return builder.build()
-
-
-def concurrent_updates(database_url: str) -> int:
-    """How many updates to handle at once (bot/channels/chat_order.py): one on SQLite, where
-    answers queue for the write lock."""
-    postgres = make_url(database_url).get_backend_name() == "postgresql"
-    return POSTGRES_CONCURRENCY if postgres else 1
 
 
 def to_incoming(update: Update, bot_username: str) -> Incoming | None:

@@ -7,8 +7,12 @@ import asyncio
 
 from telegram import Update
 
-from bot.channels.chat_order import ChatOrderedProcessor
-from bot.channels.telegram import POSTGRES_CONCURRENCY, concurrent_updates
+from bot.channels.chat_order import (
+    POSTGRES_CONCURRENCY,
+    ChatOrderedProcessor,
+    concurrent_updates,
+)
+from storage.db import create_engine
 from tests.fakes.telegram_api import FakeTelegram
 
 FAKE = FakeTelegram()
@@ -85,8 +89,12 @@ async def test_a_failed_update_lets_the_chat_go_on():
     assert processor._chats == {}
 
 
-def test_updates_run_side_by_side_on_postgresql_only():
-    assert concurrent_updates("sqlite+aiosqlite:///./canbo.db") == 1
-    assert concurrent_updates("postgresql+asyncpg://postgres@127.0.0.1/test") == (
-        POSTGRES_CONCURRENCY
-    )
+async def test_updates_run_side_by_side_on_postgresql_only():
+    sqlite = create_engine("sqlite+aiosqlite:///./canbo.db")  # engines connect lazily
+    postgres = create_engine("postgresql+asyncpg://postgres@127.0.0.1/test")
+    try:
+        assert concurrent_updates(sqlite) == 1
+        assert concurrent_updates(postgres) == POSTGRES_CONCURRENCY
+    finally:
+        await sqlite.dispose()
+        await postgres.dispose()
