@@ -149,7 +149,7 @@ def _pruner(sessions: async_sessionmaker[AsyncSession]) -> Service:
 
 
 class _Redact(logging.Filter):
-    """Replace secrets in log records, whoever logs them (PTB and httpx put the token in URLs)."""
+    """Replace secrets in log records, whoever logs them (PTB puts the token in URLs)."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
@@ -166,8 +166,6 @@ class _Redact(logging.Filter):
 
 def protect_logs(settings: Settings) -> None:
     """Keep the bot token and webhook secret out of every log line."""
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
     secrets = [
         value.get_secret_value()

@@ -19,11 +19,8 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import ssl
-from functools import cache
 from typing import NamedTuple
 
-import httpx
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import (
@@ -40,10 +37,10 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
-from telegram.request import HTTPXRequest
 
 from bot.channels.chat_order import ChatOrderedProcessor, concurrent_updates
 from bot.channels.splitting import split_text, utf16_length
+from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_updates import UNREADABLE, is_update
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -63,26 +60,19 @@ CHANNEL = Channel.TELEGRAM.value
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
-@cache
-def tls_context() -> ssl.SSLContext:
-    """One CA bundle for every Telegram client in the process: loading it takes a noticeable
-    fraction of a second, and each PTB bot makes two HTTP clients."""
-    return httpx.create_ssl_context()  # what httpx would build, SSL_CERT_FILE honoured
-
-
 def build_application(settings: Settings, engine: AsyncEngine) -> Application:  # type: ignore[type-arg]
-    """The PTB application for ``settings``: our base URL, no Updater in webhook mode, a
-    rate limiter that waits out a 429 instead of dropping the reply, and as many updates in
-    hand as ``engine``'s database takes (bot/channels/chat_order.py)."""
+    """The PTB application for ``settings``: our base URL, aiohttp's client
+    (bot/channels/telegram_request.py), no Updater in webhook mode, a rate limiter that waits
+    out a 429 instead of dropping the reply, and as many updates in hand as ``engine``'s
+    database takes (bot/channels/chat_order.py)."""
     if settings.telegram_token is None:
         raise ValueError("CANBO_TELEGRAM_TOKEN is not set")
-    tls = {"verify": tls_context()}
     builder = (
         Application.builder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
-        .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs=tls))
-        .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls))
+        .request(AiohttpRequest(connection_pool_size=256))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate, max_retries=2))
         .concurrent_updates(ChatOrderedProcessor(concurrent_updates(engine)))
     )

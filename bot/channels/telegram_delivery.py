@@ -16,10 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.telegram import tls_context
+from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.zalo_delivery import zalo_outlet
 from bot.settings import Settings
 from scheduler.clock import Clock, SystemClock
@@ -38,16 +37,17 @@ class TelegramSender:
     channel = Channel.TELEGRAM
 
     def __init__(self, token: str, base_url: str, *, timeout: float = TIMEOUT) -> None:
-        tls = {"verify": tls_context()}
-        request = HTTPXRequest(
-            connection_pool_size=16,
-            connect_timeout=timeout,
-            read_timeout=timeout,
-            write_timeout=timeout,
-            pool_timeout=timeout,
-            httpx_kwargs=tls,
+        self._requests = (
+            AiohttpRequest(
+                connection_pool_size=16,
+                connect_timeout=timeout,
+                read_timeout=timeout,
+                write_timeout=timeout,
+                pool_timeout=timeout,
+            ),
+            AiohttpRequest(connection_pool_size=1),  # never polled
         )
-        updates = HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls)  # never polled
+        request, updates = self._requests
         self._bot = Bot(token, base_url=base_url, request=request, get_updates_request=updates)
         self._token = token
         # the bot's numeric id: enough to tell accounts apart, never the secret part
@@ -87,7 +87,10 @@ class TelegramSender:
         return error.message.replace(self._token, "***")
 
     async def close(self) -> None:
-        await self._bot.shutdown()
+        """Close the connections; ``Bot.shutdown`` would not, as the bot is never initialized
+        (that would cost a getMe call)."""
+        for request in self._requests:
+            await request.shutdown()
 
 
 def _seconds(error: TelegramRetryAfter) -> float:

@@ -459,7 +459,11 @@ class FakeTelegram(FakeBotServer[int, SentMessage]):
         )
 
     def _parse_chat_id(self, value: Any) -> int:
-        if not isinstance(value, int):
+        """A chat id is "Integer or String" in the Bot API: a JSON body may carry it as a
+        numeric string, as a form always does."""
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+            return int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
             raise ApiError(400, "Bad Request: chat not found")
         return value
 
