@@ -13,19 +13,24 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_driver import DRIVER
+
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; on SQLite, foreign keys on, WAL journal and a busy timeout for workers.
 
-    Statement parameters are hidden from error messages: they may hold phone numbers.
+    Any SQLite URL (``sqlite+aiosqlite://``, the settings' default, included) runs on
+    storage.sqlite_driver, in the event loop's thread. Statement parameters are hidden from
+    error messages: they may hold phone numbers.
     """
     kwargs.setdefault("hide_parameters", True)
-    if make_url(url).get_backend_name() == "sqlite":
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": 30})
         # Sessions and connections end their transactions themselves; the pool's own rollback
-        # on every return is one more trip to the driver's thread for each of them.
+        # on every return would be one more statement for each of them.
         kwargs.setdefault("pool_reset_on_return", None)
-        engine = create_async_engine(url, **kwargs)
+        engine = create_async_engine(parsed.set(drivername=f"sqlite+{DRIVER}"), **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
