@@ -2,7 +2,7 @@
 
 aiosqlite runs each call (cursor, execute, fetch, close, commit) in a worker thread and hands
 the answer back: twelve thread switches for one answered update, which cost more CPU than the
-SQL itself (benchmarks/RESULTS.md §2). SQLite is a library on a local file, and a statement of
+SQL itself (benchmarks/RESULTS.md §4). SQLite is a library on a local file, and a statement of
 the service takes microseconds, so this driver calls Python's ``sqlite3`` directly. Two things
 keep the event loop responsive, as the worker thread did:
 

@@ -3,7 +3,7 @@
 Every reply and every reminder is one Bot API call, and the call is most of what a message
 costs the service. On loopback PTB's default client (httpx, fields form-encoded) spends about
 1.2 ms of CPU per call; aiohttp's client, which the service already runs for its own HTTP
-server, about 0.4 ms with a JSON body (benchmarks/RESULTS.md §2). Uploads still go as
+server, about 0.4 ms with a JSON body (benchmarks/RESULTS.md §4). Uploads still go as
 multipart forms, as the Bot API requires.
 
 The timeouts keep PTB's meaning where aiohttp has one: ``connect`` bounds the wait for a pooled

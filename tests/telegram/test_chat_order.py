@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot.channels.chat_order import (
     POSTGRES_CONCURRENCY,
+    SQLITE_CONCURRENCY,
     ChatOrderedProcessor,
     concurrent_updates,
 )
@@ -89,11 +90,11 @@ async def test_a_failed_update_lets_the_chat_go_on():
     assert processor._chats == {}
 
 
-async def test_updates_run_side_by_side_on_postgresql_only():
+async def test_postgresql_takes_more_updates_at_once_than_sqlite():
     sqlite = create_engine("sqlite+aiosqlite:///./canbo.db")  # engines connect lazily
     postgres = create_engine("postgresql+asyncpg://postgres@127.0.0.1/test")
     try:
-        assert concurrent_updates(sqlite) == 1
+        assert concurrent_updates(sqlite) == SQLITE_CONCURRENCY
         assert concurrent_updates(postgres) == POSTGRES_CONCURRENCY
     finally:
         await sqlite.dispose()
