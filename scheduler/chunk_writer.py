@@ -3,9 +3,9 @@
 Planning is Python's work and, on PostgreSQL, inserting is the server's. Sent from a
 connection of its own, a chunk's insert runs on the server's core while the next chunk is read
 and planned, instead of the planner waiting for it (bench_planning.py: 65 s to 48 s for
-250,000 officials). SQLite's engine runs in this process, under the same interpreter lock for
-most of an insert: a second connection there only added hand-offs (59.6 s to 62.9 s), so on
-SQLite each chunk is written in the planning session, in turn.
+250,000 officials). SQLite runs in this process, in the event loop's thread
+(storage/sqlite_driver.py): there is nothing to overlap with, so on SQLite each chunk is
+written in the planning session, in turn.
 """
 
 from __future__ import annotations

@@ -37,18 +37,15 @@ class TelegramSender:
     channel = Channel.TELEGRAM
 
     def __init__(self, token: str, base_url: str, *, timeout: float = TIMEOUT) -> None:
-        self._requests = (
-            AiohttpRequest(
-                connection_pool_size=16,
-                connect_timeout=timeout,
-                read_timeout=timeout,
-                write_timeout=timeout,
-                pool_timeout=timeout,
-            ),
-            AiohttpRequest(connection_pool_size=1),  # never polled
+        request = AiohttpRequest(
+            connection_pool_size=16,
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            pool_timeout=timeout,
         )
-        request, updates = self._requests
-        self._bot = Bot(token, base_url=base_url, request=request, get_updates_request=updates)
+        never_polled = AiohttpRequest()  # opens no connection unless used
+        self._bot = Bot(token, base_url=base_url, request=request, get_updates_request=never_polled)
         self._token = token
         # the bot's numeric id: enough to tell accounts apart, never the secret part
         self._identity = f"telegram:{token.partition(':')[0]}"
@@ -89,8 +86,7 @@ class TelegramSender:
     async def close(self) -> None:
         """Close the connections; ``Bot.shutdown`` would not, as the bot is never initialized
         (that would cost a getMe call)."""
-        for request in self._requests:
-            await request.shutdown()
+        await self._bot.request.shutdown()
 
 
 def _seconds(error: TelegramRetryAfter) -> float:

@@ -111,7 +111,7 @@ class AiohttpRequest(BaseRequest):
             _given(connect_timeout, default_connect),
             _given(pool_timeout, default_pool),
         )
-        read, _write, connect, pool = timeouts
+        read, _, connect, pool = timeouts
         timeout = aiohttp.ClientTimeout(
             total=None if None in timeouts else sum(t for t in timeouts if t is not None),
             connect=None if connect is None or pool is None else connect + pool,

@@ -90,7 +90,7 @@ async def test_a_failed_update_lets_the_chat_go_on():
     assert processor._chats == {}
 
 
-async def test_postgresql_takes_more_updates_at_once_than_sqlite():
+async def test_the_updates_in_hand_follow_the_database():
     sqlite = create_engine("sqlite+aiosqlite:///./canbo.db")  # engines connect lazily
     postgres = create_engine("postgresql+asyncpg://postgres@127.0.0.1/test")
     try:
