@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
+from functools import cached_property
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,7 @@ class ReminderConfig:
     grace_days: int = 7
     snooze_days: int = 3
 
-    @property
+    @cached_property  # the planner asks for every reminder it queues
     def calendar(self) -> WorkCalendar:
         return WorkCalendar(self.zone, self.quiet_hours)
 

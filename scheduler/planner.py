@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Protocol
 
 from sqlalchemy import select, update
@@ -119,6 +118,7 @@ async def _plan(session: AsyncSession, now: datetime, config: ReminderConfig) ->
     digests = await DigestBook.open(session, world, config)
     pending = await _pending(session)
     await session.commit()  # the writer's connection sees what the caller added
+    releases = _Releases(now, config.calendar)
     async with ChunkWriter(session) as writer:
         async for people in province(session, CHUNK):
             notices: list[Notice] = []
@@ -126,7 +126,7 @@ async def _plan(session: AsyncSession, now: datetime, config: ReminderConfig) ->
                 found = list(candidates(case))
                 pending.keep(found)
                 digests.add(case, found)
-                notices += [_notice(c, now, config) for c in due(found, today, config)]
+                notices += [releases.notice(c) for c in due(found, today, config)]
             await writer.write(notices)
             await session.commit()  # short transactions: the dispatcher writes meanwhile
     result = PlanResult(queued=dict(writer.queued))
@@ -150,10 +150,10 @@ def _collecting_young_only() -> Iterator[None]:
 
 def candidates(case: Case) -> Iterator[Candidate]:
     """Every reminder that applies to ``case``, due or not, except answered chains."""
-    stopped = case.world.stopped
+    stopping, stopped = case.world.stopping, case.world.stopped
     for kind in KINDS:
         for candidate in kind(case):
-            if candidate.chain not in stopped:
+            if candidate.recipient not in stopping or candidate.chain not in stopped:
                 yield candidate
 
 
@@ -170,23 +170,32 @@ def due(found: Iterable[Candidate], today: date, config: ReminderConfig) -> list
     return list(latest.values())
 
 
-def _notice(candidate: Candidate, now: datetime, config: ReminderConfig) -> Notice:
-    timely = candidate.target if candidate.kind in TIMELY else None
-    release, urgent = _release(now, config.calendar, candidate.due, timely)
-    return candidate.notice(release, urgent=urgent)
+class _Releases:
+    """When a run's reminders go out, worked out once per (due day, target): a province's
+    reminders share a handful of them."""
 
+    def __init__(self, now: datetime, calendar: WorkCalendar) -> None:
+        self.now = now
+        self.calendar = calendar
+        self._known: dict[tuple[date, date | None], tuple[datetime, bool]] = {}
 
-@lru_cache(maxsize=1024)  # a province's reminders share a handful of (due, target) days
-def _release(
-    now: datetime, calendar: WorkCalendar, due: date, timely: date | None
-) -> tuple[datetime, bool]:
-    """When a reminder due on ``due`` goes out, and whether it is urgent: ``timely`` is the
-    target of a reminder whose moment passes if it waits for a working day."""
-    start = max(now, calendar.morning(due))
-    release = calendar.release(start, urgent=False)
-    if timely is not None and calendar.local(release).date() >= timely:
-        return calendar.release(start, urgent=True), True
-    return release, False
+    def notice(self, candidate: Candidate) -> Notice:
+        timely = candidate.target if candidate.kind in TIMELY else None
+        found = self._known.get((candidate.due, timely))
+        if found is None:
+            found = self._known[candidate.due, timely] = self._release(candidate.due, timely)
+        release, urgent = found
+        return candidate.notice(release, urgent=urgent)
+
+    def _release(self, due: date, timely: date | None) -> tuple[datetime, bool]:
+        """When a reminder due on ``due`` goes out, and whether it is urgent: ``timely`` is
+        the target of a reminder whose moment passes if it waits for a working day."""
+        calendar = self.calendar
+        start = max(self.now, calendar.morning(due))
+        release = calendar.release(start, urgent=False)
+        if timely is not None and calendar.local(release).date() >= timely:
+            return calendar.release(start, urgent=True), True
+        return release, False
 
 
 def _cases(people: Iterable[Person], world: World, config: ReminderConfig) -> Iterator[Case]:

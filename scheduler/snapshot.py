@@ -166,6 +166,11 @@ class World:
         return min(starting, default=(0, None))[1]
 
     @cached_property
+    def stopping(self) -> frozenset[int]:
+        """Who has stopped a chain: only their candidates need looking up in ``stopped``."""
+        return frozenset(recipient for recipient, _, _, _ in self.stopped)
+
+    @cached_property
     def _by_path(self) -> dict[str, set[int]]:
         return _by_path(self.scopes)
 

@@ -8,7 +8,7 @@ makes new reminders instead of reusing old keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -95,25 +95,32 @@ def milestone(label: str, on: date) -> str:
     return f"{label}@{on.isoformat()}"
 
 
+@lru_cache(maxsize=4096)
+def days_ahead(on: date, days: tuple[int, ...]) -> tuple[tuple[str, date], ...]:
+    """The (milestone, due day) of reminders ``days`` before ``on``: the same for every
+    official with that date, so worked out once per run."""
+    return tuple((milestone(f"d{before}", on), on - timedelta(days=before)) for before in days)
+
+
 def days_before(
     kind: str,
     official: int,
     subject: str,
     on: date,
-    days: Iterable[int],
+    days: tuple[int, ...],
     payload: dict[str, Any],
 ) -> Iterator[Candidate]:
     """Reminders to ``official`` about a date of their own: one ``days`` before ``on`` for
     each of ``days``."""
-    for before in days:
+    for label, due in days_ahead(on, days):
         yield Candidate(
             kind=kind,
             recipient=official,
             about=official,
             subject=subject,
-            milestone=milestone(f"d{before}", on),
+            milestone=label,
             cycle="",
-            due=on - timedelta(days=before),
+            due=due,
             payload=payload,
             target=on,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from rules.evaluation import Status
 from rules.profiles import REFRESHER_KEY
@@ -18,16 +19,25 @@ def refresher(case: Case) -> Iterator[Candidate]:
         return
     year = case.today.year
     payload = {"year": year}
-    for month, day in case.config.refresher_dates:
-        on = date(year, month, day)
+    cycle, days = refresher_days(year, case.config.refresher_dates)
+    for label, on in days:
         yield Candidate(
             kind=REFRESHER,
             recipient=case.person.id,
             about=case.person.id,
             subject="refresher",
-            milestone=on.isoformat(),
-            cycle=str(year),
+            milestone=label,
+            cycle=cycle,
             due=on,
             payload=payload,
             target=result.deadline,
         )
+
+
+@lru_cache(maxsize=16)
+def refresher_days(
+    year: int, dates: tuple[tuple[int, int], ...]
+) -> tuple[str, tuple[tuple[str, date], ...]]:
+    """The year's cycle and (milestone, day) of its reminder dates, once per run."""
+    days = (date(year, month, day) for month, day in dates)
+    return str(year), tuple((on.isoformat(), on) for on in days)

@@ -4,6 +4,8 @@ qualification they lack, naming the open course that would close the gap."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from rules.dates import add_months
@@ -32,15 +34,21 @@ def standards_deadline(case: Case) -> Iterator[Candidate]:
         course = case.world.course_to_start(closing_course_kinds(result))
         if course is not None:
             payload |= {"course": course.name, "course_starts_on": course.starts_on.isoformat()}
-        for months in case.config.standards_months:
+        for label, due in months_ahead(result.deadline, case.config.standards_months):
             yield Candidate(
                 kind=STANDARDS,
                 recipient=person.id,
                 about=person.id,
                 subject=f"standard:{result.key}",
-                milestone=milestone(f"m{months}", result.deadline),
+                milestone=label,
                 cycle="",
-                due=add_months(result.deadline, -months),
+                due=due,
                 payload=payload,
                 target=result.deadline,
             )
+
+
+@lru_cache(maxsize=256)  # a profile has a handful of deadlines
+def months_ahead(deadline: date, months: tuple[int, ...]) -> tuple[tuple[str, date], ...]:
+    """The (milestone, due day) of reminders ``months`` before ``deadline``, once per run."""
+    return tuple((milestone(f"m{m}", deadline), add_months(deadline, -m)) for m in months)
