@@ -4,9 +4,12 @@ PostgreSQL (skipped with the reason when unreachable).
 
 Each province is generated in one child process and planned in another, so the planning
 process's peak resident memory is the planner's (plus the interpreter and libraries, shown as
-the size-independent part). Printed: seconds and MB per size, seconds per 1,000 officials
-(wall and CPU), and the growth ratio time(10×)/time(1×) ÷ 10 against the smallest size
-measured in the same run (1.0 is linear). ``--profile`` adds the top 10 cumulative functions
+the size-independent part). A province is planned ``--repeat`` times (3), each from an empty
+outbox in a fresh process: this machine's speed drifts by a third from minute to minute, so
+one run says little and the median is what is compared. Printed: the median seconds (and the
+range) and peak MB per size, seconds per 1,000 officials (wall and CPU), and the growth ratio
+time(10×)/time(1×) ÷ 10 of the medians against the smallest size measured in the same run
+(1.0 is linear). ``--profile`` adds the top 10 cumulative functions
 of our code (scheduler, storage, rules) in the 10,000 case on SQLite; ``--backends ""`` skips
 the timings.
 """
@@ -21,10 +24,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import common
+from sqlalchemy import delete
 
 from scheduler.config import ReminderConfig
 from scheduler.planner import plan
 from storage.db import create_engine, session_factory
+from storage.models import OutboxMessage
 
 NOW = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # a Monday, 08:30 in Vietnam
 CONFIG = ReminderConfig()
@@ -67,9 +72,19 @@ async def _plan(url: str, profile: bool) -> dict[str, Any]:
     }
 
 
+async def _empty_outbox(url: str) -> dict[str, Any]:
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(delete(OutboxMessage))
+    await engine.dispose()
+    return {}
+
+
 def child(step: str, url: str, argument: str) -> None:
     if step == "populate":
         common.report_to_parent(asyncio.run(_populate(url, int(argument))))
+    elif step == "empty":
+        common.report_to_parent(asyncio.run(_empty_outbox(url)))
     else:
         common.report_to_parent(asyncio.run(_plan(url, argument == "profile")))
 
@@ -77,34 +92,47 @@ def child(step: str, url: str, argument: str) -> None:
 # --- the parent ------------------------------------------------------------------------------
 
 
-def measure(url: str, officials: int, *, profile: bool = False) -> dict[str, Any]:
+def measure(url: str, officials: int, repeat: int, *, profile: bool = False) -> dict[str, Any]:
+    """The province's figures, with the median plan of ``repeat`` and the range of them."""
     made = common.run_child(__file__, "populate", url, str(officials))
-    planned = common.run_child(__file__, "plan", url, "profile" if profile else "-")
-    return {**made, **planned}
+    runs: list[dict[str, Any]] = []
+    for number in range(repeat):
+        if number:
+            common.run_child(__file__, "empty", url, "-")
+        runs.append(common.run_child(__file__, "plan", url, "profile" if profile else "-"))
+    runs.sort(key=lambda run: float(run["plan_s"]))
+    walls = [float(run["plan_s"]) for run in runs]
+    return {
+        **made,
+        **runs[len(runs) // 2],
+        "maxrss_mb": max(float(run["maxrss_mb"]) for run in runs),
+        "range_s": (walls[0], walls[-1]),
+    }
 
 
-def backend(name: str, officials: int, *, profile: bool = False) -> dict[str, Any]:
+def backend(name: str, officials: int, repeat: int, *, profile: bool = False) -> dict[str, Any]:
     """Figures for one size in a fresh database; empty when the backend is unavailable."""
     if name == "sqlite":
         with common.sqlite_database() as url:
-            return measure(url, officials, profile=profile)
+            return measure(url, officials, repeat, profile=profile)
     with common.postgres_database() as postgres_url:
-        return measure(postgres_url, officials, profile=profile) if postgres_url else {}
+        return measure(postgres_url, officials, repeat, profile=profile) if postgres_url else {}
 
 
-def run_backend(name: str, sizes: tuple[int, ...]) -> None:
-    print(f"--- {name}")
+def run_backend(name: str, sizes: tuple[int, ...], repeat: int) -> None:
+    print(f"--- {name} (median of {repeat} runs per size)")
     timings: dict[int, tuple[float, float]] = {}
     for officials in sizes:
-        figures = backend(name, officials)
+        figures = backend(name, officials, repeat)
         if not figures:
             return
         timings[officials] = figures["plan_s"], figures["cpu_s"]
         within = figures["plan_s"] < TARGET_SECONDS and figures["maxrss_mb"] < TARGET_MB
         over = "" if within else " (over the 60 s / 1 GB target)"
+        fastest, slowest = figures["range_s"]
         print(
             f"{officials:>7,} officials: plan {figures['plan_s']:.1f} s "
-            f"(CPU {figures['cpu_s']:.1f} s), "
+            f"({fastest:.1f}–{slowest:.1f}; CPU {figures['cpu_s']:.1f} s), "
             f"{figures['plan_s'] / officials * 1000:.3f} s per 1,000 "
             f"(CPU {figures['cpu_s'] / officials * 1000:.3f} s); "
             f"peak RSS {figures['maxrss_mb']:.0f} MB (interpreter before planning "
@@ -129,6 +157,7 @@ def main() -> None:
     options.add_argument("--profile", action="store_true", help="cProfile the 10,000 case")
     options.add_argument("--backends", default="sqlite,postgres")
     options.add_argument("--sizes", help="comma-separated officials counts, smallest first")
+    options.add_argument("--repeat", type=int, default=3, help="plans per size (median shown)")
     args = options.parse_args()
     if args.child is not None:
         child(*args.child)
@@ -138,10 +167,10 @@ def main() -> None:
     if args.sizes:
         sizes = tuple(int(size) for size in args.sizes.split(","))
     for name in filter(None, args.backends.split(",")):
-        run_backend(name, sizes)
+        run_backend(name, sizes, max(1, args.repeat))
     if args.profile:
         print("--- cProfile, 10,000 officials on SQLite (top 10 cumulative of our code)")
-        backend("sqlite", 10_000, profile=True)
+        backend("sqlite", 10_000, 1, profile=True)
 
 
 if __name__ == "__main__":
