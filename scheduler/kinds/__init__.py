@@ -98,7 +98,7 @@ def milestone(label: str, on: date) -> str:
 @lru_cache(maxsize=4096)
 def days_ahead(on: date, days: tuple[int, ...]) -> tuple[tuple[str, date], ...]:
     """The (milestone, due day) of reminders ``days`` before ``on``: the same for every
-    official with that date, so worked out once per run."""
+    official with that date, so worked out once, not per official."""
     return tuple((milestone(f"d{before}", on), on - timedelta(days=before)) for before in days)
 
 

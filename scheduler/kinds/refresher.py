@@ -38,6 +38,6 @@ def refresher(case: Case) -> Iterator[Candidate]:
 def refresher_days(
     year: int, dates: tuple[tuple[int, int], ...]
 ) -> tuple[str, tuple[tuple[str, date], ...]]:
-    """The year's cycle and (milestone, day) of its reminder dates, once per run."""
+    """The year's cycle and (milestone, day) of its reminder dates, shared by every official."""
     days = (date(year, month, day) for month, day in dates)
     return str(year), tuple((on.isoformat(), on) for on in days)

@@ -50,5 +50,5 @@ def standards_deadline(case: Case) -> Iterator[Candidate]:
 
 @lru_cache(maxsize=256)  # a profile has a handful of deadlines
 def months_ahead(deadline: date, months: tuple[int, ...]) -> tuple[tuple[str, date], ...]:
-    """The (milestone, due day) of reminders ``months`` before ``deadline``, once per run."""
+    """The (milestone, due day) of reminders ``months`` before ``deadline``, shared by all."""
     return tuple((milestone(f"m{m}", deadline), add_months(deadline, -m)) for m in months)
