@@ -6,6 +6,7 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.menu import menu
 from handlers.messages import CAPABILITIES, Reply
+from storage.access import scope_of
 from storage.models import Channel
 
 
@@ -18,7 +19,14 @@ def _needs_linking(context: Context) -> bool:
     return context.official is None and not context.incoming.is_group
 
 
-def help_reply(context: Context) -> Reply:
+async def help_for(context: Context) -> Reply:
+    """Help in a private chat: a coordinator also learns the commands of their role."""
+    official = context.official
+    coordinates = official is not None and await scope_of(context.session, official.id) is not None
+    return help_reply(context, coordinator=coordinates)
+
+
+def help_reply(context: Context, *, coordinator: bool = False) -> Reply:
     _ = context._
     lines = [
         _("I answer questions about your standards, training deadlines, service bond and courses."),
@@ -27,6 +35,14 @@ def help_reply(context: Context) -> Reply:
             '/khoahoc, /caidat), or just ask, for example "am I qualified?".'
         ),
     ]
+    if coordinator:
+        lines.append(
+            _(
+                "For coordinators: /thongbao sends an announcement to officials of your units, "
+                "/thongbao_baocao shows how announcements were delivered, and /baocao reports "
+                "your units' qualifications."
+            )
+        )
     if _needs_linking(context):
         lines.append(_not_linked_hint(context))
     return Reply(

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from handlers import bond, coordinator, courses, deadlines, intents, linking, settings, status
 from handlers.context import Context
-from handlers.help import help_reply, not_linked, private_only, short_help, too_long
+from handlers.help import help_for, help_reply, not_linked, private_only, short_help, too_long
 from handlers.menu import topic_for_label
 from handlers.messages import Reply
 from handlers.topics import Topic
@@ -67,7 +67,7 @@ def _leave_dialog(context: Context) -> None:
 async def answer(context: Context, topic: Topic) -> list[Reply]:
     """The reply for ``topic``, whichever way it was asked."""
     if topic is Topic.HELP:
-        return [help_reply(context)]
+        return [await help_for(context)]
     if topic is Topic.SETTINGS:
         return settings.on_command(context)
     official = context.official
@@ -88,7 +88,7 @@ async def _command(context: Context, command: str) -> list[Reply]:
     if command == "start":
         if context.incoming.args:
             return await linking.link_by_code(context, " ".join(context.incoming.args))
-        return [help_reply(context)]
+        return [await help_for(context)]
     if command in UNLINK_COMMANDS:
         return await linking.unlink(context)
     if command in coordinator.COMMANDS:

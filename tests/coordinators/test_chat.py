@@ -91,6 +91,15 @@ async def test_an_official_without_a_role_cannot_use_coordinator_commands(
     assert await _count(session, AuditEntry, AuditEntry.action.startswith("report")) == 0
 
 
+async def test_help_names_the_coordinator_commands_to_coordinators_only(bot, fake, world):
+    coordinator_help = await Chat(fake, CA).ask("/help")
+    assert "Dành cho cán bộ phụ trách: /thongbao gửi thông báo" in coordinator_help
+    assert "/baocao" in coordinator_help
+    official_help = await Chat(fake, CHATS["A2"]).ask("/help")
+    assert official_help.startswith("Tôi trả lời các câu hỏi")
+    assert "/thongbao" not in official_help
+
+
 async def test_a_coordinator_cannot_target_count_or_report_outside_their_scope(
     bot, fake, session, world
 ):
