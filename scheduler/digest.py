@@ -56,6 +56,11 @@ class DigestBook:
             scopes = [s for s in world.scopes if s.official_id not in sent]
         return cls(world, config, day, scopes)
 
+    @property
+    def horizon_read(self) -> date:
+        """The last target day ``add`` lists: none beyond today when no digest is due."""
+        return self.horizon if self.waiting else self.world.today
+
     def add(self, case: Case, found: list[Candidate]) -> None:
         if not self.waiting:
             return

@@ -9,7 +9,9 @@ a moved date is a new reminder and the old one loses its candidate), chain answe
 Scale: a run reads the officials a chunk at a time and queues each chunk's due reminders in
 bulk (on PostgreSQL while the next chunk is planned: scheduler/chunk_writer.py), so it holds
 one chunk and, of the whole province, only the pending reminders (read first) that no
-candidate has matched yet: what is left of them at the end is cancelled.
+candidate has matched yet: what is left of them at the end is cancelled. Candidates that can
+match nothing (not due yet, their target beyond the digest's window) are not made at all
+(``Case.horizon``).
 
 Late milestones: a run that finds a milestone up to ``grace_days`` old still queues it, once; an
 older one is skipped, since the next milestone of its chain says the same, closer to the date.
@@ -122,7 +124,7 @@ async def _plan(session: AsyncSession, now: datetime, config: ReminderConfig) ->
     async with ChunkWriter(session) as writer:
         async for people in province(session, CHUNK):
             notices: list[Notice] = []
-            for case in _cases(people, world, config):
+            for case in _cases(people, world, config, digests.horizon_read):
                 found = list(candidates(case))
                 pending.keep(found)
                 digests.add(case, found)
@@ -198,9 +200,12 @@ class _Releases:
         return release, False
 
 
-def _cases(people: Iterable[Person], world: World, config: ReminderConfig) -> Iterator[Case]:
+def _cases(
+    people: Iterable[Person], world: World, config: ReminderConfig, horizon: date
+) -> Iterator[Case]:
     for person in people:
-        yield Case(person, evaluate(person.facts, world.profile, world.today), world, config)
+        evaluation = evaluate(person.facts, world.profile, world.today)
+        yield Case(person, evaluation, world, config, horizon)
 
 
 async def _enqueue(session: AsyncSession, notices: list[Notice], result: PlanResult) -> None:
@@ -285,6 +290,6 @@ async def stale(
     about = sorted({int(row.payload["about"]) for row in derived})
     pending = _Pending()
     pending.add(derived)
-    for case in _cases(await load_people(session, about), world, config):
+    for case in _cases(await load_people(session, about), world, config, today):
         pending.keep(candidates(case))
     return set(pending.stale())

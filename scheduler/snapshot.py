@@ -414,14 +414,24 @@ def _facts(columns: Sequence[Any], enrollments: tuple[EnrollmentView, ...]) -> O
     return facts_from_row(columns, trainings)
 
 
+Schedule = tuple[tuple[str, date], ...]  # a chain's (milestone, due day), in order
+
+
 @dataclass(frozen=True, slots=True)
 class Case:
-    """One official on one day, as every reminder kind reads them."""
+    """One official on one day, as every reminder kind reads them.
+
+    ``horizon`` is the last target day the caller reads (the weekly digest lists what falls
+    due up to it). A candidate not due by today whose target lies beyond matches nothing: a
+    reminder is queued once due, so no queued one has its key, and the digest does not list
+    it. The kinds leave such candidates out (``in_sight``): half of a province's, most days.
+    """
 
     person: Person
     evaluation: Evaluation
     world: World
     config: ReminderConfig
+    horizon: date = date.max
 
     @property
     def today(self) -> date:
@@ -429,3 +439,12 @@ class Case:
 
     def result(self, key: str) -> RequirementResult | None:
         return next((r for r in self.evaluation.results if r.key == key), None)
+
+    def in_sight(
+        self, schedule: Sequence[tuple[str, date]], target: date | None
+    ) -> Sequence[tuple[str, date]]:
+        """The milestones of a chain about ``target`` that the caller can use."""
+        if target is not None and target <= self.horizon:
+            return schedule
+        today = self.world.today
+        return tuple(milestone for milestone in schedule if milestone[1] <= today)

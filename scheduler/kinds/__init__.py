@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storage import outbox
 from storage.outbox import Notice
+
+if TYPE_CHECKING:
+    from scheduler.snapshot import Case, Schedule
 
 COURSE_START = "course_start"
 ENROL_BY = "enrol_by"
@@ -96,7 +99,7 @@ def milestone(label: str, on: date) -> str:
 
 
 @lru_cache(maxsize=4096)
-def days_ahead(on: date, days: tuple[int, ...]) -> tuple[tuple[str, date], ...]:
+def days_ahead(on: date, days: tuple[int, ...]) -> Schedule:
     """The (milestone, due day) of reminders ``days`` before ``on``: the same for every
     official with that date, so worked out once, not per official."""
     return tuple((milestone(f"d{before}", on), on - timedelta(days=before)) for before in days)
@@ -104,15 +107,16 @@ def days_ahead(on: date, days: tuple[int, ...]) -> tuple[tuple[str, date], ...]:
 
 def days_before(
     kind: str,
-    official: int,
+    case: Case,
     subject: str,
     on: date,
     days: tuple[int, ...],
     payload: dict[str, Any],
 ) -> Iterator[Candidate]:
-    """Reminders to ``official`` about a date of their own: one ``days`` before ``on`` for
-    each of ``days``."""
-    for label, due in days_ahead(on, days):
+    """Reminders to the official of ``case`` about a date of their own: one ``days`` before
+    ``on`` for each of ``days``."""
+    official = case.person.id
+    for label, due in case.in_sight(days_ahead(on, days), on):
         yield Candidate(
             kind=kind,
             recipient=official,

@@ -16,7 +16,7 @@ def bond_milestones(case: Case) -> Iterator[Candidate]:
     person = case.person
     for bond in person.bonds:
         end = bond_end(bond.starts_on, bond.months)
-        for label, on in milestones(bond.starts_on, bond.months):
+        for label, on in case.in_sight(milestones(bond.starts_on, bond.months), end):
             yield Candidate(
                 kind=BOND,
                 recipient=person.id,

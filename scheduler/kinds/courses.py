@@ -19,7 +19,7 @@ def course_start(case: Case) -> Iterator[Candidate]:
         payload = {"course": course.name, "starts_on": course.starts_on.isoformat()}
         yield from days_before(
             COURSE_START,
-            person.id,
+            case,
             f"course:{course.id}",
             course.starts_on,
             case.config.course_start_days,
@@ -48,7 +48,7 @@ def enrol_by(case: Case) -> Iterator[Candidate]:
         }
         yield from days_before(
             ENROL_BY,
-            person.id,
+            case,
             f"course:{course.id}",
             course.enroll_by,
             case.config.enrol_by_days,

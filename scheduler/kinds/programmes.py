@@ -21,7 +21,7 @@ def programme_steps(case: Case) -> Iterator[Candidate]:
         }
         yield from days_before(
             PROGRAMME_STEP,
-            person.id,
+            case,
             f"step:{step.id}",
             step.starts_on,
             case.config.programme_step_days,

@@ -10,7 +10,7 @@ from functools import lru_cache
 from rules.evaluation import Status
 from rules.profiles import REFRESHER_KEY
 from scheduler.kinds import REFRESHER, Candidate
-from scheduler.snapshot import Case
+from scheduler.snapshot import Case, Schedule
 
 
 def refresher(case: Case) -> Iterator[Candidate]:
@@ -20,7 +20,7 @@ def refresher(case: Case) -> Iterator[Candidate]:
     year = case.today.year
     payload = {"year": year}
     cycle, days = refresher_days(year, case.config.refresher_dates)
-    for label, on in days:
+    for label, on in case.in_sight(days, result.deadline):
         yield Candidate(
             kind=REFRESHER,
             recipient=case.person.id,
@@ -35,9 +35,7 @@ def refresher(case: Case) -> Iterator[Candidate]:
 
 
 @lru_cache(maxsize=16)
-def refresher_days(
-    year: int, dates: tuple[tuple[int, int], ...]
-) -> tuple[str, tuple[tuple[str, date], ...]]:
+def refresher_days(year: int, dates: tuple[tuple[int, int], ...]) -> tuple[str, Schedule]:
     """The year's cycle and (milestone, day) of its reminder dates, shared by every official."""
     days = (date(year, month, day) for month, day in dates)
     return str(year), tuple((on.isoformat(), on) for on in days)

@@ -13,7 +13,7 @@ from rules.evaluation import RequirementResult
 from rules.profiles import REFRESHER_KEY
 from rules.standards import closing_course_kinds
 from scheduler.kinds import STANDARDS, Candidate, milestone
-from scheduler.snapshot import Case
+from scheduler.snapshot import Case, Schedule
 
 
 def open_gaps(case: Case) -> Iterator[RequirementResult]:
@@ -27,6 +27,11 @@ def standards_deadline(case: Case) -> Iterator[Candidate]:
     person = case.person
     for result in open_gaps(case):
         assert result.deadline is not None
+        schedule = case.in_sight(
+            months_ahead(result.deadline, case.config.standards_months), result.deadline
+        )
+        if not schedule:
+            continue
         payload: dict[str, Any] = {
             "requirement": result.key,
             "deadline": result.deadline.isoformat(),
@@ -34,7 +39,7 @@ def standards_deadline(case: Case) -> Iterator[Candidate]:
         course = case.world.course_to_start(closing_course_kinds(result))
         if course is not None:
             payload |= {"course": course.name, "course_starts_on": course.starts_on.isoformat()}
-        for label, due in months_ahead(result.deadline, case.config.standards_months):
+        for label, due in schedule:
             yield Candidate(
                 kind=STANDARDS,
                 recipient=person.id,
@@ -49,6 +54,6 @@ def standards_deadline(case: Case) -> Iterator[Candidate]:
 
 
 @lru_cache(maxsize=256)  # a profile has a handful of deadlines
-def months_ahead(deadline: date, months: tuple[int, ...]) -> tuple[tuple[str, date], ...]:
+def months_ahead(deadline: date, months: tuple[int, ...]) -> Schedule:
     """The (milestone, due day) of reminders ``months`` before ``deadline``, shared by all."""
     return tuple((milestone(f"m{m}", deadline), add_months(deadline, -m)) for m in months)
