@@ -151,7 +151,8 @@ def _collecting_young_only() -> Iterator[None]:
 
 
 def candidates(case: Case) -> Iterator[Candidate]:
-    """Every reminder that applies to ``case``, due or not, except answered chains."""
+    """Every reminder that applies to ``case``, due or not, except answered chains and those
+    the kinds leave out as out of sight (``Case.horizon``)."""
     stopping, stopped = case.world.stopping, case.world.stopped
     for kind in KINDS:
         for candidate in kind(case):
