@@ -183,10 +183,10 @@ class _Releases:
         self._known: dict[tuple[date, date | None], tuple[datetime, bool]] = {}
 
     def notice(self, candidate: Candidate) -> Notice:
-        timely = candidate.target if candidate.kind in TIMELY else None
-        found = self._known.get((candidate.due, timely))
+        key = candidate.due, candidate.target if candidate.kind in TIMELY else None
+        found = self._known.get(key)
         if found is None:
-            found = self._known[candidate.due, timely] = self._release(candidate.due, timely)
+            found = self._known[key] = self._release(*key)
         release, urgent = found
         return candidate.notice(release, urgent=urgent)
 

@@ -19,7 +19,7 @@ def refresher(case: Case) -> Iterator[Candidate]:
         return
     year = case.today.year
     payload = {"year": year}
-    cycle, days = refresher_days(year, case.config.refresher_dates)
+    days = refresher_days(year, case.config.refresher_dates)
     for label, on in case.in_sight(days, result.deadline):
         yield Candidate(
             kind=REFRESHER,
@@ -27,7 +27,7 @@ def refresher(case: Case) -> Iterator[Candidate]:
             about=case.person.id,
             subject="refresher",
             milestone=label,
-            cycle=cycle,
+            cycle=str(year),
             due=on,
             payload=payload,
             target=result.deadline,
@@ -35,7 +35,7 @@ def refresher(case: Case) -> Iterator[Candidate]:
 
 
 @lru_cache(maxsize=16)
-def refresher_days(year: int, dates: tuple[tuple[int, int], ...]) -> tuple[str, Schedule]:
-    """The year's cycle and (milestone, day) of its reminder dates, shared by every official."""
+def refresher_days(year: int, dates: tuple[tuple[int, int], ...]) -> Schedule:
+    """The (milestone, day) of the year's reminder dates, shared by every official."""
     days = (date(year, month, day) for month, day in dates)
-    return str(year), tuple((on.isoformat(), on) for on in days)
+    return tuple((on.isoformat(), on) for on in days)
