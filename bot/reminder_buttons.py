@@ -9,24 +9,23 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.context import ButtonHandler, Context
-from handlers.help import short_help
 from handlers.messages import Reply
 from scheduler.answers import answer_reminder
 from scheduler.config import ReminderConfig
-from scheduler.messages import CALLBACK_PREFIX, answer_reply, parse_callback
+from scheduler.messages import answer_reply
+from storage.callback_data import AnswerReminder, ButtonData
 from storage.models import Official
 
 
-async def _answer(config: ReminderConfig, context: Context, official: Official, data: str) -> Reply:
-    parsed = parse_callback(data)
-    if parsed is None:
-        return short_help(context)
-    outbox_id, answer = parsed
+async def _answer(
+    config: ReminderConfig, context: Context, official: Official, pressed: ButtonData
+) -> Reply:
+    assert isinstance(pressed, AnswerReminder)
     result = await answer_reminder(
-        context.session, outbox_id, official.id, answer, context.now, config
+        context.session, pressed.outbox, official.id, pressed.answer, context.now, config
     )
     return Reply(answer_reply(context.account.language, result))
 
 
-def reminder_button(config: ReminderConfig) -> tuple[str, ButtonHandler]:
-    return f"{CALLBACK_PREFIX}:", partial(_answer, config)
+def reminder_button(config: ReminderConfig) -> tuple[type[ButtonData], ButtonHandler]:
+    return AnswerReminder, partial(_answer, config)

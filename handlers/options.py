@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from handlers.messages import Incoming, Reply
 from locales import N_, Translator
+from storage.callback_data import parse_number
 from storage.models import ChatAccount
 
 OPTIONS_KEY = "options"
@@ -40,14 +41,18 @@ def remember(account: ChatAccount, data: Sequence[str]) -> None:
     account.dialog_data = {**(account.dialog_data or {}), OPTIONS_KEY: list(data)}
 
 
-def pressed(account: ChatAccount, incoming: Incoming) -> Incoming:
-    """A typed number of an option shown last, as the press of its button; anything else
-    unchanged."""
+def pressed(_: Translator, account: ChatAccount, incoming: Incoming) -> Incoming | Reply:
+    """A typed number of an option shown last, as the press of its button; a number that is
+    none of them (0, 7 of 3, "²", twenty digits), the reply saying which to type; anything
+    else unchanged. Only ASCII digits count as a number."""
     typed = (incoming.text or "").strip()
     options = (account.dialog_data or {}).get(OPTIONS_KEY) or []
-    if incoming.command is None and typed.isdigit() and 1 <= int(typed) <= len(options):
-        return replace(incoming, text=None, callback_data=str(options[int(typed) - 1]))
-    return incoming
+    if incoming.command is not None or not options or not typed.isdigit():
+        return incoming
+    number = parse_number(typed, highest=len(options))
+    if number is None:
+        return Reply(choose_hint(_, len(options)))
+    return replace(incoming, text=None, callback_data=str(options[number - 1]))
 
 
 def numbered(_: Translator, account: ChatAccount, replies: Sequence[Reply]) -> list[Reply]:
@@ -58,7 +63,10 @@ def numbered(_: Translator, account: ChatAccount, replies: Sequence[Reply]) -> l
     rendered: list[Reply] = []
     for index, reply in enumerate(replies):
         buttons = [button for row in reply.buttons for button in row]
-        text = with_options(_, reply.text, [b.label for b in buttons], len(data) + 1)
+        if reply.options_listed and not data:
+            text = reply.text
+        else:
+            text = with_options(_, reply.text, [b.label for b in buttons], len(data) + 1)
         data += [button.data for button in buttons]
         if index == last:
             text += "\n" + choose_hint(_, len(data))

@@ -20,7 +20,7 @@ from handlers.records import record
 from locales import Translator
 from rules.evaluation import Confidence, RequirementResult, Status
 from rules.profiles import PROFESSIONAL_FIELD, REFRESHER_KEY, TERM_AGE, Profile
-from rules.standards import NOTE_AT_APPOINTMENT, NOTE_HOURS, closing_course_kinds
+from rules.standards import NOTE_AT_APPOINTMENT, NOTE_HOURS
 from storage.models import Course, Official
 
 MARKS = {Status.MET: "✅", Status.MISSING: "❌", Status.UNKNOWN: "❔"}
@@ -37,7 +37,7 @@ async def status_text(
 ) -> str:
     """The status message for ``official`` (with ``unit`` and ``title`` loaded) on ``today``."""
     standing = await record(session, official, profile, today)
-    result, courses = standing.evaluation, standing.open_courses
+    result = standing.evaluation
     lines = [
         _(
             "{name}, {title}, {unit}",
@@ -52,7 +52,7 @@ async def status_text(
         lines.append(_("No standard of this profile applies to your title."))
         return "\n".join(lines)
     for requirement in result.results:
-        lines.extend(_requirement(_, requirement, today, courses))
+        lines.extend(_requirement(_, requirement, today, standing.closing(requirement)))
     lines.append("")
     if result.meets_all:
         lines.append(_("You meet all the standards of your title."))
@@ -85,8 +85,7 @@ def _requirement(
             )
         )
     lines.append("   " + _citation(_, result))
-    kinds = closing_course_kinds(result)
-    for course in [c for c in courses if c.kind.value in kinds][:COURSES_PER_GAP]:
+    for course in courses[:COURSES_PER_GAP]:
         lines.append("   " + _("Course: {course}", course=course_line(_, course)))
     return lines
 
@@ -158,3 +157,13 @@ def _field(_: Translator, result: RequirementResult) -> str:
         major=result.actual,
         field=result.required,
     )
+
+
+async def citations(context: Context, official: Official) -> Reply:
+    """The rules behind the status, one line per requirement (the "Căn cứ" button)."""
+    _ = context._
+    standing = await record(context.session, official, context.profile, context.today)
+    lines = [_("Legal basis:")]
+    for result in standing.evaluation.results:
+        lines.append(f"• {requirement_name(_, result.key)}: {_citation(_, result)}")
+    return Reply("\n".join(lines))

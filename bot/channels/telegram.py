@@ -46,7 +46,6 @@ from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
 from handlers.messages import Attachment, Contact, Incoming, Reply
-from locales import LANGUAGES, translator
 from storage.models import Channel
 
 logger = logging.getLogger(__name__)
@@ -231,14 +230,12 @@ class TelegramChannel:
             return
         if update.callback_query is not None:  # stops the button's spinner
             await update.callback_query.answer()
-        language = (incoming.language_hint or "").split("-")[0].lower()
         for reply in replies:
-            await self.send(int(incoming.chat_id), reply, language)
+            await self.send(int(incoming.chat_id), reply)
         self._metrics.inc("canbo_updates_processed_total", CHANNEL)
 
-    async def send(self, chat_id: int, reply: Reply, language: str = "") -> None:
-        """Render ``reply`` as one or more Telegram messages; ``language`` (the sender's, as
-        Telegram says) only labels the share-my-number button."""
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        """Render ``reply`` as one or more Telegram messages."""
         steps: list[str | tuple[str, Attachment]] = list(
             split_reply(reply.text) if reply.text.strip() else []
         )
@@ -246,7 +243,7 @@ class TelegramChannel:
             steps.append(("photo", reply.picture))
         if reply.document is not None:
             steps.append(("document", reply.document))
-        keyboard = _keyboard(reply, language if language in LANGUAGES else self._settings.locale)
+        keyboard = _keyboard(reply)
         inline = _inline(reply)
         for index, step in enumerate(steps):
             markup: Markup | None = None
@@ -292,15 +289,14 @@ def _inline(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-def _keyboard(reply: Reply, language: str) -> ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+def _keyboard(reply: Reply) -> ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
     """The persistent keyboard: the topics menu, plus a share-my-number button when asked;
     ``menu=None`` alone removes it and ``()`` leaves it as it is."""
     rows: list[list[KeyboardButton]] = [
         [KeyboardButton(label) for label in row] for row in reply.menu or ()
     ]
     if reply.request_contact:
-        _ = translator(language)
-        rows.append([KeyboardButton(_("Share my phone number"), request_contact=True)])
+        rows.append([KeyboardButton(reply.request_contact, request_contact=True)])
     if rows:
         return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
     if reply.menu is None:

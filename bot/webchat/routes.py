@@ -29,8 +29,9 @@ from bot.settings import Settings
 from bot.webchat.session import COOKIE, NewSessionLimit, SessionCookies
 from handlers.conversation import Conversation
 from handlers.menu import menu
-from handlers.messages import CALLBACK_DATA_LIMIT, Incoming, Reply, parse_command
+from handlers.messages import Incoming, Reply, parse_command
 from locales import LANGUAGES, translator
+from storage.callback_data import LIMIT as CALLBACK_DATA_LIMIT
 from storage.models import Channel, ChatAccount
 from storage.server_keys import server_key
 from storage.types import utcnow

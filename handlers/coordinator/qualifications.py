@@ -3,8 +3,8 @@ coordinator's scope: the figures as text, the bar chart as a picture, and a butt
 Excel file. Dates are dd/mm/yyyy: the report's day (today by default) and one to compare it
 with. Without a unit, the top of the scope, or a choice when the scope has several tops.
 
-Buttons carry the unit's id and both days (``bq:<unit id>:<show|xlsx>:<yyyymmdd>:<yyyymmdd>``);
-the unit is checked against the scope again when one is pressed.
+Buttons carry the unit's id and both days (storage.callback_data.QualificationStep); the unit
+is checked against the scope again when one is pressed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import asyncio
 from datetime import date
 
 from handlers.context import Context
-from handlers.coordinator.access import actor, coordinator_scope
+from handlers.coordinator.access import actor
 from handlers.coordinator.chart import qualification_chart
 from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
@@ -21,18 +21,15 @@ from handlers.coordinator.when import parse_day
 from handlers.messages import Attachment, Button, Reply
 from storage.access import Scope, top_units, unit_in_scope
 from storage.audit import record
+from storage.callback_data import QualificationStep
 from storage.models import Unit
 from storage.reports.qualifications import QualificationReport, qualification_report
 
-PREFIX = "bq"
 PNG = "image/png"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def on_command(context: Context) -> list[Reply]:
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
+async def on_command(context: Context, scope: Scope) -> list[Reply]:
     _ = context._
     days: list[date] = []
     codes: list[str] = []
@@ -57,22 +54,22 @@ async def on_command(context: Context) -> list[Reply]:
     tops = await top_units(context.session, scope)
     if len(tops) == 1:
         return [await _show(context, tops[0], on, compare)]
-    buttons = tuple((Button(unit.name, _data(unit, "show", on, compare)),) for unit in tops)
+    buttons = tuple(
+        (Button(unit.name, QualificationStep(unit.id, "show", on, compare)),) for unit in tops
+    )
     return [Reply(_("Which unit?"), buttons=buttons)]
 
 
-async def on_button(context: Context, data: str) -> list[Reply]:
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
+async def on_button(context: Context, scope: Scope, pressed: QualificationStep) -> list[Reply]:
     _ = context._
-    parts = data.split(":")
-    unit = await _unit(context, scope, parts[1] if len(parts) > 1 else "")
-    on = _day(parts[3]) if len(parts) > 3 else None
-    compare = _day(parts[4]) if len(parts) > 4 and parts[4] else None
-    if unit is None or on is None:
+    unit = await context.session.get(Unit, pressed.unit)
+    if unit is None or not scope.covers(unit.path):
         return [Reply(_("That choice is no longer available."))]
-    if parts[2] == "xlsx":
+    on, compare = pressed.on, pressed.compare
+    problem = _check_days(context, on, compare)
+    if problem is not None:
+        return [problem]
+    if pressed.action == "xlsx":
         return [await _workbook(context, unit, on, compare)]
     return [await _show(context, unit, on, compare)]
 
@@ -84,7 +81,7 @@ async def _show(context: Context, unit: Unit, on: date, compare: date | None) ->
     return Reply(
         qualification_text(_, report),
         picture=Attachment(f"bao-cao-{unit.code}-{on:%Y%m%d}.png", chart, PNG),
-        buttons=((Button(_("Download Excel"), _data(unit, "xlsx", on, compare)),),),
+        buttons=((Button(_("Download Excel"), QualificationStep(unit.id, "xlsx", on, compare)),),),
     )
 
 
@@ -122,19 +119,3 @@ def _check_days(context: Context, on: date, compare: date | None) -> Reply | Non
         return Reply(_("The date to compare with must be before the report date."))
     return None
 
-
-async def _unit(context: Context, scope: Scope, raw_id: str) -> Unit | None:
-    unit = await context.session.get(Unit, int(raw_id)) if raw_id.isdigit() else None
-    return unit if unit is not None and scope.covers(unit.path) else None
-
-
-def _data(unit: Unit, action: str, on: date, compare: date | None) -> str:
-    earlier = f"{compare:%Y%m%d}" if compare else ""
-    return f"{PREFIX}:{unit.id}:{action}:{on:%Y%m%d}:{earlier}"
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        return None

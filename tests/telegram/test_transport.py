@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bot.channels.telegram import WEBHOOK_PATH
 from handlers.messages import Attachment, Button, Reply
+from storage.callback_data import Acknowledge, Register
 from storage.models import ChatAccount, ProcessedUpdate
 from tests.fakes.telegram_api import telegram_length
 from tests.telegram.chat import Chat
@@ -89,7 +90,7 @@ async def test_a_long_reply_is_split_on_line_ends_with_buttons_on_the_last_part(
     lines = [f"{n:04d} " + "dòng chữ tiếng Việt có dấu 📅 " * 3 for n in range(120)]
     text = "\n".join(lines)
     assert telegram_length(text) > 2 * 4096
-    reply = Reply(text, buttons=((Button("Đăng ký", "reg:1"),),))
+    reply = Reply(text, buttons=((Button("Đăng ký", Register(1)),),))
 
     assert bot.telegram is not None
     await bot.telegram.send(700, reply)
@@ -129,7 +130,7 @@ async def test_reply_keyboards_pictures_and_documents_are_rendered(bot, fake):
     picture = Attachment("bond.png", b"\x89PNG...", "image/png")
     document = Attachment("report.xlsx", b"PK...", "application/vnd.ms-excel")
     await bot.telegram.send(
-        703, Reply("tiến độ", picture=picture, document=document, buttons=((Button("OK", "k"),),))
+        703, Reply("tiến độ", picture=picture, document=document, buttons=((Button("OK", Acknowledge(7)),),))
     )
 
     shown, removed, kept, text, photo, doc = fake.messages_to(703)
@@ -140,7 +141,7 @@ async def test_reply_keyboards_pictures_and_documents_are_rendered(bot, fake):
     assert (text.text, photo.method, doc.method) == ("tiến độ", "sendphoto", "senddocument")
     assert (photo.file_name, photo.file_bytes) == ("bond.png", b"\x89PNG...")
     assert doc.file_name == "report.xlsx"
-    assert doc.buttons == [[{"text": "OK", "callback_data": "k"}]]
+    assert doc.buttons == [[{"text": "OK", "callback_data": "2:ack:7"}]]
 
 
 @sqlite_only
