@@ -10,7 +10,8 @@ held-out part of the phrase set that training never sees (tests/handlers/test_in
 rapidfuzz against the same phrases reached 88%, this 96%.
 
 When no label scores above ``THRESHOLD`` the text is not understood, and the closest topics are
-offered instead.
+offered instead. (Also requiring a margin over the second label, chosen by cross-validation on
+the tuning part, understood fewer held-out phrasings: 95.5% against 96.4%.)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from handlers.topics import Topic
 from rules.text import fold
 
-THRESHOLD = -0.5  # the LinearSVC score below which no label is sure
+THRESHOLD = -0.5  # the best LinearSVC score below which no label is sure
 GUESSES = 3  # topics offered when a question is not understood
 
 
