@@ -17,6 +17,7 @@ from storage.callback_data import parse_number
 from storage.models import ChatAccount
 
 OPTIONS_KEY = "options"
+NUMBER_LIKE = 30  # digits; a longer run of them is text, not an attempt at choosing
 LISTED_UP_TO = 3  # "Type 1, 2 or 3"; more options read "Type a number from 1 to N"
 MENU_HINT = N_("Topics: /status · /deadlines · /bond · /courses · /settings · /help")
 
@@ -43,16 +44,21 @@ def remember(account: ChatAccount, data: Sequence[str]) -> None:
 
 def pressed(_: Translator, account: ChatAccount, incoming: Incoming) -> Incoming | Reply:
     """A typed number of an option shown last, as the press of its button; a number that is
-    none of them (0, 7 of 3, "²", twenty digits), the reply saying which to type; anything
-    else unchanged. Only ASCII digits count as a number."""
+    none of them (0, 7 of 3, "²", twenty digits), the reply saying which to type, unless a
+    dialogue is open that reads numbers itself; anything else unchanged. Only ASCII digits
+    count as a number."""
     typed = (incoming.text or "").strip()
     options = (account.dialog_data or {}).get(OPTIONS_KEY) or []
-    if incoming.command is not None or not options or not typed.isdigit():
+    if incoming.command is not None or not typed.isdigit():
         return incoming
-    number = parse_number(typed, highest=len(options))
-    if number is None:
-        return Reply(choose_hint(_, len(options)))
-    return replace(incoming, text=None, callback_data=str(options[number - 1]))
+    number = parse_number(typed, highest=len(options)) if options else None
+    if number is not None:
+        return replace(incoming, text=None, callback_data=str(options[number - 1]))
+    if account.dialog is not None or len(typed) > NUMBER_LIKE:
+        return incoming  # text the dialogue reads, such as a unit's code
+    if not options:
+        return Reply(_("No options are open now. Choose a topic from the menu, or ask me."))
+    return Reply(choose_hint(_, len(options)))
 
 
 def numbered(_: Translator, account: ChatAccount, replies: Sequence[Reply]) -> list[Reply]:

@@ -90,7 +90,7 @@ def encode(data: ButtonData) -> str:
         values.pop()
     for field, value in values:
         text = field.format(value)
-        if SEPARATOR in text:
+        if SEPARATOR in text or _read(field, text) != value:
             raise ValueError(f"{data.kind}.{field.name} cannot carry {value!r}")
         parts.append(text)
     encoded = SEPARATOR.join(parts)
@@ -123,11 +123,18 @@ def decode(encoded: str) -> ButtonData | None:
         return None
     values: dict[str, Any] = {}
     for field, text in zip(fields, given, strict=False):
-        value = field.parse(text)
+        value = _read(field, text)
         if value is _INVALID:
             return None
         values[field.name] = value
     return cls(**values)
+
+
+def _read(field: _Field, text: str) -> object:
+    """A field's value from its text; an empty text is its default, when that is empty."""
+    if text == "" and field.has_default and field.default in ("", None):
+        return field.default
+    return field.parse(text)
 
 
 def _fields(cls: type[ButtonData]) -> tuple[_Field, ...]:
