@@ -157,6 +157,17 @@ async def test_an_unlinked_chat_gets_a_share_my_number_button_in_its_language(bo
     assert en_reply.keyboard == [[{"text": "Share my phone number", "request_contact": True}]]
 
 
+@sqlite_only
+async def test_the_share_my_number_button_follows_the_language_chosen_in_settings(bot, fake):
+    chat = Chat(fake, 707)  # Telegram says Vietnamese
+
+    await chat.say("/caidat en")
+    (reply,) = await chat.say("/status")
+
+    assert reply.text is not None and reply.text.startswith("This chat is not linked")
+    assert reply.keyboard == [[{"text": "Share my phone number", "request_contact": True}]]
+
+
 async def test_a_pressed_button_is_answered_and_acted_on(bot, fake):
     chat = Chat(fake, 706)
     (settings,) = await chat.say("/caidat")

@@ -109,9 +109,12 @@ async def test_buttons_come_as_buttons_and_pressing_one_registers(
 
     _status, courses = await _say(browser_client, base_url, {"text": "/khoahoc"})
     (row,) = courses["replies"][0]["buttons"]
-    _status, registered = await _say(browser_client, base_url, {"callback_data": row[0]["data"]})
+    _status, question = await _say(browser_client, base_url, {"callback_data": row[0]["data"]})
+    ((yes, _no),) = question["replies"][0]["buttons"]
+    _status, registered = await _say(browser_client, base_url, {"callback_data": yes["data"]})
 
-    assert row[0]["label"] == "Đăng ký: Trung cấp lý luận chính trị khóa 12"
+    assert row[0]["label"].startswith("1. Trung cấp LLCT khóa 12 · ")
+    assert question["replies"][0]["text"].startswith("Đăng ký lớp Trung cấp lý luận chính trị")
     assert registered["replies"][0]["text"].startswith("Anh/chị đã đăng ký khóa")
     assert (
         await session.scalar(
