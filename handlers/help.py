@@ -131,4 +131,3 @@ def _not_linked_hint(context: Context) -> str:
         "organisation board (it looks like K7QX-9PMA), or share your phone number with the "
         "button below."
     )
-

@@ -121,4 +121,3 @@ def facts(official: Official, enrollments: list[Enrollment]) -> OfficialFacts:
 
 async def open_course(session: AsyncSession, course_id: int, today: date) -> Course | None:
     return await session.scalar(_OPEN_COURSE, {"course_id": course_id, "today": today})
-

@@ -199,12 +199,13 @@ def _digest(_: Translator, p: dict[str, Any]) -> str:
     parts = [_("Weekly summary for {units}", units=", ".join(p["units"]))]
     sections = (
         ("missing", N_("Not meeting the standards ({n}):"), _missing_entry),
+        ("no_course", N_("No open course fits their gap ({n}):"), _missing_entry),
         ("due", N_("Due in the next {days} days ({n}):"), _due_entry),
         ("unreachable", N_("Cannot be reached ({n}):"), _unreachable_entry),
     )
     for key, heading, entry in sections:
-        section = p[key]
-        if not section["total"]:
+        section = p.get(key)  # a digest queued before a section existed lacks it
+        if not section or not section["total"]:
             continue
         lines = [_(heading, n=section["total"], days=p["horizon_days"])]
         lines += [f"• {entry(_, item)}" for item in section["items"]]

@@ -118,4 +118,3 @@ def _check_days(context: Context, on: date, compare: date | None) -> Reply | Non
     if compare is not None and compare >= on:
         return Reply(_("The date to compare with must be before the report date."))
     return None
-

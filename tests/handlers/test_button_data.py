@@ -5,6 +5,7 @@ and always answers."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -63,13 +64,13 @@ class _Chats:
                 await self.handle(channel, who.code, text=f"/start {code}")
                 await self.handle(channel, who.code, text="/khoahoc")
 
-    async def handle(self, channel: Channel, who: str, **fields: object):
+    async def handle(self, channel: Channel, who: str, **fields: Any):
         text = fields.get("text")
         if isinstance(text, str):
             fields["command"], fields["args"] = parse_command(text.strip())
         incoming = Incoming(
             channel=channel, chat_id=f"{channel.value}-{who}", sender_id=who, **fields
-        )  # type: ignore[arg-type]
+        )
         return await self.conversation.handle(incoming, now=NOW)
 
 

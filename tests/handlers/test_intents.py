@@ -40,7 +40,9 @@ def test_the_held_out_part_is_apart_from_the_tuning_part():
     held_out = _held_out()
     assert len(held_out) >= 500
     assert [text for text, _ in held_out if normalise(text) in tuning] == []
-    per_topic = {topic.value: sum(label == topic.value for _, label in phrases()) for topic in Topic}
+    per_topic = {
+        topic.value: sum(label == topic.value for _, label in phrases()) for topic in Topic
+    }
     assert min(per_topic.values()) >= 150, per_topic
 
 

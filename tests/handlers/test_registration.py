@@ -87,9 +87,7 @@ async def test_telegram_asks_to_confirm_and_refuses_a_second_class_of_the_course
     assert await _enrolled(engine) == [world.llct.id]
 
 
-async def test_on_the_terminal_typing_2_asks_about_item_2_of_the_list(
-    world, conversation, engine
-):
+async def test_on_the_terminal_typing_2_asks_about_item_2_of_the_list(world, conversation, engine):
     later = await _second_class(engine)
     terminal = _Terminal(conversation)
     await terminal.send(f"/start {await new_code(engine, world.official)}")

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scheduler.answers import AnswerResult, answer_reminder
 from scheduler.config import ReminderConfig
 from scheduler.messages import answer_reply
-from storage.callback_data import AnswerReminder, decode, encode
 from scheduler.planner import plan
+from storage.callback_data import AnswerReminder, decode, encode
 from storage.models import (
     AnswerKind,
     CourseKind,

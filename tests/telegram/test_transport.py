@@ -130,7 +130,13 @@ async def test_reply_keyboards_pictures_and_documents_are_rendered(bot, fake):
     picture = Attachment("bond.png", b"\x89PNG...", "image/png")
     document = Attachment("report.xlsx", b"PK...", "application/vnd.ms-excel")
     await bot.telegram.send(
-        703, Reply("tiến độ", picture=picture, document=document, buttons=((Button("OK", Acknowledge(7)),),))
+        703,
+        Reply(
+            "tiến độ",
+            picture=picture,
+            document=document,
+            buttons=((Button("OK", Acknowledge(7)),),),
+        ),
     )
 
     shown, removed, kept, text, photo, doc = fake.messages_to(703)
