@@ -26,7 +26,7 @@ from storage.models.training import (
     ProgrammeStepKind,
 )
 from storage.models.units import Unit, UnitKind
-from storage.models.web import MediaFile, ServerKey
+from storage.models.web import MediaFile, ServerKey, WebTurn
 
 __all__ = [
     "AnswerKind",
@@ -62,5 +62,6 @@ __all__ = [
     "Title",
     "Unit",
     "UnitKind",
+    "WebTurn",
     "planned_titles",
 ]

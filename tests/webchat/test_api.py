@@ -7,17 +7,18 @@ from datetime import timedelta
 from typing import Any
 
 import aiohttp
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.http import HttpServer, build_web_app
 from bot.media import MediaLinks
 from bot.metrics import Metrics
+from bot.webchat.history import KEEP
 from bot.webchat.routes import WebChat
 from bot.webchat.session import COOKIE, NewSessionLimit, SessionCookies
 from handlers.messages import Attachment, Reply
 from storage import media
 from storage.db import session_factory
-from storage.models import Channel, ChatAccount, Enrollment
+from storage.models import Channel, ChatAccount, Enrollment, WebTurn
 from storage.types import utcnow
 from tests.telegram.records import make_record, new_code
 from tests.webchat.conftest import HEADERS
@@ -164,10 +165,50 @@ async def test_bad_bodies_get_a_400(browser_client, base_url):
     await _session(browser_client, base_url)
 
     empty, _ = await _say(browser_client, base_url, {"text": "   "})
-    too_long, _ = await _say(browser_client, base_url, {"text": "x" * 2001})
     neither, _ = await _say(browser_client, base_url, {"number": 2})
+    surrogate, _ = await _say(browser_client, base_url, {"callback_data": "\ud800"})
 
-    assert (empty, too_long, neither) == (400, 400, 400)
+    assert (empty, neither, surrogate) == (400, 400, 400)
+
+
+async def test_a_long_paste_is_answered_too_long_in_the_users_language(browser_client, base_url):
+    await _session(browser_client, base_url, **{"Accept-Language": "en-GB,en"})
+
+    english = {**HEADERS, "Accept-Language": "en-GB,en"}
+    status, answer = await _say(
+        browser_client, base_url, {"text": "tôi đã đạt chuẩn chưa " * 250}, english
+    )
+
+    assert status == 200
+    assert answer["replies"][0]["text"].startswith("Your message is too long for me to read.")
+
+
+async def test_the_conversation_is_kept_for_a_reload_and_forgotten_on_sign_out(
+    browser_client, base_url, session
+):
+    record = await make_record(session)
+    await _session(browser_client, base_url)
+    await _say(browser_client, base_url, {"text": await new_code(session, record.official)})
+    _status, courses = await _say(browser_client, base_url, {"text": "/khoahoc"})
+    button = courses["replies"][0]["buttons"][0][0]
+    await _say(
+        browser_client, base_url, {"callback_data": button["data"], "label": button["label"]}
+    )
+    for number in range(KEEP - 1):
+        await _say(browser_client, base_url, {"text": f"cảm ơn {number}"})
+
+    _status, reloaded, _cookies = await _session(browser_client, base_url)
+
+    turns = reloaded["history"]
+    assert len(turns) == KEEP
+    assert turns[-1]["question"] == f"cảm ơn {KEEP - 2}"
+    assert turns[-1]["replies"][0]["text"].startswith("Không có gì ạ.")
+    assert turns[0]["question"] == button["label"]  # the pressed button, as the page showed it
+    assert turns[0]["replies"][0]["text"].startswith("Đăng ký lớp")
+    async with browser_client.post(f"{base_url}/chat/api/signout", json={}, headers=HEADERS):
+        pass
+    _status, fresh, _cookies = await _session(browser_client, base_url)
+    assert fresh["history"] == [] and await session.scalar(select(func.count(WebTurn.id))) == 0
 
 
 async def test_signing_out_unlinks_this_browser(browser_client, base_url, session):
