@@ -84,7 +84,9 @@ async def _linked_page(page, base_url, session, code_of: str = "CB100"):
     await page.goto(base_url + "/")
     await page.fill("#code", code)
     await page.click("#link-form button")
-    await playwright.expect(page.locator(".message.bot").last).to_contain_text("Liên kết thành công")
+    await playwright.expect(page.locator(".message.bot").last).to_contain_text(
+        "Liên kết thành công"
+    )
 
 
 async def test_the_conversation_survives_a_reload(page, base_url, session):
