@@ -1,97 +1,136 @@
-"""/trangthai: does the official meet the standards of their title, what is missing, by when,
-under which rule, and which open courses would close each gap.
+"""/trangthai: the status card. Read at a glance on a phone: the verdict first ("Anh/chị còn
+thiếu 2 tiêu chuẩn: …; hạn gần nhất 01/08/2028"), then each missing item with its deadline and
+the course that closes it in time, then the met items on one line, then who and under which
+document. The rule behind each line is one press away (the "Căn cứ" button; a numbered option
+on Zalo and the terminal), so the card stays short.
 
-``status_text`` is shared with `canbo status CODE`, which prints exactly what the bot sends.
+``status_text`` is shared with `canbo status CODE`, which prints exactly the card the bot sends.
 """
 
 from __future__ import annotations
 
+import enum
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Context
-from handlers.courses import course_line
+from handlers.courses import short_name
 from handlers.formats import days_left
 from handlers.labels import level_name, requirement_name, title_name
-from handlers.messages import Reply
-from handlers.records import record
-from locales import Translator
+from handlers.messages import Button, Reply
+from handlers.records import Record, record
+from locales import N_, Translator
 from rules.evaluation import Confidence, RequirementResult, Status
 from rules.profiles import PROFESSIONAL_FIELD, REFRESHER_KEY, TERM_AGE, Profile
 from rules.standards import NOTE_AT_APPOINTMENT, NOTE_HOURS
-from storage.models import Course, Official
+from storage.callback_data import Citations
+from storage.models import Official
 
-MARKS = {Status.MET: "✅", Status.MISSING: "❌", Status.UNKNOWN: "❔"}
-COURSES_PER_GAP = 3
+CITATIONS = N_("Legal basis")
+COURSE_NAME = 36  # characters of a course's name on the card
 
 
 async def reply(context: Context, official: Official) -> Reply:
     text = await status_text(context.session, official, context.profile, context.today, context._)
-    return Reply(text)
+    return Reply(text, buttons=((Button(context._(CITATIONS), Citations()),),))
 
 
 async def status_text(
     session: AsyncSession, official: Official, profile: Profile, today: date, _: Translator
 ) -> str:
-    """The status message for ``official`` (with ``unit`` and ``title`` loaded) on ``today``."""
+    """The card for ``official`` (with ``unit`` and ``title`` loaded) on ``today``."""
     standing = await record(session, official, profile, today)
     result = standing.evaluation
-    lines = [
-        _(
-            "{name}, {title}, {unit}",
-            name=official.full_name,
-            title=title_name(_, official.title),
-            unit=official.unit.name,
-        ),
-        _("Standards of {document}, on {date}:", document=profile.document, date=_.date(today)),
-        "",
-    ]
+    about = _(
+        "{name}, {title}, {unit}. Standards of {document}, on {date}.",
+        name=official.full_name,
+        title=title_name(_, official.title),
+        unit=official.unit.name,
+        document=profile.document,
+        date=_.date(today),
+    )
     if not result.results:
-        lines.append(_("No standard of this profile applies to your title."))
-        return "\n".join(lines)
-    for requirement in result.results:
-        lines.extend(_requirement(_, requirement, today, standing.closing(requirement)))
-    lines.append("")
-    if result.meets_all:
-        lines.append(_("You meet all the standards of your title."))
+        return "\n".join([_("No standard of this profile applies to your title."), about])
+    blocks = [verdict(_, standing)]
+    blocks += [missing_item(_, r, standing, today) for r in result.missing]
+    blocks += [f"❔ {requirement_name(_, r.key)}: {_finding(_, r)}" for r in result.unknown]
+    if result.unknown and result.missing:  # else the verdict says it
+        blocks.append("   " + _("Ask your organisation board to complete your record."))
+    met = [r for r in result.results if r.status is Status.MET]
+    if met:
+        names = ", ".join(requirement_name(_, r.key) for r in met)
+        blocks.append("✅ " + _("Met: {requirements}.", requirements=names))
+    return "\n".join([*blocks, "", about])
+
+
+def verdict(_: Translator, standing: Record) -> str:
+    """The first line: what is missing and the nearest deadline, or that nothing is."""
+    result = standing.evaluation
     if result.missing:
         names = ", ".join(requirement_name(_, r.key) for r in result.missing)
-        lines.append(_("Missing: {requirements}.", requirements=names))
+        text = _.plural(
+            "You are missing {n} standard: {requirements}",
+            "You are missing {n} standards: {requirements}",
+            len(result.missing),
+            requirements=names,
+        )
+        deadlines = [r.deadline for r in result.missing if r.deadline is not None]
+        if deadlines:
+            text += _("; nearest deadline {date}", date=_.date(min(deadlines)))
+        return text + "."
     if result.unknown:
         names = ", ".join(requirement_name(_, r.key) for r in result.unknown)
-        lines.append(
-            _(
-                "Your record lacks data for: {requirements}. Ask your organisation board to "
-                "complete it.",
-                requirements=names,
-            )
+        return _(
+            "Your record lacks data for: {requirements}. Ask your organisation board to "
+            "complete it.",
+            requirements=names,
         )
-    return "\n".join(lines)
+    return _("You meet all the standards of your title.")
 
 
-def _requirement(
-    _: Translator, result: RequirementResult, today: date, courses: list[Course]
-) -> list[str]:
-    lines = [f"{MARKS[result.status]} {requirement_name(_, result.key)}: {_finding(_, result)}"]
-    if result.deadline is not None and result.status is not Status.MET:
+def missing_item(_: Translator, result: RequirementResult, standing: Record, today: date) -> str:
+    """A missing item: what is needed, by when, and the open course that closes it in time."""
+    lines = [f"❌ {requirement_name(_, result.key)}: {_finding(_, result)}{_unconfirmed(_, result)}"]
+    if result.deadline is not None:
+        left = days_left(_, result.deadline, today)
+        lines.append("   " + _("Due {date} ({left})", date=_.date(result.deadline), left=left))
+    courses = standing.closing(result)
+    if courses:
+        course = courses[0]
         lines.append(
             "   "
             + _(
-                "Deadline: {date} ({left})",
-                date=_.date(result.deadline),
-                left=days_left(_, result.deadline, today),
+                "Course: {course}, starts {date}",
+                course=short_name(course.name, COURSE_NAME),
+                date=_.date(course.starts_on),
             )
         )
-    lines.append("   " + _citation(_, result))
-    for course in courses[:COURSES_PER_GAP]:
-        lines.append("   " + _("Course: {course}", course=course_line(_, course)))
-    return lines
+    elif result in standing.without_course():
+        lines.append("   " + _("No open course fits yet."))
+    return "\n".join(lines)
+
+
+def _unconfirmed(_: Translator, result: RequirementResult) -> str:
+    """Said on the card itself: a rule not read in the regulation."""
+    if result.confidence is Confidence.CONFIRMED:
+        return ""
+    return " " + _("(rule not confirmed)")
+
+
+async def citations(context: Context, official: Official) -> Reply:
+    """The rules behind the card, one line per requirement (the "Căn cứ" button)."""
+    _ = context._
+    standing = await record(context.session, official, context.profile, context.today)
+    lines = [_("Legal basis:")]
+    for result in standing.evaluation.results:
+        lines.append(f"• {requirement_name(_, result.key)}: {_citation(_, result)}")
+    return Reply("\n".join(lines))
 
 
 def _citation(_: Translator, result: RequirementResult) -> str:
-    text = _("Rule: {citation}", citation=str(result.citation))
+    text = str(result.citation)
     if result.deadline_citation is not None and result.status is not Status.MET:
         text += "; " + _("deadline: {citation}", citation=str(result.deadline_citation))
     if result.confidence is Confidence.REPORTED:
@@ -115,6 +154,8 @@ def _finding(_: Translator, result: RequirementResult) -> str:
     actual = level_name(_, result.actual)
     if result.status is Status.MET:
         return _("{actual} (needed: {required})", actual=actual, required=required)
+    if isinstance(result.actual, enum.Enum) and result.actual.value == "none":
+        return _("{required} or higher needed, you have none", required=required)
     return _("{required} or higher needed, you have {actual}", required=required, actual=actual)
 
 
@@ -157,13 +198,3 @@ def _field(_: Translator, result: RequirementResult) -> str:
         major=result.actual,
         field=result.required,
     )
-
-
-async def citations(context: Context, official: Official) -> Reply:
-    """The rules behind the status, one line per requirement (the "Căn cứ" button)."""
-    _ = context._
-    standing = await record(context.session, official, context.profile, context.today)
-    lines = [_("Legal basis:")]
-    for result in standing.evaluation.results:
-        lines.append(f"• {requirement_name(_, result.key)}: {_citation(_, result)}")
-    return Reply("\n".join(lines))

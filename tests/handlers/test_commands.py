@@ -29,20 +29,21 @@ async def chat_in(
 
 EXPECTED = {
     ("status", "vi"): [
-        "✅ Trình độ chuyên môn: đại học",
+        "Anh/chị còn thiếu 2 tiêu chuẩn: Lý luận chính trị, Bồi dưỡng cập nhật kiến thức hằng "
+        "năm; hạn gần nhất 31/12/2025.",
         "❌ Lý luận chính trị: cần trung cấp trở lên, hiện có sơ cấp",
-        f"Hạn: 01/08/2028 (còn 1.{DAYS_TO_2028 - 1000:03d} ngày)",
-        "Căn cứ: Nghị định 33/2023/NĐ-CP, Điều 8",
-        "Trung cấp LLCT khóa 12 (Trung cấp LLCT), khai giảng 01/09/2025, hạn đăng ký 15/07/2025",
-        "Còn thiếu: Lý luận chính trị",
+        f"Hạn 01/08/2028 (còn 1.{DAYS_TO_2028 - 1000:03d} ngày)",
+        "Lớp: Trung cấp LLCT khóa 12, khai giảng 01/09/2025",
+        "✅ Đã đạt: Trình độ học vấn, Trình độ chuyên môn, Tuổi công tác đủ một nhiệm kỳ.",
+        "Tiêu chuẩn theo Nghị định 33/2023/NĐ-CP, tính đến ngày 02/06/2025.",
     ],
     ("status", "en"): [
-        "✅ Professional level: university",
+        "You are missing 2 standards: Political theory, Yearly refresher training; nearest "
+        "deadline 31/12/2025.",
         "❌ Political theory: intermediate or higher needed, you have elementary",
-        f"Deadline: 01/08/2028 (1,{DAYS_TO_2028 - 1000:03d} days left)",
-        "Rule: Nghị định 33/2023/NĐ-CP, Điều 8",
-        "starts 01/09/2025, enrol by 15/07/2025",
-        "Missing: Political theory",
+        f"Due 01/08/2028 (1,{DAYS_TO_2028 - 1000:03d} days left)",
+        "Course: Trung cấp LLCT khóa 12, starts 01/09/2025",
+        "✅ Met: General education, Professional level, Working age for a full term.",
     ],
     ("deadlines", "vi"): [
         f"hạn đăng ký 15/07/2025 (còn {DAYS_TO_ENROL} ngày)",
@@ -174,9 +175,9 @@ async def test_switching_to_english_changes_later_replies(world, conversation, e
     [switched] = await chat.press("set:lang:en")
     assert switched.text == "From now on I will answer in English."
     assert switched.menu and switched.menu[0] == ("Standards status", "Training deadlines")
-    assert "Missing: Political theory" in await chat.say("/trangthai")
+    assert "You are missing 2 standards" in await chat.say("/trangthai")
     assert "From now on I will answer in Tiếng Việt." not in await chat.say("/settings vi")
-    assert "Còn thiếu" in await chat.say("/trangthai")
+    assert "Anh/chị còn thiếu" in await chat.say("/trangthai")
 
 
 async def test_a_new_chat_follows_the_messenger_language(world, conversation):
@@ -204,7 +205,7 @@ async def test_quiet_hours_and_muting_are_kept_on_the_chat(world, conversation, 
 async def test_a_command_leaves_the_quiet_hours_dialogue(world, conversation, engine):
     chat = await linked_chat(conversation, engine, world.official)
     await chat.press("set:quiet")
-    assert "Còn thiếu" in await chat.say("/trangthai")
+    assert "Anh/chị còn thiếu" in await chat.say("/trangthai")
     assert "Tôi chưa đọc được" not in await chat.say("abc")
 
 
