@@ -148,41 +148,6 @@ def _pruner(sessions: async_sessionmaker[AsyncSession]) -> Service:
     return Service("update-id pruner", start, stop)
 
 
-class _Redact(logging.Filter):
-    """Replace secrets in log records, whoever logs them (PTB puts the token in URLs)."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self._secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self._secrets):
-            for secret in self._secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, None
-        return True
-
-
-def protect_logs(settings: Settings) -> None:
-    """Keep the bot token and webhook secret out of every log line."""
-    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
-    secrets = [
-        value.get_secret_value()
-        for value in (
-            settings.telegram_token,
-            settings.telegram_webhook_secret,
-            settings.zalo_token,
-            settings.zalo_webhook_secret,
-            settings.secret_key,
-        )
-        if value is not None
-    ]
-    redact = _Redact(secrets)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-
-
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Run until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly."""
     stop = stop or asyncio.Event()

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot import log_masking
 from bot.settings import Settings
 from locales import translator
 
@@ -64,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         _report_settings(error)
         return 2
+    log_masking.install(settings)
     result: int = args.run(args, settings)
     return result
 
