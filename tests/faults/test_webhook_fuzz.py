@@ -3,8 +3,9 @@
 Each body carries the right secret. One not sent as application/json is answered 415 unread.
 Otherwise it reaches parsing: whatever it is (not JSON, JSON that is not an update, an update
 with a field of the wrong type, missing or out of range), the webhook answers 400 at once,
-before anything is queued, so nothing is written and the bot keeps answering. Updates the bot simply does not take (no message, a message with no sender, a
-command for another bot, an event from a bot) are valid: 200, and nothing written either.
+before anything is queued, so nothing is written and the bot keeps answering. Updates the bot
+simply does not take (no message, a message with no sender, a command for another bot, an event
+from a bot) are valid: 200, and nothing written either.
 
 Hypothesis draws the bodies in a worker thread; each is posted, and the database counted, on
 the test's own event loop, where the service runs.
