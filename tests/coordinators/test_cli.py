@@ -115,6 +115,14 @@ async def test_broadcasts_from_the_command_line_stay_in_scope(run, session, worl
     assert sorted(row[0].value for row in rows) == ["A3", "A5"]
     assert (await run("broadcast", "report", str(number), "--as", "A2"))[0] == 1
 
+    _status, out, _err = await run("audit", "--action", "scope.refused")
+    actor = f"cli:{getpass.getuser()}"
+    assert [line.split("  ")[1:] for line in out.splitlines()[0::2]] == [
+        [f"{actor} as A2", "scope.refused", "canbo broadcast"],
+        [f"{actor} as A2", "scope.refused", "canbo broadcast"],
+        [f"{actor} as CA", "scope.refused", "unit:B"],
+    ]
+
 
 async def test_qualification_reports_from_the_command_line(run, world, tmp_path):
     status, _out, err = await run(
@@ -145,6 +153,12 @@ async def test_qualification_reports_from_the_command_line(run, world, tmp_path)
 
     _status, out, _err = await run("audit", "--action", "report", "--limit", "1")
     assert out.splitlines()[0].split("  ")[-2:] == ["report.qualifications", "P"]
+    _status, out, _err = await run("audit", "--action", "scope.refused")
+    assert out.splitlines()[0].split("  ")[-2:] == ["scope.refused", "unit:B"]
+
+    status, _out, _err = await run("status", "A1", "--on", "01/11/2026")
+    _status, out, _err = await run("audit", "--limit", "1")
+    assert status == 0 and out.splitlines()[0].split("  ")[-2:] == ["report.status", "A1"]
 
 
 HOSTILE = {
