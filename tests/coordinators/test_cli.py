@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import getpass
 import io
+from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -172,7 +174,7 @@ HOSTILE = {
 CARRIAGE_RETURN = "\r=cmd"  # XML reads a raw CR back as LF: compared apart
 
 
-def _data_cells(path):
+def _data_cells(path: Path) -> list[Any]:
     """Every cell holding a value, in every sheet of the workbook at ``path``."""
     book = openpyxl.load_workbook(path)
     return [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.value]
