@@ -5,8 +5,10 @@ loop), on the hand-counted province."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import getpass
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +217,24 @@ async def test_no_roster_value_becomes_a_formula_in_a_workbook(run, session, wor
         (returned,) = [cell for cell in cells if str(cell.value).endswith("=cmd")]
         assert returned.data_type == "s" and returned.quotePrefix
     assert "=1+1, 01/11/2026" in {cell.value for cell in _data_cells(tmp_path / "q.xlsx")}
+
+
+async def test_the_audit_log_exports_as_csv_with_no_live_formula(run, world, tmp_path):
+    (tmp_path / "=1+1.csv").write_text("Họ và tên\n=HYPERLINK(\"x\")\n", encoding="utf-8")
+    await run("import", "officials", "=1+1.csv")
+    await run("roles", "grant", "--official", "B2", "--role", "coordinator", "--unit", "B")
+
+    status, out, _err = await run("audit", "--export", "nhat-ky.csv")
+
+    assert (status, out) == (0, "Đã ghi 2 mục vào nhat-ky.csv.\n")
+    with (tmp_path / "nhat-ky.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["Thời điểm", "Người thực hiện", "Hành động", "Đối tượng", "Chi tiết"]
+    assert [row[2:4] for row in rows[1:]] == [
+        ["role.grant", "B2"],
+        ["import.officials", "'=1+1.csv"],  # an apostrophe: text, not a formula
+    ]
+    assert json.loads(rows[2][4])["outcome"] == "rejected"
+    assert rows[1][0].endswith("+07:00")
+    _status, out, _err = await run("audit", "--limit", "1")
+    assert out.splitlines()[0].split("  ")[-2:] == ["audit.export", "nhat-ky.csv"]
