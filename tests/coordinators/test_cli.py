@@ -220,7 +220,7 @@ async def test_no_roster_value_becomes_a_formula_in_a_workbook(run, session, wor
 
 
 async def test_the_audit_log_exports_as_csv_with_no_live_formula(run, world, tmp_path):
-    (tmp_path / "=1+1.csv").write_text("Họ và tên\n=HYPERLINK(\"x\")\n", encoding="utf-8")
+    (tmp_path / "=1+1.csv").write_text('Họ và tên\n=HYPERLINK("x")\n', encoding="utf-8")
     await run("import", "officials", "=1+1.csv")
     await run("roles", "grant", "--official", "B2", "--role", "coordinator", "--unit", "B")
 
