@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "broadcast": ("bot.commands.broadcast", "announcements to chosen officials"),
     "report": ("bot.commands.report", "qualification reports"),
     "audit": ("bot.commands.audit", "read the audit log"),
+    "purge": ("bot.commands.purge", "remove what is past its retention"),
 }
 
 

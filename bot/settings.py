@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     dispatch_standby_poll: float = 15.0  # seconds between a standby worker's tries for the lock
     quiet_hours: str = "21:00-07:00"
     link_code_days: int = 7
+    # Retention (docs/SECURITY.md; `canbo purge` removes what is older)
+    retention_chat_days: int = 90  # unlinked chats, unfinished dialogues, link codes, wrong codes
+    retention_sent_days: int = 365  # the text of messages sent and of finished announcements
+    retention_audit_days: int = 1825  # the audit log: a five-year term of office
 
     @field_validator("locale")
     @classmethod
@@ -50,7 +54,13 @@ class Settings(BaseSettings):
             raise ValueError("CANBO_LOCALE must be vi or en")
         return value
 
-    @field_validator("dispatch_concurrency", "dispatch_standby_poll")
+    @field_validator(
+        "dispatch_concurrency",
+        "dispatch_standby_poll",
+        "retention_chat_days",
+        "retention_sent_days",
+        "retention_audit_days",
+    )
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:

@@ -164,7 +164,10 @@ async def delivery_text(
         lines.append(_("When: {time}.", time=local_time(_, broadcast.scheduled_at, zone)))
     elif broadcast.queued_at is not None:
         lines.append(_("Sent now, at {time}.", time=local_time(_, broadcast.queued_at, zone)))
-    lines.append(f"“{textwrap.shorten(broadcast.text, 120, placeholder='…')}”")
+    if broadcast.text:
+        lines.append(f"“{textwrap.shorten(broadcast.text, 120, placeholder='…')}”")
+    else:
+        lines.append(_("(The text was removed when its retention passed.)"))
     lines += [
         _("Recipients chosen:"),
         *await describe(_, session, Audience.from_json(broadcast.audience)),
