@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli import main
 from scheduler.answers import AnswerResult, answer_reminder
@@ -23,6 +24,7 @@ from storage.models import (
     LinkCode,
     LinkFailure,
     MediaFile,
+    Official,
     OutboxMessage,
     OutboxStatus,
 )
@@ -76,7 +78,7 @@ def _outbox(key: str, official, status: OutboxStatus, at: datetime) -> OutboxMes
     )
 
 
-async def _world(session):
+async def _world(session: AsyncSession) -> Official:
     official = await make_official(session)
     stale = _chat("stale-web", OLD_CHAT)  # never linked, idle 91 days
     fresh = _chat("fresh-web", RECENT)
