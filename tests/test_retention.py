@@ -78,6 +78,19 @@ def _outbox(key: str, official, status: OutboxStatus, at: datetime) -> OutboxMes
     )
 
 
+def _broadcast(text: str, status: BroadcastStatus, at: datetime) -> Broadcast:
+    return Broadcast(
+        actor="cli:x",
+        scope=[],
+        audience={},
+        text=text,
+        signature="",
+        status=status,
+        created_at=at,
+        updated_at=at,
+    )
+
+
 async def _world(session: AsyncSession) -> Official:
     official = await make_official(session)
     stale = _chat("stale-web", OLD_CHAT)  # never linked, idle 91 days
@@ -114,26 +127,8 @@ async def _world(session: AsyncSession) -> Official:
             _outbox("sent-old", official, OutboxStatus.SENT, OLD_SENT),
             _outbox("sent-new", official, OutboxStatus.SENT, RECENT),
             _outbox("pending-old", official, OutboxStatus.PENDING, OLD_SENT),
-            Broadcast(
-                actor="cli:x",
-                scope=[],
-                audience={},
-                text="Họp giao ban",
-                signature="",
-                status=BroadcastStatus.DONE,
-                created_at=OLD_SENT,
-                updated_at=OLD_SENT,
-            ),
-            Broadcast(
-                actor="cli:x",
-                scope=[],
-                audience={},
-                text="Nháp",
-                signature="",
-                status=BroadcastStatus.DRAFT,
-                created_at=OLD_CHAT,
-                updated_at=OLD_CHAT,
-            ),
+            _broadcast("Họp giao ban", BroadcastStatus.DONE, OLD_SENT),
+            _broadcast("Nháp", BroadcastStatus.DRAFT, OLD_CHAT),
             AuditEntry(at=OLD_AUDIT, actor="cli:x", action="role.grant", target="A", detail={}),
             AuditEntry(at=RECENT, actor="cli:x", action="role.grant", target="B", detail={}),
         ]
