@@ -1,10 +1,13 @@
 """Every import on the audit log: imported, rejected, dry run or interrupted.
 
-The entry (``import.<kind>``, the file's name, who) is committed before the file is read, with
-the outcome "started"; the outcome and the counts are written onto it when the import ends:
-in the import's own transaction when it is kept, in a fresh one after the rollback otherwise.
-An import killed outright (SIGKILL, a power cut) leaves its entry at "started", so even that
-is on record. The file's size and SHA-256 say exactly which file it was.
+The entry (``import.<kind>``, the file's name, who) is written before the file is read, with
+the outcome "started", and the outcome and the counts are written onto it when the import
+ends. An import in a transaction of its own (``audited_import``: the CLI) commits that entry
+first, and the outcome in the import's transaction when it is kept, in a fresh one after the
+rollback otherwise: one killed outright (SIGKILL, a power cut) leaves its entry at "started",
+so even that is on record. An import inside a caller's transaction (a savepoint, as the chat
+does) calls ``begin`` before the savepoint and ``finish`` after it. The file's size and
+SHA-256 say exactly which file it was.
 """
 
 from __future__ import annotations
@@ -31,16 +34,9 @@ DRY_RUN = "dry_run"
 INTERRUPTED = "interrupted"
 
 
-async def audited_import(
-    session: AsyncSession,
-    actor: str,
-    path: Path,
-    report: ImportReport,
-    work: Callable[[], Awaitable[None]],
-) -> ImportReport:
-    """Run ``work``, which fills ``report`` and writes in ``session``'s transaction, on the
-    audit log; commit what it wrote only when nothing was wrong and this is not a dry run,
-    roll it back otherwise. Anything the caller has not committed is committed first."""
+async def begin(session: AsyncSession, actor: str, path: Path, report: ImportReport) -> int:
+    """Put the import on the audit log as "started", in ``session``'s transaction; its entry's
+    id, for ``finish``. An import in a transaction of its own commits this first."""
     fingerprint = await asyncio.to_thread(_fingerprint, path)
     entry = record(
         session,
@@ -51,34 +47,17 @@ async def audited_import(
         dry_run=report.dry_run,
         **fingerprint,
     )
-    await session.commit()
-    entry_id = entry.id  # the rollbacks below expire ``entry``
-    try:
-        await work()
-    except BaseException:
-        try:
-            await session.rollback()
-            await _finish(session, entry_id, report, INTERRUPTED)
-            await session.commit()
-        except Exception:  # the database may be why it stopped; the entry still says started
-            logger.warning("could not record how import %s ended", entry_id, exc_info=True)
-        raise
-    if report.rejected or report.dry_run:
-        await session.rollback()
-    await _finish(session, entry_id, report, _outcome(report))
-    await session.commit()
-    return report
+    await session.flush()
+    return entry.id
 
 
-def _outcome(report: ImportReport) -> str:
-    if report.rejected:
-        return REJECTED
-    return DRY_RUN if report.dry_run else IMPORTED
-
-
-async def _finish(session: AsyncSession, entry_id: int, report: ImportReport, outcome: str) -> None:
+async def finish(
+    session: AsyncSession, entry_id: int, report: ImportReport, outcome: str | None = None
+) -> None:
+    """Write the outcome (by default what ``report`` says) and the counts onto the entry."""
     entry = await session.get(AuditEntry, entry_id, populate_existing=True)
     assert entry is not None
+    outcome = outcome or _outcome(report)
     detail: dict[str, Any] = {**entry.detail, "outcome": outcome}
     if outcome in (IMPORTED, DRY_RUN):
         detail |= {
@@ -94,6 +73,41 @@ async def _finish(session: AsyncSession, entry_id: int, report: ImportReport, ou
     if report.ignored_columns:
         detail["ignored_columns"] = report.ignored_columns
     entry.detail = detail
+
+
+async def audited_import(
+    session: AsyncSession,
+    actor: str,
+    path: Path,
+    report: ImportReport,
+    work: Callable[[], Awaitable[None]],
+) -> ImportReport:
+    """Run ``work``, which fills ``report`` and writes in ``session``'s transaction, on the
+    audit log; commit what it wrote only when nothing was wrong and this is not a dry run,
+    roll it back otherwise. Anything the caller has not committed is committed first."""
+    entry_id = await begin(session, actor, path, report)
+    await session.commit()  # on record before the file is read
+    try:
+        await work()
+    except BaseException:
+        try:
+            await session.rollback()
+            await finish(session, entry_id, report, INTERRUPTED)
+            await session.commit()
+        except Exception:  # the database may be why it stopped; the entry still says started
+            logger.warning("could not record how import %s ended", entry_id, exc_info=True)
+        raise
+    if report.rejected or report.dry_run:
+        await session.rollback()
+    await finish(session, entry_id, report)
+    await session.commit()
+    return report
+
+
+def _outcome(report: ImportReport) -> str:
+    if report.rejected:
+        return REJECTED
+    return DRY_RUN if report.dry_run else IMPORTED
 
 
 def _fingerprint(path: Path) -> dict[str, Any]:
