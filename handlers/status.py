@@ -92,7 +92,8 @@ def verdict(_: Translator, standing: Record) -> str:
 
 def missing_item(_: Translator, result: RequirementResult, standing: Record, today: date) -> str:
     """A missing item: what is needed, by when, and the open course that closes it in time."""
-    lines = [f"❌ {requirement_name(_, result.key)}: {_finding(_, result)}{_unconfirmed(_, result)}"]
+    name, finding = requirement_name(_, result.key), _finding(_, result)
+    lines = [f"❌ {name}: {finding}{_unconfirmed(_, result)}"]
     if result.deadline is not None:
         left = days_left(_, result.deadline, today)
         lines.append("   " + _("Due {date} ({left})", date=_.date(result.deadline), left=left))

@@ -19,7 +19,7 @@ from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
 from handlers.coordinator.when import parse_day
 from handlers.messages import Attachment, Button, Reply
-from storage.access import Scope, top_units, unit_in_scope
+from storage.access import Scope, in_scope, top_units, unit_in_scope
 from storage.audit import record
 from storage.callback_data import QualificationStep
 from storage.models import Unit
@@ -47,7 +47,7 @@ async def on_command(context: Context, scope: Scope) -> list[Reply]:
     if problem is not None:
         return [problem]
     if codes:
-        unit = await unit_in_scope(context.session, scope, codes[0])
+        unit = await unit_in_scope(context.session, scope, codes[0], actor(context))
         if unit is None:
             return [Reply(_("The unit {code} is not in your scope.", code=codes[0]))]
         return [await _show(context, unit, on, compare)]
@@ -62,8 +62,9 @@ async def on_command(context: Context, scope: Scope) -> list[Reply]:
 
 async def on_button(context: Context, scope: Scope, pressed: QualificationStep) -> list[Reply]:
     _ = context._
-    unit = await context.session.get(Unit, pressed.unit)
-    if unit is None or not scope.covers(unit.path):
+    found = await context.session.get(Unit, pressed.unit)
+    unit = in_scope(context.session, scope, found, actor(context))
+    if unit is None:
         return [Reply(_("That choice is no longer available."))]
     on, compare = pressed.on, pressed.compare
     problem = _check_days(context, on, compare)
