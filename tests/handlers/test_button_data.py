@@ -5,14 +5,11 @@ and always answers."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers.conversation import Conversation
-from handlers.messages import Incoming, parse_command
 from storage import callback_data
 from storage.callback_data import (
     LIMIT,
@@ -25,7 +22,7 @@ from storage.callback_data import (
     parse_number,
 )
 from storage.models import AnswerKind, Channel
-from tests.handlers.conftest import NOW, new_code
+from tests.handlers.conftest import Chat, new_code
 
 CHANNELS = list(Channel)
 KINDS = ["reg", "regok", "set", "bc", "bcr", "bq", "ack", "rem", "ask", "cite", "zz", ""]
@@ -51,33 +48,17 @@ NUMBERS = st.one_of(
 )
 
 
-class _Chats:
-    """A linked chat per channel for the official and for the coordinator."""
-
-    def __init__(self, conversation: Conversation) -> None:
-        self.conversation = conversation
-
-    async def link(self, engine, world) -> None:
-        for channel in CHANNELS:
-            for who in (world.official, world.coordinator):
-                code = await new_code(engine, who)
-                await self.handle(channel, who.code, text=f"/start {code}")
-                await self.handle(channel, who.code, text="/khoahoc")
-
-    async def handle(self, channel: Channel, who: str, **fields: Any):
-        text = fields.get("text")
-        if isinstance(text, str):
-            fields["command"], fields["args"] = parse_command(text.strip())
-        incoming = Incoming(
-            channel=channel, chat_id=f"{channel.value}-{who}", sender_id=who, **fields
-        )
-        return await self.conversation.handle(incoming, now=NOW)
-
-
 @pytest.fixture
-async def chats(world, conversation, engine):
-    chats = _Chats(conversation)
-    await chats.link(engine, world)
+async def chats(world, conversation, engine) -> dict[tuple[Channel, bool], Chat]:
+    """A linked chat on every channel, for the official and (True) for the coordinator, each
+    shown the courses' options first."""
+    chats = {}
+    for channel in CHANNELS:
+        for coordinator, who in ((False, world.official), (True, world.coordinator)):
+            chat = Chat(conversation, chat_id=f"{channel.value}-{who.code}", channel=channel)
+            await chat.send(f"/start {await new_code(engine, who)}")
+            await chat.send("/khoahoc")
+            chats[channel, coordinator] = chat
     return chats
 
 
@@ -89,9 +70,8 @@ async def chats(world, conversation, engine):
     channel=st.sampled_from(CHANNELS),
     coordinator=st.booleans(),
 )
-async def test_any_button_data_gets_a_reply(world, chats, data, channel, coordinator):
-    who = world.coordinator.code if coordinator else world.official.code
-    replies = await chats.handle(channel, who, callback_data=data)
+async def test_any_button_data_gets_a_reply(chats, data, channel, coordinator):
+    replies = await chats[channel, coordinator].press(data)
     assert replies and all(reply.text.strip() for reply in replies)
 
 
@@ -103,11 +83,11 @@ async def test_any_button_data_gets_a_reply(world, chats, data, channel, coordin
     channel=st.sampled_from([Channel.ZALO, Channel.TERMINAL]),
     options_first=st.booleans(),
 )
-async def test_any_typed_number_gets_a_reply(world, chats, typed, channel, options_first):
-    who = world.official.code
+async def test_any_typed_number_gets_a_reply(chats, typed, channel, options_first):
+    chat = chats[channel, False]
     if options_first:
-        await chats.handle(channel, who, text="/khoahoc")
-    replies = await chats.handle(channel, who, text=typed)
+        await chat.send("/khoahoc")
+    replies = await chat.send(typed)
     assert replies and all(reply.text.strip() for reply in replies)
 
 

@@ -9,13 +9,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from handlers.conversation import Conversation
 from handlers.courses import short_name
-from handlers.messages import Incoming, Reply, parse_command
 from storage.callback_data import ConfirmRegistration, Register, encode
 from storage.db import session_factory
 from storage.models import Channel, Course, CourseKind, Enrollment
-from tests.handlers.conftest import NOW, linked_chat, new_code
+from tests.handlers.conftest import Chat, linked_chat, new_code
 
 DEMO_NAMES = [
     "Trung cấp lý luận chính trị - hành chính, hệ không tập trung, khóa K1",
@@ -89,7 +87,7 @@ async def test_telegram_asks_to_confirm_and_refuses_a_second_class_of_the_course
 
 async def test_on_the_terminal_typing_2_asks_about_item_2_of_the_list(world, conversation, engine):
     later = await _second_class(engine)
-    terminal = _Terminal(conversation)
+    terminal = Chat(conversation, chat_id="CB001", channel=Channel.TERMINAL)
     await terminal.send(f"/start {await new_code(engine, world.official)}")
 
     listing = await terminal.say("/khoahoc")
@@ -104,28 +102,6 @@ async def test_on_the_terminal_typing_2_asks_about_item_2_of_the_list(world, con
     assert "1. Có, đăng ký\n2. Không" in question
     assert (await terminal.say("1")).startswith("Anh/chị đã đăng ký khóa Trung cấp LLCT khóa 13")
     assert await _enrolled(engine) == [later.id]
-
-
-class _Terminal:
-    """The terminal chat of `canbo chat`, on the conversation, at the tests' fixed clock."""
-
-    def __init__(self, conversation: Conversation) -> None:
-        self.conversation = conversation
-
-    async def send(self, text: str) -> list[Reply]:
-        command, args = parse_command(text)
-        incoming = Incoming(
-            channel=Channel.TERMINAL,
-            chat_id="CB001",
-            sender_id="CB001",
-            text=text,
-            command=command,
-            args=args,
-        )
-        return await self.conversation.handle(incoming, now=NOW)
-
-    async def say(self, text: str) -> str:
-        return "\n".join(reply.text for reply in await self.send(text))
 
 
 async def _enrolled(engine) -> list[int]:

@@ -4,14 +4,17 @@ en; the rules behind a "Căn cứ" button (a numbered option where there are no 
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
-from handlers.messages import Incoming
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from handlers.conversation import Conversation
 from rules.scales import GeneralEducation, PoliticalTheory, ProfessionalLevel
 from storage.callback_data import Citations
 from storage.db import session_factory
 from storage.models import Channel, Enrollment, EnrollmentStatus, Official
-from tests.handlers.conftest import NOW, linked_chat, new_code
+from tests.handlers.conftest import NOW, Chat, World, linked_chat, new_code
 
 LIMIT = 700
 CARDS = {
@@ -65,15 +68,26 @@ async def test_a_typical_officials_card_reads_at_a_glance(world, conversation, e
     assert "Nghị định 33/2023/NĐ-CP, Điều 38" in basis.text
 
 
-async def test_a_level_not_held_at_all_reads_grammatically(world, conversation, engine):
+async def _qualify_the_other(
+    conversation: Conversation, engine: AsyncEngine, world: World, **levels: Any
+) -> Chat:
+    """The world's other official with the degree and schooling the post needs, and
+    ``levels``; their chat."""
     async with session_factory(engine)() as session:
         official = await session.get(Official, world.other.id)
         assert official is not None
-        official.political_theory = PoliticalTheory.NONE
         official.general_education = GeneralEducation.UPPER_SECONDARY
         official.professional_level = ProfessionalLevel.UNIVERSITY
+        for name, level in levels.items():
+            setattr(official, name, level)
         await session.commit()
-    chat = await linked_chat(conversation, engine, world.other)
+    return await linked_chat(conversation, engine, world.other)
+
+
+async def test_a_level_not_held_at_all_reads_grammatically(world, conversation, engine):
+    chat = await _qualify_the_other(
+        conversation, engine, world, political_theory=PoliticalTheory.NONE
+    )
 
     card = await chat.say("/trangthai")
 
@@ -82,13 +96,7 @@ async def test_a_level_not_held_at_all_reads_grammatically(world, conversation, 
 
 
 async def test_an_official_meeting_every_standard_reads_so_first(world, conversation, engine):
-    async with session_factory(engine)() as session:
-        official = await session.get(Official, world.other.id)
-        assert official is not None
-        official.general_education = GeneralEducation.UPPER_SECONDARY
-        official.professional_level = ProfessionalLevel.UNIVERSITY
-        await session.commit()
-    chat = await linked_chat(conversation, engine, world.other)
+    chat = await _qualify_the_other(conversation, engine, world)
     async with session_factory(engine)() as session:
         session.add(
             Enrollment(
@@ -111,14 +119,7 @@ async def test_an_official_meeting_every_standard_reads_so_first(world, conversa
 async def test_without_buttons_the_citations_are_a_numbered_option(
     world, conversation, engine, channel
 ):
-    async def say(text: str) -> str:
-        incoming = Incoming(channel=channel, chat_id="z1", sender_id="z1", text=text)
-        if text.startswith("/"):
-            incoming = Incoming(
-                channel=channel, chat_id="z1", sender_id="z1", text=text, command=text[1:]
-            )
-        return "\n".join(r.text for r in await conversation.handle(incoming, now=NOW))
-
+    say = Chat(conversation, chat_id="z1", channel=channel).say
     await say(await new_code(engine, world.official))
     card = await say("/trangthai")
     assert "\n\n1. Căn cứ\nGõ 1 để chọn." in card

@@ -19,31 +19,19 @@ NEXT_YEAR = "Bồi dưỡng cập nhật kiến thức năm 2026, đợt 1"
 LATE_LLCT = "Trung cấp LLCT khóa 14"
 
 
+def _course(code: str, name: str, starts_on: date, ends_on: date) -> Course:
+    kind = CourseKind.LLCT_INTERMEDIATE if "LLCT" in code else CourseKind.REFRESHER
+    return Course(code=code, name=name, kind=kind, starts_on=starts_on, ends_on=ends_on)
+
+
 async def _courses_and_a_civil_servant(engine: AsyncEngine, world: World) -> Official:
     async with session_factory(engine)() as session:
         session.add_all(
             [
-                Course(
-                    code="CNKT-CBCC-2025",
-                    name=KEY_REFRESHER,
-                    kind=CourseKind.REFRESHER,
-                    starts_on=date(2025, 8, 4),
-                    ends_on=date(2025, 8, 8),
-                ),
-                Course(
-                    code="CNKT-2026-1",
-                    name=NEXT_YEAR,
-                    kind=CourseKind.REFRESHER,
-                    starts_on=date(2026, 3, 2),
-                    ends_on=date(2026, 3, 6),
-                ),
-                Course(  # ends after the 01/08/2028 deadline
-                    code="LLCT-K14",
-                    name=LATE_LLCT,
-                    kind=CourseKind.LLCT_INTERMEDIATE,
-                    starts_on=date(2027, 9, 1),
-                    ends_on=date(2028, 12, 30),
-                ),
+                _course("CNKT-CBCC-2025", KEY_REFRESHER, date(2025, 8, 4), date(2025, 8, 8)),
+                _course("CNKT-2026-1", NEXT_YEAR, date(2026, 3, 2), date(2026, 3, 6)),
+                # ends after the 01/08/2028 deadline
+                _course("LLCT-K14", LATE_LLCT, date(2027, 9, 1), date(2028, 12, 30)),
             ]
         )
         clerk = await make_official(

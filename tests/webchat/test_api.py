@@ -43,6 +43,15 @@ async def _say(
         return r.status, await r.json()
 
 
+async def _linked_courses(client: aiohttp.ClientSession, base_url: str, session) -> tuple[Any, Any]:
+    """A browser linked to make_record's official, and its answer to /khoahoc."""
+    record = await make_record(session)
+    await _session(client, base_url)
+    await _say(client, base_url, {"text": await new_code(session, record.official)})
+    _status, courses = await _say(client, base_url, {"text": "/khoahoc"})
+    return record, courses
+
+
 async def test_the_landing_page_and_its_files_are_served(browser_client, base_url):
     async with browser_client.get(base_url + "/") as page:
         html = await page.text()
@@ -104,11 +113,7 @@ async def test_linking_by_code_then_asking_for_status(browser_client, base_url, 
 async def test_buttons_come_as_buttons_and_pressing_one_registers(
     browser_client, base_url, session
 ):
-    record = await make_record(session)
-    await _session(browser_client, base_url)
-    await _say(browser_client, base_url, {"text": await new_code(session, record.official)})
-
-    _status, courses = await _say(browser_client, base_url, {"text": "/khoahoc"})
+    record, courses = await _linked_courses(browser_client, base_url, session)
     (row,) = courses["replies"][0]["buttons"]
     _status, question = await _say(browser_client, base_url, {"callback_data": row[0]["data"]})
     ((yes, _no),) = question["replies"][0]["buttons"]
@@ -186,10 +191,7 @@ async def test_a_long_paste_is_answered_too_long_in_the_users_language(browser_c
 async def test_the_conversation_is_kept_for_a_reload_and_forgotten_on_sign_out(
     browser_client, base_url, session
 ):
-    record = await make_record(session)
-    await _session(browser_client, base_url)
-    await _say(browser_client, base_url, {"text": await new_code(session, record.official)})
-    _status, courses = await _say(browser_client, base_url, {"text": "/khoahoc"})
+    _record, courses = await _linked_courses(browser_client, base_url, session)
     button = courses["replies"][0]["buttons"][0][0]
     await _say(
         browser_client, base_url, {"callback_data": button["data"], "label": button["label"]}
