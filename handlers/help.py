@@ -4,14 +4,21 @@ longer mean anything, messages too long to read, group chats and chats not linke
 from __future__ import annotations
 
 from handlers.context import Context
-from handlers.menu import Menu, menu
+from handlers.menu import LABELS, Menu, menu
 from handlers.messages import CAPABILITIES, Reply
 from handlers.topics import Task, Topic, command, task_command
-from locales import N_
+from locales import N_, translator
 from storage.access import scope_of
 from storage.models import Channel
 
 SHARE_PHONE = N_("Share my phone number")
+
+
+def command_list(language: str) -> list[tuple[str, str]]:
+    """The topics' commands in ``language``, each with what it shows, for a messenger's
+    command menu (Telegram's "/" list)."""
+    _ = translator(language)
+    return [(command(language, topic)[1:], _(LABELS[topic])) for topic in Topic]
 
 
 async def menu_for(context: Context) -> Menu | None:

@@ -25,6 +25,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import (
     Bot,
+    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -45,7 +46,9 @@ from bot.channels.telegram_updates import UNREADABLE, is_update
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
+from handlers.help import command_list
 from handlers.messages import Attachment, Contact, Incoming, Reply
+from locales import LANGUAGES
 from storage.models import Channel
 
 logger = logging.getLogger(__name__)
@@ -175,6 +178,7 @@ class TelegramChannel:
         """Start handling; the application must be initialized (bot/app.py does it first, to
         learn the bot's username)."""
         await self.application.start()
+        await self._set_commands()
         if self.webhook_mode:
             await self.bot.set_webhook(
                 url=str(self._settings.telegram_webhook_url),
@@ -186,6 +190,14 @@ class TelegramChannel:
             assert self.application.updater is not None
             await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             logger.info("Telegram: long polling")
+
+    async def _set_commands(self) -> None:
+        """The "/" menu of commands in each language: Telegram shows a user the list of their
+        app's language, or the deployment's own."""
+        for language in LANGUAGES:
+            commands = [BotCommand(name, text) for name, text in command_list(language)]
+            code = None if language == self._settings.locale else language
+            await self.bot.set_my_commands(commands, language_code=code)
 
     async def stop(self) -> None:
         """Stop taking updates. The webhook stays set: other workers may still be serving it.

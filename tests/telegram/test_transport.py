@@ -209,3 +209,21 @@ async def test_health_and_metrics_are_served(bot, fake):
     assert health == (200, {"status": "ok", "database": "ok"})
     assert 'canbo_updates_processed_total{channel="telegram"} 1' in metrics
     assert 'canbo_replies_sent_total{channel="telegram"} 1' in metrics
+
+
+@sqlite_only
+async def test_the_command_menu_is_set_in_each_language(bot, fake):
+    vietnamese = fake.commands[("default", "")]
+    english = fake.commands[("default", "en")]
+
+    assert [c["command"] for c in vietnamese] == [
+        "trangthai",
+        "lichhoc",
+        "camket",
+        "khoahoc",
+        "caidat",
+        "trogiup",
+    ]
+    assert vietnamese[0]["description"] == "Tình trạng chuẩn hóa"
+    assert [c["command"] for c in english][:2] == ["status", "deadlines"]
+    assert english[0]["description"] == "Standards status"
