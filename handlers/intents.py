@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import enum
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+import numpy as np
 
 from handlers.topics import Topic
 from rules.text import fold
@@ -98,7 +101,13 @@ def phrases() -> list[tuple[str, str]]:
 
 class _Model:
     """The trained classifier. Importing scikit-learn and training take about a second, so
-    it is built on first use (or ahead, by ``prepare``), once per process."""
+    it is built on first use (or ahead, by ``prepare``), once per process.
+
+    A message is scored with the trained weights directly (``scores``): the same sums as the
+    pipeline's ``decision_function`` (sublinear tf × idf, L2-normalised per vectorizer, dot the
+    SVC's weights, plus its intercept) without building sparse matrices for one short text,
+    which takes the pipeline many times as long (benchmarks/bench_free_text.py prints both;
+    tests/handlers/test_intents.py checks that they agree)."""
 
     def __init__(self) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -110,14 +119,40 @@ class _Model:
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
             TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
         )
-        self.pipeline: Any = make_pipeline(features, LinearSVC(C=1.0, random_state=0))
+        svc = LinearSVC(C=1.0, random_state=0)
+        self.pipeline: Any = make_pipeline(features, svc)
         self.pipeline.fit([normalise(text) for text, _ in pairs], [label for _, label in pairs])
-        self.labels = [LABELS[str(label)] for label in self.pipeline.classes_]
+        self.labels = [LABELS[str(label)] for label in svc.classes_]
+        weights = np.ascontiguousarray(svc.coef_.T)  # a row of class weights per feature
+        self._intercept = np.asarray(svc.intercept_, dtype=float)
+        self._parts: list[tuple[Any, dict[str, int], Any, Any]] = []
+        offset = 0
+        for _name, vectorizer in features.transformer_list:
+            size = len(vectorizer.vocabulary_)
+            self._parts.append(
+                (
+                    vectorizer.build_analyzer(),
+                    vectorizer.vocabulary_,
+                    vectorizer.idf_,
+                    weights[offset : offset + size],
+                )
+            )
+            offset += size
 
     def scores(self, normalised: str) -> list[tuple[float, Topic | SmallTalk]]:
         """Every label with its score for ``normalised`` text, best first."""
-        row = self.pipeline.decision_function([normalised])[0]
-        ranked = zip((float(score) for score in row), self.labels, strict=True)
+        total = self._intercept.copy()
+        for analyzer, vocabulary, idf, weights in self._parts:
+            counts = Counter(
+                index for index in map(vocabulary.get, analyzer(normalised)) if index is not None
+            )
+            if not counts:
+                continue
+            columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
+            values = (1.0 + np.log(tf)) * idf[columns]
+            total += (values / np.linalg.norm(values)) @ weights[columns]
+        ranked = zip((float(score) for score in total), self.labels, strict=True)
         return sorted(ranked, key=lambda pair: -pair[0])
 
 

@@ -92,3 +92,12 @@ def test_a_question_not_understood_gets_the_closest_topics():
     reading = read("bn")
     assert reading.topic is None and reading.small_talk is None
     assert len(reading.guesses) == 3 and set(reading.guesses) <= set(Topic)
+
+
+def test_scoring_by_hand_agrees_with_the_pipeline():
+    model = prepare()
+    texts = [text for text, _ in _held_out()] + ["", "👍", "zzzz qqq"]
+    expected = model.pipeline.decision_function([normalise(text) for text in texts])
+    for text, row in zip(texts, expected, strict=True):
+        scores = {label: score for score, label in model.scores(normalise(text))}
+        assert [scores[label] for label in model.labels] == pytest.approx(list(row), abs=1e-9)
