@@ -7,24 +7,29 @@ run, and returns the report either way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from locales import N_
 from storage.audit import record
 from storage.importers.bonds import BondsImporter
 from storage.importers.courses import CoursesImporter
 from storage.importers.enrollments import EnrollmentsImporter
 from storage.importers.importer import Importer
 from storage.importers.officials import OfficialsImporter
-from storage.importers.report import ImportReport
-from storage.importers.tabular import FileRejected, open_sheet
+from storage.importers.report import ImportReport, Message
+from storage.importers.tabular import FileRejected, Sheet, open_sheet
 
 IMPORTERS: dict[str, type[Importer]] = {
     importer.kind: importer
     for importer in (OfficialsImporter, CoursesImporter, EnrollmentsImporter, BondsImporter)
 }
 KINDS = tuple(IMPORTERS)
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # whose "today" the plausibility checks use by default
 
 __all__ = ["KINDS", "ImportReport", "import_file"]
 
@@ -37,24 +42,43 @@ async def import_file(
     dry_run: bool,
     actor: str,
     lang: str = "vi",
+    today: date | None = None,
+    name: str | None = None,
 ) -> ImportReport:
     """Import ``path`` as a roster of ``kind``. Given a session, its transaction is committed
-    on success and rolled back otherwise, so commit anything of your own first."""
+    on success and rolled back otherwise, so commit anything of your own first. ``today`` is
+    the import date for plausibility checks; ``name`` the file's name as its sender knows it
+    (an upload is read from a temporary file)."""
+    job = _Job(
+        kind, path, name or path.name, dry_run, actor, lang, today or datetime.now(ZONE).date()
+    )
     if isinstance(sessions, AsyncSession):
-        return await _import(sessions, kind, path, dry_run=dry_run, actor=actor, lang=lang)
+        return await _import(sessions, job)
     async with sessions() as session:
-        return await _import(session, kind, path, dry_run=dry_run, actor=actor, lang=lang)
+        return await _import(session, job)
 
 
-async def _import(
-    session: AsyncSession, kind: str, path: Path, *, dry_run: bool, actor: str, lang: str
-) -> ImportReport:
+@dataclass(frozen=True)
+class _Job:
+    kind: str
+    path: Path
+    name: str
+    dry_run: bool
+    actor: str
+    lang: str
+    today: date
+
+
+async def _import(session: AsyncSession, job: _Job) -> ImportReport:
+    kind, path, dry_run = job.kind, job.path, job.dry_run
     importer = IMPORTERS[kind]
-    report = ImportReport(kind, path.name, dry_run, lang)
+    report = ImportReport(kind, job.name, dry_run, job.lang)
     try:
-        with open_sheet(path, importer.columns) as sheet:
+        with open_sheet(path, importer.columns, importer.synonyms) as sheet:
             report.ignored_columns = sheet.ignored
-            await importer(session, sheet, report, dry_run).run()
+            report.header_rows = sheet.header_rows
+            await importer(session, sheet, report, dry_run, job.today).run()
+            _foot(sheet, report)
     except FileRejected as error:
         report.file_errors += error.messages
     except BaseException:
@@ -65,9 +89,9 @@ async def _import(
         return report
     record(
         session,
-        actor,
+        job.actor,
         f"import.{kind}",
-        target=path.name,
+        target=job.name,
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,
@@ -75,3 +99,18 @@ async def _import(
     )
     await session.commit()
     return report
+
+
+def _foot(sheet: Sheet, report: ImportReport) -> None:
+    """Say where the table ended, and refuse officials left below its foot."""
+    report.foot = sheet.foot
+    if sheet.foot is not None and sheet.stray:
+        report.file_errors.append(
+            Message(
+                N_(
+                    "Rows {rows} hold officials but lie below the foot of the table (row {foot}); "
+                    "move them above it."
+                ),
+                {"rows": ", ".join(map(str, sheet.stray[:20])), "foot": sheet.foot[0]},
+            )
+        )

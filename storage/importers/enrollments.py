@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from locales import N_
+from storage.importers import headers
 from storage.importers import vocabulary as v
 from storage.importers.importer import Field, Importer, Record, RowReader, ids_by_code
 from storage.importers.report import Message
@@ -31,8 +32,12 @@ class EnrollmentsImporter(Importer):
     file_key = ("official_code", "course_code")
     stored_key = ("official_id", "course_id")
     duplicate = N_("Row {row} already enrolls this official in this course.")
+    official_codes = frozenset({"official_code"})
+    synonyms = headers.ENROLLMENTS
 
     def check(self, row: RowReader, values: dict[str, Any]) -> None:
+        if values["status"] is None:
+            return
         completed = values["status"] is EnrollmentStatus.COMPLETED
         if completed and values.get("completed_on") is None:
             row.fail(COMPLETED_ON, Message(N_("Required when the status is Hoàn thành.")))
@@ -55,3 +60,6 @@ class EnrollmentsImporter(Importer):
                 ]
             )
         ]
+
+    async def check_references(self, records: list[Record]) -> None:
+        await self.resolve(records)
