@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.audit import record
+from storage.catalogue.codes import unit_named
 from storage.models import Official, Role, RoleKind, Unit
 
 
@@ -101,10 +102,14 @@ async def top_units(session: AsyncSession, scope: Scope) -> list[Unit]:
 
 
 async def unit_in_scope(session: AsyncSession, scope: Scope, code: str) -> Unit | None:
-    """The unit with ``code`` if ``scope`` covers it; None when there is none or it lies
-    outside (the caller says the same either way, so a scope's edges are not probed)."""
-    unit = await session.scalar(select(Unit).where(Unit.code == code.strip()))
-    return unit if unit is not None and scope.covers(unit.path) else None
+    """The unit ``code`` names (its code, leading zeros optional, or its exact name) if
+    ``scope`` covers it; None when there is none or it lies outside (the caller says the same
+    either way, so a scope's edges are not probed). Of several units a name or a short code
+    may mean, the one inside the scope, when only one is."""
+    match = await unit_named(session, code)
+    units = [match.unit] if match.unit is not None else match.candidates
+    inside = [unit for unit in units if scope.covers(unit.path)]
+    return inside[0] if len(inside) == 1 else None
 
 
 async def grant(

@@ -28,11 +28,11 @@ from handlers.coordinator.delivery import delivery_text, listing_line
 from handlers.coordinator.figures import headcount_text
 from handlers.coordinator.sheets import delivery_workbook
 from handlers.coordinator.when import parse_moment
-from locales import Translator, translator
+from locales import N_, Translator, translator
 from rules.profiles import load_profile
 from rules.titles import TitleKind
 from storage import broadcasts
-from storage.access import Refused
+from storage.access import Refused, Scope, unit_in_scope
 from storage.audience import GAP_KEYS, Audience, check
 from storage.audit import record
 from storage.models import Broadcast
@@ -122,7 +122,7 @@ async def _create(call: Call, _: Translator) -> int:
     draft = broadcasts.new_draft(session, acting.actor, acting.official, acting.scope)
     await session.flush()  # the message names the draft's id
     audience = Audience(
-        units=tuple(args.unit),
+        units=tuple([await _unit_code(session, acting.scope, typed) for typed in args.unit]),
         titles=tuple(args.title),
         planned=tuple(args.planned),
         gaps=tuple(args.gap),
@@ -161,6 +161,14 @@ async def _create(call: Call, _: Translator) -> int:
         )
     print(headcount_text(_, count))
     return 0
+
+
+async def _unit_code(session: AsyncSession, scope: Scope, typed: str) -> str:
+    """The stored code of the unit typed as a code without its zeros, or as its name."""
+    unit = await unit_in_scope(session, scope, typed)
+    if unit is None:
+        raise Refused(N_("The unit {code} is not in your scope."), code=typed)
+    return unit.code
 
 
 async def _list(call: Call, _: Translator) -> int:

@@ -148,6 +148,8 @@ def _level_of_date(cell: Cell) -> str | None:
     if match := _DAY_MONTH_WORD.fullmatch(fold(cell)):
         return _LEVEL_DAYS.get((int(match[1]), 12))
     return None
+
+
 professional_level = choice(
     {
         ProfessionalLevel.DOCTOR: ("Tiến sĩ", "Tiến sỹ", "TS"),
