@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from locales import N_
+from storage.access import Scope
 from storage.audit import record
 from storage.importers.bonds import BondsImporter
 from storage.importers.courses import CoursesImporter
@@ -31,7 +32,7 @@ IMPORTERS: dict[str, type[Importer]] = {
 KINDS = tuple(IMPORTERS)
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # whose "today" the plausibility checks use by default
 
-__all__ = ["KINDS", "ImportReport", "import_file"]
+__all__ = ["KINDS", "ImportReport", "Job", "import_file", "import_within"]
 
 
 async def import_file(
@@ -43,15 +44,11 @@ async def import_file(
     actor: str,
     lang: str = "vi",
     today: date | None = None,
-    name: str | None = None,
 ) -> ImportReport:
     """Import ``path`` as a roster of ``kind``. Given a session, its transaction is committed
     on success and rolled back otherwise, so commit anything of your own first. ``today`` is
-    the import date for plausibility checks; ``name`` the file's name as its sender knows it
-    (an upload is read from a temporary file)."""
-    job = _Job(
-        kind, path, name or path.name, dry_run, actor, lang, today or datetime.now(ZONE).date()
-    )
+    the import date for plausibility checks (default: today in Vietnam)."""
+    job = Job(kind, path, path.name, dry_run, actor, lang, today or datetime.now(ZONE).date())
     if isinstance(sessions, AsyncSession):
         return await _import(sessions, job)
     async with sessions() as session:
@@ -59,7 +56,10 @@ async def import_file(
 
 
 @dataclass(frozen=True)
-class _Job:
+class Job:
+    """One import: the file (``name`` as its sender knows it: an upload is read from a
+    temporary file), who asks, and the units they may change (``scope``; None for all)."""
+
     kind: str
     path: Path
     name: str
@@ -67,37 +67,63 @@ class _Job:
     actor: str
     lang: str
     today: date
+    scope: Scope | None = None
 
 
-async def _import(session: AsyncSession, job: _Job) -> ImportReport:
-    kind, path, dry_run = job.kind, job.path, job.dry_run
-    importer = IMPORTERS[kind]
-    report = ImportReport(kind, job.name, dry_run, job.lang)
+async def import_within(session: AsyncSession, job: Job) -> ImportReport:
+    """Import as ``import_file`` does, inside the caller's transaction: a savepoint keeps the
+    import when the file is good and this is not a dry run, and undoes it otherwise. The
+    caller commits (the chat commits it with the message that asked for it)."""
+    savepoint = await session.begin_nested()
     try:
-        with open_sheet(path, importer.columns, importer.synonyms) as sheet:
-            report.ignored_columns = sheet.ignored
-            report.header_rows = sheet.header_rows
-            await importer(session, sheet, report, dry_run, job.today).run()
-            _foot(sheet, report)
-    except FileRejected as error:
-        report.file_errors += error.messages
+        report = await _run(session, job)
+    except BaseException:
+        await savepoint.rollback()
+        raise
+    if report.rejected or job.dry_run:
+        await savepoint.rollback()
+    else:
+        await savepoint.commit()
+    return report
+
+
+async def _import(session: AsyncSession, job: Job) -> ImportReport:
+    try:
+        report = await _run(session, job)
     except BaseException:
         await session.rollback()
         raise
-    if report.rejected or dry_run:
+    if report.rejected or job.dry_run:
         await session.rollback()
-        return report
-    record(
-        session,
-        job.actor,
-        f"import.{kind}",
-        target=job.name,
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        ignored_columns=report.ignored_columns,
-    )
-    await session.commit()
+    else:
+        await session.commit()
+    return report
+
+
+async def _run(session: AsyncSession, job: Job) -> ImportReport:
+    """Read, check and write ``job`` in ``session``, audited when it is good and real; the
+    caller keeps or undoes the writes by the report."""
+    importer = IMPORTERS[job.kind]
+    report = ImportReport(job.kind, job.name, job.dry_run, job.lang)
+    try:
+        with open_sheet(job.path, importer.columns, importer.synonyms) as sheet:
+            report.ignored_columns = sheet.ignored
+            report.header_rows = sheet.header_rows
+            await importer(session, sheet, report, job).run()
+            _foot(sheet, report)
+    except FileRejected as error:
+        report.file_errors += error.messages
+    if not (report.rejected or job.dry_run):
+        record(
+            session,
+            job.actor,
+            f"import.{job.kind}",
+            target=job.name,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            ignored_columns=report.ignored_columns,
+        )
     return report
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,9 @@ from storage.importers.vocabulary import Cell, Invalid
 from storage.models import Official
 from storage.official_codes import code_key
 from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from storage.importers import Job
 
 CHUNK = 500
 
@@ -107,19 +110,13 @@ class Importer:
         super().__init_subclass__()
         cls.columns = tuple(spec.column for spec in cls.fields)
 
-    def __init__(
-        self,
-        session: AsyncSession,
-        sheet: Sheet,
-        report: ImportReport,
-        dry_run: bool,
-        today: date,
-    ):
+    def __init__(self, session: AsyncSession, sheet: Sheet, report: ImportReport, job: Job):
         self.session = session
         self.sheet = sheet
         self.report = report
-        self.dry_run = dry_run
-        self.today = today  # the import date, for plausibility checks
+        self.dry_run = job.dry_run
+        self.today = job.today  # the import date, for plausibility checks
+        self.scope = job.scope  # the units the file may touch; None for every unit
         self.now: datetime = utcnow()
 
     async def prepare(self) -> None:
@@ -136,6 +133,10 @@ class Importer:
     async def check_references(self, records: list[Record]) -> None:
         """Report the unknown codes of rows that are bad already (so nothing is written);
         ``values`` holds None for a cell that could not be read."""
+
+    async def outside_scope(self, records: list[Record]) -> set[int]:
+        """The rows (by number) that would touch units outside ``self.scope``, reported."""
+        return set()
 
     async def run(self) -> None:
         await self.prepare()
@@ -194,6 +195,9 @@ class Importer:
         return True
 
     async def _chunk(self, records: list[Record], failed: list[Record]) -> None:
+        if self.scope is not None and not self.scope.everything:
+            outside = await self.outside_scope([*records, *failed])
+            records = [record for record in records if record.row not in outside]
         if failed:
             await self.check_references(failed)
         records = await self.resolve(records) if records else records

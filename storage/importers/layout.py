@@ -87,14 +87,19 @@ def text_of(cell: Cell) -> str | None:
 
 def find_header(rows: Sequence[Sequence[Cell]], vocabulary: Vocabulary) -> Header | None:
     """The header among ``rows`` (the first rows of the sheet), or None when no row names at
-    least ``MIN_MATCHED`` of our columns."""
+    least ``MIN_MATCHED`` of our columns. Of two readings naming as many columns, the one
+    header row wins over a pair."""
     best: Header | None = None
     for start in range(len(rows)):
         for depth in (1, 2) if start + 1 < len(rows) else (1,):
             header = _read(rows, start, depth, vocabulary)
-            if best is None or len(header.written) > len(best.written):
+            if best is None or _rank(header) > _rank(best):
                 best = header
     return best if best is not None and len(best.written) >= MIN_MATCHED else None
+
+
+def _rank(header: Header) -> tuple[int, int]:
+    return len(header.written), -len(header.rows)
 
 
 def _read(rows: Sequence[Sequence[Cell]], start: int, depth: int, vocabulary: Vocabulary) -> Header:

@@ -19,6 +19,7 @@ from storage.importers.importer import Field, Importer, Record, RowReader, Store
 from storage.importers.report import Message
 from storage.importers.tabular import Column
 from storage.models import Official, Title, Unit, planned_titles
+from storage.official_codes import code_key
 from storage.titles import get_or_create_title
 
 CODE = Column("code", "Mã cán bộ", required=True)
@@ -59,13 +60,14 @@ class UnitCodes:
     """Every unit's code, loaded once; a code without its leading zeros finds the unit, the
     commune first (storage.catalogue.codes)."""
 
-    def __init__(self, rows: list[tuple[str, int]]) -> None:
-        self.ids = dict(rows)
+    def __init__(self, rows: list[tuple[str, int, str]]) -> None:
+        self.ids = {code: unit_id for code, unit_id, _path in rows}
+        self.paths = {unit_id: path for _code, unit_id, path in rows}
 
     @classmethod
     async def load(cls, session: AsyncSession) -> UnitCodes:
-        rows = await session.execute(select(Unit.code, Unit.id))
-        return cls([(code, unit_id) for code, unit_id in rows])
+        rows = await session.execute(select(Unit.code, Unit.id, Unit.path))
+        return cls([(code, unit_id, path) for code, unit_id, path in rows])
 
     def find(self, code: str) -> int | None:
         return next((self.ids[form] for form in code_forms(code) if form in self.ids), None)
@@ -126,6 +128,36 @@ class OfficialsImporter(Importer):
             else:
                 resolved.append(record)
         return resolved
+
+    async def outside_scope(self, records: list[Record]) -> set[int]:
+        """Rows naming a unit outside the scope, or the code of an official stored in one."""
+        assert self.scope is not None
+        outside: set[int] = set()
+        for record in records:
+            code = record.values.get("unit_code")
+            unit_id = None if code is None else self.units.find(code)
+            if unit_id is not None and not self.scope.covers(self.units.paths[unit_id]):
+                self.error(
+                    record, "unit_code", N_("The unit {value} is not in your scope."), value=code
+                )
+                outside.add(record.row)
+        codes = {code_key(c): r for r in records if (c := r.values.get("code")) is not None}
+        rows = await self.session.execute(
+            select(Official.code_key, Unit.path)
+            .join(Unit, Official.unit_id == Unit.id)
+            .where(Official.code_key.in_(codes))
+        )
+        for key, path in rows:
+            if not self.scope.covers(path):
+                record = codes[key]
+                self.error(
+                    record,
+                    "code",
+                    N_("{value} is the code of an official of a unit outside your scope."),
+                    value=record.values["code"],
+                )
+                outside.add(record.row)
+        return outside
 
     async def check_references(self, records: list[Record]) -> None:
         for record in records:

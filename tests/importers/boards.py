@@ -204,7 +204,8 @@ IGNORED = ["STT", "Đảng viên / Ngày chính thức"]
 
 
 def rows() -> list[list[Any]]:
-    return [*TITLE_BLOCK, TOP, PARTS, NUMBERS, *PEOPLE, *FOOT]
+    """The whole sheet, a fresh copy a test may change."""
+    return [list(row) for row in (*TITLE_BLOCK, TOP, PARTS, NUMBERS, *PEOPLE, *FOOT)]
 
 
 def write_board_xlsx(path: Path) -> Path:

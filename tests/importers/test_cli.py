@@ -48,6 +48,7 @@ def test_a_rejected_file_names_file_row_and_column_in_vietnamese(database, tmp_p
         "danh_sach.csv: bị từ chối, chưa nhập dữ liệu nào. Số lỗi: 1.",
         "danh_sach.csv, dòng 3, cột “Ngày sinh”: “31/02/1980” không phải là ngày hợp lệ; "
         "hãy ghi theo dạng dd/mm/yyyy.",
+        "Dòng tiêu đề cột: 1.",
         "Các cột bị bỏ qua: “Ghi chú”.",
     ]
 
@@ -62,6 +63,9 @@ def test_a_good_file_is_imported_once_and_reported(database, tmp_path, capsys):
     assert capsys.readouterr().out.splitlines() == [
         "danh_sach.csv: đã kiểm tra cán bộ, chưa ghi gì (chạy thử): 1 sẽ thêm mới, "
         "0 sẽ cập nhật, 0 không đổi.",
+        "Dòng tiêu đề cột: 1.",
         "danh_sach.csv: đã nhập cán bộ: 1 thêm mới, 0 cập nhật, 0 không đổi.",
+        "Dòng tiêu đề cột: 1.",
         "danh_sach.csv: imported official records: 0 new, 0 updated, 1 unchanged.",
+        "Header: row 1.",
     ]

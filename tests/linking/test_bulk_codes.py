@@ -43,7 +43,7 @@ async def _province(url: str) -> None:
     await engine.dispose()
 
 
-async def _codes(url: str) -> list[tuple[str, str, datetime, datetime | None]]:
+async def _codes(url: str):
     engine = create_engine(url)
     async with session_factory(engine)() as session:
         rows = await session.execute(

@@ -1,4 +1,4 @@
-"""official codes compared without case: officials.code_key
+"""official codes compared without case (officials.code_key); rosters sent in the chat
 
 Revision ID: 0005
 Revises: 0004
@@ -58,8 +58,39 @@ def upgrade() -> None:
         batch_op.drop_constraint(batch_op.f("uq_officials_code"), type_="unique")
         batch_op.create_index(batch_op.f("ix_officials_code"), ["code"], unique=False)
 
+    op.create_table(
+        "roster_uploads",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_account_id", sa.Integer(), nullable=False),
+        sa.Column("official_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["chat_account_id"],
+            ["chat_accounts.id"],
+            name=op.f("fk_roster_uploads_chat_account_id_chat_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["official_id"],
+            ["officials.id"],
+            name=op.f("fk_roster_uploads_official_id_officials"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_roster_uploads")),
+    )
+    with op.batch_alter_table("roster_uploads", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_roster_uploads_chat_account_id"), ["chat_account_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_roster_uploads_created_at"), ["created_at"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("roster_uploads")
     with op.batch_alter_table("officials", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_officials_code"))
         batch_op.create_unique_constraint(batch_op.f("uq_officials_code"), ["code"])
