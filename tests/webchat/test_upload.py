@@ -3,6 +3,8 @@ it by pressing "Nhập"; an official without a coordinator role is refused."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import aiohttp
 from sqlalchemy import select
 
@@ -18,7 +20,9 @@ ROSTER = (
 ).encode("utf-8-sig")
 
 
-async def _post(client, base_url, path, **kwargs):
+async def _post(
+    client: aiohttp.ClientSession, base_url: str, path: str, **kwargs: Any
+) -> tuple[int, Any]:
     async with client.post(f"{base_url}{path}", headers=HEADERS, **kwargs) as response:
         return response.status, await response.json()
 
