@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from locales import N_
 from storage.access import Scope
@@ -50,9 +50,9 @@ async def import_file(
     the import date for plausibility checks (default: today in Vietnam)."""
     job = Job(kind, path, path.name, dry_run, actor, lang, today or datetime.now(ZONE).date())
     if isinstance(sessions, AsyncSession):
-        return await _import(sessions, job)
+        return await _import(sessions, job, sessions)
     async with sessions() as session:
-        return await _import(session, job)
+        return await _import(session, job, session)
 
 
 @dataclass(frozen=True)
@@ -74,29 +74,22 @@ async def import_within(session: AsyncSession, job: Job) -> ImportReport:
     """Import as ``import_file`` does, inside the caller's transaction: a savepoint keeps the
     import when the file is good and this is not a dry run, and undoes it otherwise. The
     caller commits (the chat commits it with the message that asked for it)."""
-    savepoint = await session.begin_nested()
+    return await _import(session, job, await session.begin_nested())
+
+
+async def _import(
+    session: AsyncSession, job: Job, transaction: AsyncSession | AsyncSessionTransaction
+) -> ImportReport:
+    """Run ``job`` and keep its writes (commit ``transaction``) only when good and real."""
     try:
         report = await _run(session, job)
     except BaseException:
-        await savepoint.rollback()
+        await transaction.rollback()
         raise
     if report.rejected or job.dry_run:
-        await savepoint.rollback()
+        await transaction.rollback()
     else:
-        await savepoint.commit()
-    return report
-
-
-async def _import(session: AsyncSession, job: Job) -> ImportReport:
-    try:
-        report = await _run(session, job)
-    except BaseException:
-        await session.rollback()
-        raise
-    if report.rejected or job.dry_run:
-        await session.rollback()
-    else:
-        await session.commit()
+        await transaction.commit()
     return report
 
 

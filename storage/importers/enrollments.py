@@ -48,18 +48,25 @@ class EnrollmentsImporter(Importer):
             )
 
     async def resolve(self, records: list[Record]) -> list[Record]:
-        officials = await ids_by_code(self.session, Official, records, "official_code")
-        courses = await ids_by_code(self.session, Course, records, "course_code")
-        return [
-            record
-            for record in records
-            if all(
-                [
-                    self.refer(record, "official_code", "official_id", officials, UNKNOWN_OFFICIAL),
-                    self.refer(record, "course_code", "course_id", courses, UNKNOWN_COURSE),
-                ]
-            )
-        ]
+        return await refer_training(self, records)
 
     async def check_references(self, records: list[Record]) -> None:
-        await self.resolve(records)
+        await refer_training(self, records)
+
+
+async def refer_training(importer: Importer, records: list[Record]) -> list[Record]:
+    """Replace the official's and the course's codes by their ids, reporting unknown ones (a
+    record without a course column keeps none); the records that resolved."""
+    officials = await ids_by_code(importer.session, Official, records, "official_code")
+    courses = await ids_by_code(importer.session, Course, records, "course_code")
+    return [
+        record
+        for record in records
+        if all(
+            [
+                importer.refer(record, "official_code", "official_id", officials, UNKNOWN_OFFICIAL),
+                "course_code" not in record.values
+                or importer.refer(record, "course_code", "course_id", courses, UNKNOWN_COURSE),
+            ]
+        )
+    ]

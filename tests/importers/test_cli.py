@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.cli import main
-from storage import migrate
 from storage.db import create_engine, session_factory
+from tests.cli_database import cli_database
 from tests.factories import make_unit
 from tests.importers.files import OFFICIALS_HEADER, official_row, write_csv
 
@@ -23,13 +21,7 @@ async def _add_ward(url: str) -> None:
 
 @pytest.fixture
 def database(tmp_path, monkeypatch):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'canbo.db'}"
-    migrate.upgrade(url)
-    asyncio.run(_add_ward(url))
-    monkeypatch.setenv("CANBO_DATABASE_URL", url)
-    monkeypatch.delenv("CANBO_LOCALE", raising=False)
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    return url
+    return cli_database(tmp_path, monkeypatch, _add_ward)
 
 
 def test_a_rejected_file_names_file_row_and_column_in_vietnamese(database, tmp_path, capsys):

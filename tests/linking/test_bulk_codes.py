@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.cli import main
-from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import AuditEntry, Channel, ChatAccount, LinkCode, UnitKind
+from tests.cli_database import cli_database
 from tests.factories import make_official, make_unit
 
 LINKED = {f"HN{n:04}" for n in range(1, 151, 10)}  # 15 of 150 already chat with the bot
@@ -57,14 +57,8 @@ async def _codes(url: str):
 
 @pytest.fixture
 def database(tmp_path, monkeypatch):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'canbo.db'}"
-    migrate.upgrade(url)
-    asyncio.run(_province(url))
-    monkeypatch.setenv("CANBO_DATABASE_URL", url)
     monkeypatch.setenv("CANBO_TELEGRAM_BOT_USERNAME", "canbo_bot")
-    monkeypatch.delenv("CANBO_LOCALE", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return url
+    return cli_database(tmp_path, monkeypatch, _province)
 
 
 def _hash(code: str) -> str:
