@@ -135,15 +135,10 @@ def main() -> None:
                 f"{form.upper()} time per row, {rows:,} ÷ {BASELINE_ROWS:,}: "
                 f"{common.ratio(per_row, baseline)}"
             )
-        too_many = MAX_ROWS + 1
-        folder_path = Path(folder)
-        refusal(
-            folder_path, f"CSV {too_many:,} rows", many_csv_rows(folder_path / "cap.csv", too_many)
-        )
-        refusal(
-            folder_path, f"XLSX {too_many:,} rows", many_rows(folder_path / "cap.xlsx", too_many)
-        )
-        refusal("XLSX unpacking to 1.1 GB", bomb(folder_path / "bomb.xlsx"))
+        too_many, place = MAX_ROWS + 1, Path(folder)
+        refusal(f"CSV {too_many:,} rows", many_csv_rows(place / "cap.csv", too_many))
+        refusal(f"XLSX {too_many:,} rows", many_rows(place / "cap.xlsx", too_many))
+        refusal("XLSX unpacking to 1.1 GB", bomb(place / "bomb.xlsx"))
 
 
 if __name__ == "__main__":
