@@ -105,3 +105,8 @@ async def test_cancel_drops_the_file_and_others_may_not_send_rosters(bot, fake, 
     assert (refused.text or "").startswith("Lệnh này dành cho cán bộ phụ trách")
     (picture,) = await chat.send_file(b"\x89PNG", "anh.png")
     assert (picture.text or "").startswith("Hãy gửi danh sách dạng tệp Excel")
+
+
+async def test_a_report_names_its_unit_by_name_in_the_chat(bot, fake, world):
+    replies = await Chat(fake, CA).say("/baocao Xã An Bình 01/11/2026", expect=2)
+    assert _text(replies[0]).startswith("Trình độ cán bộ, công chức: Xã An Bình, ngày 01/11/2026")
