@@ -5,7 +5,7 @@ links their chat by pointing the phone's camera at the slip.
 
 QR codes come from segno (pure Python, no image library needed); the PDF from reportlab, set in
 DejaVu Sans, which has every Vietnamese letter and ships with matplotlib. A name or unit from a
-roster is always written as text, never as a formula.
+roster is always written as text, never as a formula (storage/exports.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 import segno
 
 from locales import Translator
+from storage.exports import append_row
 
 QR_SCALE = 4  # pixels per module in the sheet's pictures
 
@@ -58,27 +59,36 @@ def slips_workbook(slips: Sequence[Slip], expires: date, _: Translator) -> bytes
         _("Link"),
         _("QR code"),
     ]
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFGH", (5, 26, 28, 26, 14, 14, 40, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     for number, slip in enumerate(slips, start=1):
         row = number + 1
-        texts = (slip.name, slip.unit, slip.title, slip.official_code, slip.link_code, slip.link)
-        sheet.cell(row, 1, number)
-        for column, value in enumerate(texts, start=2):
-            cell = sheet.cell(row, column)
-            cell.value = value
-            cell.data_type = "s"  # a roster's "=…" stays text
+        append_row(
+            sheet,
+            (
+                number,
+                slip.name,
+                slip.unit,
+                slip.title,
+                slip.official_code,
+                slip.link_code,
+                slip.link,
+            ),
+        )
+        for cell in sheet[row][1:7]:
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         if slip.link:
             picture = Image(io.BytesIO(qr_png(slip.link)))
             sheet.add_image(picture, f"H{row}")
             sheet.row_dimensions[row].height = picture.height * 0.75 + 4  # pixels to points
     sheet.freeze_panes = "A2"
-    note = _("Each code links one chat, once, until {date}.", date=_.date(expires))
-    sheet.cell(len(slips) + 3, 2, note).data_type = "s"
+    sheet.append([])
+    append_row(
+        sheet, (None, _("Each code links one chat, once, until {date}.", date=_.date(expires)))
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -28,11 +28,11 @@ from handlers.coordinator.delivery import delivery_text, listing_line
 from handlers.coordinator.figures import headcount_text
 from handlers.coordinator.sheets import delivery_workbook
 from handlers.coordinator.when import parse_moment
-from locales import N_, Translator, translator
+from locales import Translator, translator
 from rules.profiles import load_profile
 from rules.titles import TitleKind
 from storage import broadcasts
-from storage.access import Refused, Scope, unit_in_scope
+from storage.access import OutOfScope, Refused, Scope, named_unit, refuse
 from storage.audience import GAP_KEYS, Audience, check
 from storage.audit import record
 from storage.models import Broadcast
@@ -107,6 +107,10 @@ def _run(action: Action) -> Command:
             try:
                 return await action(Call(session, args, settings, acting), _)
             except Refused as refused:
+                await session.rollback()
+                if isinstance(refused, OutOfScope):
+                    refuse(session, acting.actor, refused.target, "out of scope")
+                    await session.commit()
                 print(_(refused.message, **refused.params), file=sys.stderr)
                 return 1
 
@@ -164,11 +168,10 @@ async def _create(call: Call, _: Translator) -> int:
 
 
 async def _unit_code(session: AsyncSession, scope: Scope, typed: str) -> str:
-    """The stored code of the unit typed as a code without its zeros, or as its name."""
-    unit = await unit_in_scope(session, scope, typed)
-    if unit is None:
-        raise Refused(N_("The unit {code} is not in your scope."), code=typed)
-    return unit.code
+    """The stored code of the unit typed as a code without its zeros or as its name; as typed
+    when it names none, for ``check`` to refuse."""
+    unit = await named_unit(session, scope, typed)
+    return typed if unit is None else unit.code
 
 
 async def _list(call: Call, _: Translator) -> int:
@@ -177,6 +180,7 @@ async def _list(call: Call, _: Translator) -> int:
     for broadcast in found:
         await broadcasts.refresh(call.session, broadcast, now)
         print(listing_line(_, broadcast, call.settings.zone))
+    record(call.session, call.acting.actor, "report.broadcasts", shown=len(found))
     await call.session.commit()
     if not found:
         print(_("No announcements yet."))
@@ -219,7 +223,10 @@ async def _report(call: Call, _: Translator) -> int:
 
 async def _find(call: Call, _: Translator) -> Broadcast | None:
     """The announcement ``ID`` names, or None once the actor has been told it is not theirs."""
-    broadcast = await broadcasts.find(call.session, call.args.id, call.acting.scope)
+    broadcast = await broadcasts.find(
+        call.session, call.args.id, call.acting.scope, call.acting.actor
+    )
     if broadcast is None:
+        await call.session.commit()  # a refusal on scope is audited
         print(_("There is no announcement #{id} in your scope.", id=call.args.id), file=sys.stderr)
     return broadcast

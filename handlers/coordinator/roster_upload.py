@@ -5,7 +5,8 @@ units only, and answers with the report and two buttons: "Nhập" imports it, "H
 The file waits in the database (``RosterUpload``) between the two steps, so any worker can take
 the press and a restart loses nothing; it is dropped once imported, cancelled or a day old.
 Buttons carry the upload's id (``ru:<ok|no>:<id>``), and a press is honoured only from the chat
-and the official that sent the file. The import itself is audited as every import is.
+and the official that sent the file. The check and the import are each on the audit log, as
+every import is.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from handlers.context import Context
 from handlers.coordinator.access import actor, coordinator_scope
 from handlers.messages import Button, Reply
 from storage.access import Scope
-from storage.audit import record
 from storage.importers import ImportReport, Job, import_within
 from storage.importers.tabular import SUFFIXES
 from storage.models import RosterUpload
@@ -71,15 +71,6 @@ async def on_file(context: Context) -> list[Reply]:
     context.session.add(upload)
     await context.session.flush()
     report = await _import(context, upload, scope, dry_run=True)
-    record(
-        context.session,
-        actor(context),
-        "import.officials.checked",
-        target=upload.filename,
-        problems=report.problems,
-        created=report.created,
-        updated=report.updated,
-    )
     if report.rejected:
         await context.session.delete(upload)
         return [Reply(report.render(context.account.language))]

@@ -1,8 +1,8 @@
 """Roster imports (IMPORT_FORMAT.md): officials, courses, enrollments and bonds from XLSX or CSV.
 
 ``import_file`` is the one entry point: it reads, checks and upserts a whole file in one
-transaction, commits it (with an audit entry) only when every row is good and this is not a dry
-run, and returns the report either way.
+transaction, commits it only when every row is good and this is not a dry run, and returns the
+report either way. Every import is on the audit log, whatever its outcome (importers/audit.py).
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from locales import N_
 from storage.access import Scope
-from storage.audit import record
+from storage.importers import audit
 from storage.importers.bonds import BondsImporter
 from storage.importers.courses import CoursesImporter
 from storage.importers.enrollments import EnrollmentsImporter
@@ -50,9 +50,9 @@ async def import_file(
     the import date for plausibility checks (default: today in Vietnam)."""
     job = Job(kind, path, path.name, dry_run, actor, lang, today or datetime.now(ZONE).date())
     if isinstance(sessions, AsyncSession):
-        return await _import(sessions, job, sessions)
+        return await _import(sessions, job)
     async with sessions() as session:
-        return await _import(session, job, session)
+        return await _import(session, job)
 
 
 @dataclass(frozen=True)
@@ -72,32 +72,38 @@ class Job:
 
 async def import_within(session: AsyncSession, job: Job) -> ImportReport:
     """Import as ``import_file`` does, inside the caller's transaction: a savepoint keeps the
-    import when the file is good and this is not a dry run, and undoes it otherwise. The
-    caller commits (the chat commits it with the message that asked for it)."""
-    return await _import(session, job, await session.begin_nested())
-
-
-async def _import(
-    session: AsyncSession, job: Job, transaction: AsyncSession | AsyncSessionTransaction
-) -> ImportReport:
-    """Run ``job`` and keep its writes (commit ``transaction``) only when good and real."""
+    import when the file is good and this is not a dry run, and undoes it otherwise; the audit
+    entry is written around it, in the caller's transaction. The caller commits (the chat
+    commits it with the message that asked for it)."""
+    report = ImportReport(job.kind, job.name, job.dry_run, job.lang)
+    entry = await audit.begin(session, job.actor, job.path, report)
+    savepoint = await session.begin_nested()
     try:
-        report = await _run(session, job)
+        await _read(session, job, report)
     except BaseException:
-        await transaction.rollback()
+        await savepoint.rollback()
+        await audit.finish(session, entry, report, audit.INTERRUPTED)
         raise
     if report.rejected or job.dry_run:
-        await transaction.rollback()
+        await savepoint.rollback()
     else:
-        await transaction.commit()
+        await savepoint.commit()
+    await audit.finish(session, entry, report)
     return report
 
 
-async def _run(session: AsyncSession, job: Job) -> ImportReport:
-    """Read, check and write ``job`` in ``session``, audited when it is good and real; the
-    caller keeps or undoes the writes by the report."""
-    importer = IMPORTERS[job.kind]
+async def _import(session: AsyncSession, job: Job) -> ImportReport:
+    """An import in a transaction of its own, committed only when good and real."""
     report = ImportReport(job.kind, job.name, job.dry_run, job.lang)
+    return await audit.audited_import(
+        session, job.actor, job.path, report, lambda: _read(session, job, report)
+    )
+
+
+async def _read(session: AsyncSession, job: Job, report: ImportReport) -> None:
+    """Read, check and write ``job`` in ``session``, filling ``report``; the caller keeps or
+    undoes the writes by it."""
+    importer = IMPORTERS[job.kind]
     try:
         with open_sheet(job.path, importer.columns, importer.synonyms) as sheet:
             report.ignored_columns = sheet.ignored
@@ -106,18 +112,6 @@ async def _run(session: AsyncSession, job: Job) -> ImportReport:
             _foot(sheet, report)
     except FileRejected as error:
         report.file_errors += error.messages
-    if not (report.rejected or job.dry_run):
-        record(
-            session,
-            job.actor,
-            f"import.{job.kind}",
-            target=job.name,
-            created=report.created,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            ignored_columns=report.ignored_columns,
-        )
-    return report
 
 
 def _foot(sheet: Sheet, report: ImportReport) -> None:

@@ -67,9 +67,9 @@ async def test_a_coordinator_sends_a_roster_checks_it_and_imports_it(bot, fake, 
     renamed = await session.scalar(select(Official).where(Official.code == "A3"))
     assert renamed.full_name == "Lê Văn Cường Mới"
     audit = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()
-    assert [(a.actor, a.action, a.target) for a in audit[-2:]] == [
-        ("telegram:CA", "import.officials.checked", "danh_sach_an_binh.xlsx"),
-        ("telegram:CA", "import.officials", "danh_sach_an_binh.xlsx"),
+    assert [(a.actor, a.action, a.target, a.detail["outcome"]) for a in audit[-2:]] == [
+        ("telegram:CA", "import.officials", "danh_sach_an_binh.xlsx", "dry_run"),
+        ("telegram:CA", "import.officials", "danh_sach_an_binh.xlsx", "imported"),
     ]
     assert (await session.scalars(select(RosterUpload))).all() == []
     (again,) = await chat.press(checked, "Nhập")
