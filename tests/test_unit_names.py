@@ -57,48 +57,18 @@ def test_units_find_matches_without_diacritics_and_shows_kind_and_parent(databas
     assert lines[3].split() == ["07615", "xã", "Xã", "Tam", "Giang", "24", "Tỉnh", "Bắc", "Ninh"]
 
 
+def _grant(official: str, unit: str) -> int:
+    return main(["roles", "grant", "--official", official, "--role", "coordinator", "--unit", unit])
+
+
 def test_a_unit_is_named_by_code_without_zeros_or_by_name_and_ambiguity_is_asked(database, capsys):
-    assert (
-        main(["roles", "grant", "--official", "cb-đ01", "--role", "coordinator", "--unit", "7615"])
-        == 0
-    )
-    assert (
-        main(
-            [
-                "roles",
-                "grant",
-                "--official",
-                "CB-Đ01",
-                "--role",
-                "coordinator",
-                "--unit",
-                "Phường Hoàn Kiếm",
-            ]
-        )
-        == 0
-    )
+    assert _grant("cb-đ01", "7615") == 0
+    assert _grant("CB-Đ01", "Phường Hoàn Kiếm") == 0
     out = capsys.readouterr().out
     assert "Xã Tam Giang" in out and "Phường Hoàn Kiếm" in out
-    assert (
-        main(["roles", "grant", "--official", "CB-Đ01", "--role", "coordinator", "--unit", "1"])
-        == 1
-    )
+    assert _grant("CB-Đ01", "1") == 1
     assert "“1” có thể là 00001 Phường Ba Đình; 01 Thành phố Hà Nội" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "roles",
-                "grant",
-                "--official",
-                "CB-Đ01",
-                "--role",
-                "coordinator",
-                "--unit",
-                "xã tam giang",
-            ]
-        )
-        == 1
-    )
+    assert _grant("CB-Đ01", "xã tam giang") == 1
     assert "07615 Xã Tam Giang; 24352 Xã Tam Giang" in capsys.readouterr().err
 
 
