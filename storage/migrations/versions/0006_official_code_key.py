@@ -1,7 +1,7 @@
 """official codes compared without case (officials.code_key); rosters sent in the chat
 
 Revision ID: 0006
-Revises: h1 (the file 0005_failed_codes_by_client.py)
+Revises: 0005 (the file 0005_failed_codes_by_client.py)
 Create Date: 2026-12-02
 
 The key is the code casefolded (storage/official_codes.py), computed in Python so SQLite and
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "h1"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
