@@ -74,7 +74,7 @@ def test_a_unit_is_named_by_code_without_zeros_or_by_name_and_ambiguity_is_asked
 
 def test_the_migration_refuses_codes_that_differ_only_in_case(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-    migrate.upgrade(url, "h1")
+    migrate.upgrade(url, "0005")
     with sqlite3.connect(tmp_path / "old.db") as db:
         db.execute(
             "insert into units (code, name, kind, path, difficult_area, active)"

@@ -1,7 +1,7 @@
 """official codes compared without case (officials.code_key); rosters sent in the chat
 
 Revision ID: 0006
-Revises: 0005 (the file 0005_failed_codes_by_client.py)
+Revises: 0005
 Create Date: 2026-12-02
 
 The key is the code casefolded (storage/official_codes.py), computed in Python so SQLite and
