@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from storage.callback_data import ButtonData, encode
 from storage.models import Channel
 
+# The largest file a user may send: what the Telegram Bot API lets a bot fetch (getFile). An
+# adapter passes a larger one on with empty content, so the conversation can say why.
+ATTACHMENT_LIMIT = 20 * 2**20
+
 
 @dataclass(frozen=True)
 class Button:

@@ -19,6 +19,7 @@ from rules.standards import closing_course_kinds, evaluate
 from rules.titles import TitleKind
 from storage.facts import official_facts
 from storage.models import Course, Enrollment, EnrollmentStatus, Official
+from storage.official_codes import code_key
 
 # The statements every reply runs are built once: on SQLite, building and keying a statement
 # costs about as much as running it.
@@ -80,7 +81,7 @@ class Record:
 async def official_by_code(session: AsyncSession, code: str) -> Official | None:
     return await session.scalar(
         select(Official)
-        .where(Official.code == code.strip())
+        .where(Official.code_key == code_key(code))
         .options(joinedload(Official.unit), joinedload(Official.title))
     )
 

@@ -32,6 +32,7 @@ from storage.callback_data import (
     DeliveryStep,
     QualificationStep,
     Register,
+    RosterStep,
     Setting,
     decode,
 )
@@ -61,6 +62,8 @@ async def route(context: Context) -> list[Reply]:
         return await _button(context, incoming.callback_data)
     if incoming.contact is not None:
         return await linking.link_by_contact(context)
+    if incoming.attachment is not None:
+        return await coordinator.on_file(context)
     if incoming.command is not None:
         _leave_dialog(context)
         return await _command(context, incoming.command)
@@ -113,7 +116,7 @@ async def _button(context: Context, data: str) -> list[Reply]:
     """A pressed button (or a typed option's number), by what its data means; data that
     means nothing, or no longer does, gets a polite answer."""
     pressed = decode(data)
-    if isinstance(pressed, BroadcastStep | DeliveryStep | QualificationStep):
+    if isinstance(pressed, BroadcastStep | DeliveryStep | QualificationStep | RosterStep):
         return await coordinator.on_button(context, pressed)
     if isinstance(pressed, Setting):
         return await settings.on_button(context, pressed)

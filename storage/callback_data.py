@@ -268,6 +268,15 @@ class QualificationStep(ButtonData):
     compare: date | None = None
 
 
+@button("ru")
+@dataclasses.dataclass(frozen=True)
+class RosterStep(ButtonData):
+    """Import a roster the coordinator sent (upload ``upload``), or drop it."""
+
+    action: Literal["ok", "no"]
+    upload: int
+
+
 @button("ack")
 @dataclasses.dataclass(frozen=True)
 class Acknowledge(ButtonData):

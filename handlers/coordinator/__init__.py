@@ -1,5 +1,6 @@
 """What coordinators use in the chat: announcements (/thongbao), their delivery reports
-(/thongbao_baocao) and qualification reports (/baocao), each with an English alias.
+(/thongbao_baocao) and qualification reports (/baocao), each with an English alias; and rosters
+sent as a file (roster_upload).
 
 The router hands over commands, buttons and dialogue text through ``on_command``,
 ``on_button`` and ``on_text``, which check the sender's role and scope once (``_guarded``) and
@@ -11,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from handlers.context import Context
-from handlers.coordinator import broadcast, delivery, qualifications
+from handlers.coordinator import broadcast, delivery, qualifications, roster_upload
 from handlers.coordinator.access import coordinator_scope
 from handlers.messages import Reply
 from handlers.topics import TASK_COMMANDS, Task
 from storage.access import Scope
-from storage.callback_data import BroadcastStep, DeliveryStep, QualificationStep
+from storage.callback_data import BroadcastStep, DeliveryStep, QualificationStep, RosterStep
 from storage.models import ChatAccount
 
 Handler = Callable[[Context, Scope], Awaitable[list[Reply]]]
-CoordinatorButton = BroadcastStep | DeliveryStep | QualificationStep
+CoordinatorButton = BroadcastStep | DeliveryStep | QualificationStep | RosterStep
 
 HANDLERS: dict[Task, Handler] = {
     Task.ANNOUNCE: broadcast.start,
@@ -55,9 +56,16 @@ async def on_button(context: Context, pressed: CoordinatorButton) -> list[Reply]
             return await broadcast.on_button(context, scope, pressed)
         if isinstance(pressed, DeliveryStep):
             return await delivery.on_button(context, scope, pressed)
+        if isinstance(pressed, RosterStep):
+            return await roster_upload.on_button(context, scope, pressed)
         return await qualifications.on_button(context, scope, pressed)
 
     return await _guarded(context, act)
+
+
+async def on_file(context: Context) -> list[Reply]:
+    """A file sent to the bot: a roster to check and import."""
+    return await _guarded(context, lambda scope: roster_upload.on_file(context, scope))
 
 
 def in_dialog(account: ChatAccount) -> bool:

@@ -25,7 +25,7 @@ from storage.models import AnswerKind, Channel
 from tests.handlers.conftest import Chat, new_code
 
 CHANNELS = list(Channel)
-KINDS = ["reg", "regok", "set", "bc", "bcr", "bq", "ack", "rem", "ask", "cite", "zz", ""]
+KINDS = ["reg", "regok", "set", "bc", "bcr", "bq", "ru", "ack", "rem", "ask", "cite", "zz", ""]
 FIELDS = st.one_of(
     st.integers(min_value=-(10**25), max_value=10**25).map(str),
     st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=25),
