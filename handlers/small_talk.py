@@ -5,6 +5,8 @@ a polite word."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.context import Context
 from handlers.help import with_menu
 from handlers.intents import Reading, SmallTalk
@@ -30,14 +32,11 @@ async def reply(context: Context, reading: Reading) -> Reply:
         return await with_menu(context, _greeting(context))
     if reading.small_talk is not None:
         return await with_menu(context, _(ANSWERS[reading.small_talk]))
-    menu_reply = await with_menu(context, _("I am not sure what you are asking. Did you mean:"))
+    if context.official is None:  # every topic needs a linked chat: how to link comes first
+        return await with_menu(context, _("Sorry, I did not understand."))
+    question = _("I am not sure what you are asking. Did you mean:")
     buttons = tuple((Button(_(LABELS[topic]), Ask(topic.value)),) for topic in reading.guesses)
-    return Reply(
-        menu_reply.text,
-        buttons=buttons,
-        menu=menu_reply.menu,
-        request_contact=menu_reply.request_contact,
-    )
+    return replace(await with_menu(context, question), buttons=buttons)
 
 
 def _greeting(context: Context) -> str:

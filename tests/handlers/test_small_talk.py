@@ -66,3 +66,9 @@ async def test_a_stale_or_forged_button_gets_a_polite_answer(world, conversation
         [reply] = await chat.press(data)
         assert reply.text.startswith("Nút này không còn hiệu lực"), data
     assert decode("ask:status") == Ask("status")
+
+
+async def test_before_linking_a_question_not_understood_says_how_to_link(world, conversation):
+    [reply] = await Chat(conversation).send("bn")
+    assert reply.text.startswith("Xin lỗi, tôi chưa hiểu.")
+    assert "Hãy gửi mã liên kết" in reply.text and reply.buttons == ()
