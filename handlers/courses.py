@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Context
 from handlers.labels import course_kind_name, requirement_name
-from handlers.messages import Button, Reply
+from handlers.messages import CAPABILITIES, Button, Reply
 from handlers.records import Record, open_course, record
 from handlers.topics import Topic, command
 from locales import Translator
@@ -125,7 +125,8 @@ async def reply(context: Context, official: Official) -> Reply:
         more = len(courses) - SHOWN
         lines.append(_.plural("… and {n} more course.", "… and {n} more courses.", more))
     lines += _no_course_fits(_, standing)
-    lines.append(_("Press a class to register for it."))
+    if CAPABILITIES[context.incoming.channel].buttons:  # else the numbers' hint says it
+        lines.append(_("Press a class to register for it."))
     return Reply("\n".join(lines), buttons=tuple(buttons), options_listed=True)
 
 
