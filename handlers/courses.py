@@ -64,8 +64,9 @@ def course_line(_: Translator, course: Course) -> str:
 
 def short_name(name: str, limit: int = NAME_IN_BUTTON) -> str:
     """``name`` in at most ``limit`` characters without cutting a word: the usual shorthands
-    first, then words dropped from the middle, keeping the start and the part that names the
-    class ("Trung cấp LLCT-HC … khóa K2")."""
+    first, then the middle parts left out, keeping the start and what tells the classes apart
+    (the part naming the class, and numbers such as the year): "Trung cấp LLCT-HC, khóa K2",
+    "Bồi dưỡng CNKT … 2025, đợt 1"."""
     name = " ".join(name.split())
     if len(name) <= limit:
         return name
@@ -73,19 +74,24 @@ def short_name(name: str, limit: int = NAME_IN_BUTTON) -> str:
         name = pattern.sub(shorthand, name)
     if len(name) <= limit:
         return name
-    head, _sep, tail = name.rpartition(",")
-    if not head or not _CLASS_PART.search(tail):
+    parts = [part.strip() for part in name.split(",") if part.strip()]
+    if len(parts) > 1 and _CLASS_PART.search(parts[-1]):
+        head, tail = parts[0], parts[-1]
+        if len(f"{head}, {tail}") <= limit:
+            return f"{head}, {tail}"
+    else:
         words = name.split()
         head, tail = " ".join(words[:-2]), " ".join(words[-2:])
-    tail = tail.strip()
+    numbers = [word.strip(",") for word in head.split() if any(c.isdigit() for c in word)]
+    ending = ", ".join([" ".join(numbers), tail]) if numbers and tail else tail
     kept: list[str] = []
     for word in head.split():
-        if len(" ".join([*kept, word])) + len(" … ") + len(tail) > limit:
+        if word.strip(",") in numbers or len(" ".join([*kept, word, "…", ending])) > limit:
             break
         kept.append(word)
     if not kept:
-        return _last_words(tail, limit)
-    return f"{' '.join(kept).rstrip(',-–:;')} … {tail}"
+        return _last_words(ending, limit)
+    return f"{' '.join(kept).rstrip(',-–:;')} … {ending}"
 
 
 def _last_words(text: str, limit: int) -> str:
