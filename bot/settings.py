@@ -10,8 +10,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.timing import QuietWindow
 
-DEFAULT_PROFILE = "nd33-2023"
-
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CANBO_", env_file=".env", extra="ignore")
@@ -21,7 +19,8 @@ class Settings(BaseSettings):
     http_port: int = 8080
     timezone: str = "Asia/Ho_Chi_Minh"
     locale: str = "vi"
-    standards_profile: str = DEFAULT_PROFILE
+    # a pinned profile; unset, the profile in force on each date applies (rules.profiles)
+    standards_profile: str | None = None
     standards_override: str | None = None
     telegram_token: SecretStr | None = None
     telegram_bot_username: str | None = None
@@ -40,6 +39,11 @@ class Settings(BaseSettings):
     dispatch_standby_poll: float = 15.0  # seconds between a standby worker's tries for the lock
     quiet_hours: str = "21:00-07:00"
     link_code_days: int = 7
+
+    @field_validator("standards_profile", "standards_override")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
 
     @field_validator("locale")
     @classmethod
