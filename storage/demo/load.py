@@ -283,7 +283,9 @@ async def _programme(
     return programme
 
 
-def _enrollments(people: list[DemoOfficial], today: date) -> dict[tuple[str, str], EnrollmentStatus]:
+def _enrollments(
+    people: list[DemoOfficial], today: date
+) -> dict[tuple[str, str], EnrollmentStatus]:
     """Who is or was in which class: (official code, course code) → how it went or will go.
 
     Of the key officials below LLCT trung cấp, a third study in the running class, a third are

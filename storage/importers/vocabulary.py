@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -389,7 +390,7 @@ def titles(cell: Cell) -> tuple[TitleRef, ...]:
     if cell is None:
         return ()
     found: list[TitleRef] = []
-    for part in _SEPARATOR.split(as_text(cell)):
+    for part in _SEPARATOR.split(unicodedata.normalize("NFC", as_text(cell))):
         ref = title(part.strip(" ,;") or None)
         if ref is not None and ref not in found:
             found.append(ref)

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -40,8 +41,9 @@ def keys(profile: Profile, title: TitleKind | Post) -> list[str]:
     return [r.key for r in profile.requirements_for(post)]
 
 
-def need(profile: Profile, title: TitleKind | Post, key: str) -> Requirement:
-    found = profile.requirement(title, key)
+def need(profile: Profile, title: TitleKind | Post, key: str) -> Any:
+    """The requirement, typed loosely: each test reads the fields of the kind it expects."""
+    found: Requirement | None = profile.requirement(title, key)
     assert found is not None, f"{profile.name} sets no {key} for {title}"
     return found
 

@@ -7,8 +7,8 @@ import pytest
 
 from rules.evaluation import Citation, Status
 from rules.facts import TrainingRecord
-from rules.requirements import RefresherRequirement
 from rules.refresher import refresher_deadline, refresher_progress
+from rules.requirements import RefresherRequirement
 
 CITE = Citation("Quy định 145-QĐ/TW", "")
 ONE_COURSE = RefresherRequirement(citation=CITE, courses_per_year=1)

@@ -96,7 +96,7 @@ def test_a_birth_date_after_the_day_counted_from_is_refused():
 
 def test_a_birth_date_must_be_a_date():
     with pytest.raises(ValueError, match="birth_date must be a date"):
-        retirement_date("1966-04-01", "nam")  # type: ignore[arg-type]
+        retirement_date("1966-04-01", "nam")
 
 
 @pytest.mark.parametrize("gender", ["other", True, 1])

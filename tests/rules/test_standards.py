@@ -266,7 +266,7 @@ key = "professional_level"
 titles = ["cadres"]
 minimum = "university"
 difficult_area_minimum = "intermediate"
-citation = { document = "Nghị định 33/2023/NĐ-CP", article = "Điều 8 khoản 1, 2, 3", effective = 2023-08-01 }
+citation = { document = "Nghị định 33/2023/NĐ-CP", article = "Điều 8", effective = 2023-08-01 }
 difficult_area_citation = { document = "Quyết định 12/2024/QĐ-UBND", article = "Điều 2" }
 """
 
