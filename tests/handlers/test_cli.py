@@ -125,3 +125,16 @@ def test_link_code_without_a_bot_username_prints_just_the_code(cli, capsys):
     assert "t.me" not in capsys.readouterr().out
     assert main(["link-code", "issue", "--official", "KHONGCO"]) == 1
     assert "Không có cán bộ nào có mã KHONGCO." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("day", "document"),
+    [
+        ("30/06/2025", "Nghị định 33/2023/NĐ-CP"),
+        ("01/07/2025", "Luật Cán bộ, công chức 2025"),
+    ],
+)
+def test_status_on_a_date_names_the_law_in_force_that_day(cli, capsys, day, document):
+    assert main(["status", "CB001", "--on", day]) == 0
+    printed = capsys.readouterr().out
+    assert f"Tiêu chuẩn theo {document}, tính đến ngày {day}:" in printed
