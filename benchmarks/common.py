@@ -57,17 +57,8 @@ POSTGRES_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 CHUNK = 5000  # rows per executemany
 CHILD_FLAG = "--child"
 CIVIL_SERVANT_FIELDS = ("Văn phòng - thống kê", "Tư pháp - hộ tịch", "Tài chính - kế toán")
-# The title kinds a synthetic official holds besides civil servants (those of 2025 and before).
-SINGLE_TITLES = (
-    TitleKind.PARTY_SECRETARY,
-    TitleKind.DEPUTY_PARTY_SECRETARY,
-    TitleKind.COUNCIL_CHAIR,
-    TitleKind.COUNCIL_VICE_CHAIR,
-    TitleKind.COMMITTEE_CHAIR,
-    TitleKind.COMMITTEE_VICE_CHAIR,
-    TitleKind.FRONT_CHAIR,
-    TitleKind.SOURCE_TRAINEE,
-)
+# The title kinds a synthetic official holds besides civil servants: those of 2025 and before.
+SINGLE_TITLES = tuple(k for k in TitleKind if k.is_key or k is TitleKind.SOURCE_TRAINEE)
 CONCURRENT = 20  # one official in 20 holds two titles
 
 

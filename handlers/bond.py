@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from handlers.context import Context
 from handlers.formats import days_left, progress_bar
 from handlers.messages import Reply
-from locales import Translator
+from locales import N_, Translator
 from rules.bonds import (
     BondOutcome,
     bond_end,
@@ -88,22 +88,20 @@ def _reimbursement(_: Translator, bond: Bond, served: int) -> str:
     amount = reimbursement(bond.cost, bond.months, served)
     # the sending date decides the rule; a bond that does not record it started after it
     rule = reimbursement_rule(sent_on=bond.sent_on or bond.starts_on)
-    if BondOutcome.TRANSFERRED_OUTSIDE in rule.exempt:
-        exempt = _(
+    template = (
+        N_(
             "F: training cost, T1: months required, T2: months served ({citation}). "
             "Exempt: a transfer ordered by a competent authority, or no diploma through "
-            "serious illness or disaster ({exemption}).",
-            citation=str(rule.citation),
-            exemption=str(rule.exemption_citation),
+            "serious illness or disaster ({exemption})."
         )
-    else:
-        exempt = _(
+        if BondOutcome.TRANSFERRED_OUTSIDE in rule.exempt
+        else N_(
             "F: training cost, T1: months required, T2: months served ({citation}). Exempt: "
             "a transfer, rotation or secondment within the political system, or no diploma "
-            "through serious illness, natural disaster or epidemic ({exemption}).",
-            citation=str(rule.citation),
-            exemption=str(rule.exemption_citation),
+            "through serious illness, natural disaster or epidemic ({exemption})."
         )
+    )
+    exempt = _(template, citation=str(rule.citation), exemption=str(rule.exemption_citation))
     if rule.confidence is Confidence.REPORTED:
         exempt += " " + _("(reported, not confirmed in the regulation)")
     return "\n".join(
