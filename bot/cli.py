@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot import log_masking
 from bot.settings import Settings
 from locales import translator
 
@@ -31,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "broadcast": ("bot.commands.broadcast", "announcements to chosen officials"),
     "report": ("bot.commands.report", "qualification reports"),
     "audit": ("bot.commands.audit", "read the audit log"),
+    "purge": ("bot.commands.purge", "remove what is past its retention"),
 }
 
 
@@ -64,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         _report_settings(error)
         return 2
+    log_masking.install(settings)
     result: int = args.run(args, settings)
     return result
 

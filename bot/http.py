@@ -1,7 +1,8 @@
 """The service's own HTTP server: health, metrics and the messengers' webhooks.
 
 Channels add their routes (``Route``) when the app is assembled (bot/app.py), so the web chat
-and the Zalo webhook join the same server without it knowing them.
+and the Zalo webhook join the same server without it knowing them. The webhooks take JSON only
+(``json_only``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,23 @@ def build_web_app(
     for route in routes:
         app.router.add_route(route.method, route.path, route.handler)
     return app
+
+
+def json_only(handler: Handler, refused: Callable[[], None] = lambda: None) -> Handler:
+    """``handler`` for bodies sent as application/json only; anything else (text/plain, a form,
+    no type at all) is answered 415 before it is read, and ``refused`` is told. Telegram and
+    Zalo both post their updates as application/json."""
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        if request.content_type != "application/json":
+            refused()
+            return web.json_response(
+                {"ok": False, "error": "unsupported media type: send application/json"},
+                status=415,
+            )
+        return await handler(request)
+
+    return guarded
 
 
 class HttpServer:

@@ -53,6 +53,7 @@ class Incoming:
     contact: Contact | None = None
     attachment: Attachment | None = None
     language_hint: str | None = None  # the messenger's idea of the user's language
+    address: str | None = None  # the web visitor's network address (bot/proxies.py)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A coordinator's scope is the union of the units of their coordinator roles, each
 everything under it (``Unit.path`` prefixes, one indexed LIKE each). Every coordinator action
 (audience, counts, reports, broadcasts) narrows its queries with ``Scope.clause``, so nothing
 outside the scope is ever read. As in the reminders (scheduler.snapshot), a coordinator role
-without a unit covers everything.
+without a unit covers everything. Every refusal on scope is on the audit log (``refuse``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from sqlalchemy.orm import selectinload
 from storage.audit import record
 from storage.models import Official, Role, RoleKind, Unit
 
+REFUSED = "scope.refused"  # the audit log's action for a refusal on scope
+
 
 class Refused(Exception):
     """A coordinator action that cannot be done as asked: out of scope, unknown, too late.
@@ -27,6 +29,21 @@ class Refused(Exception):
         super().__init__(message.format(**params))
         self.message = message
         self.params = params
+
+
+class OutOfScope(Refused):
+    """Refused because what was asked for exists but lies outside the actor's scope;
+    ``target`` names it as the audit log does (``unit:A``)."""
+
+    def __init__(self, target: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.target = target
+
+
+def refuse(session: AsyncSession, actor: str, target: str, reason: str) -> None:
+    """Put a refusal on the audit log, in the caller's transaction: ``target`` is what was
+    asked for (``unit:A``, ``broadcast:12``, ``/baocao``), ``reason`` why it was refused."""
+    record(session, actor, REFUSED, target, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -100,11 +117,21 @@ async def top_units(session: AsyncSession, scope: Scope) -> list[Unit]:
     return list(await session.scalars(query.order_by(Unit.name, Unit.code)))
 
 
-async def unit_in_scope(session: AsyncSession, scope: Scope, code: str) -> Unit | None:
-    """The unit with ``code`` if ``scope`` covers it; None when there is none or it lies
-    outside (the caller says the same either way, so a scope's edges are not probed)."""
+async def unit_in_scope(session: AsyncSession, scope: Scope, code: str, actor: str) -> Unit | None:
+    """The unit with ``code`` if ``scope`` covers it (see ``in_scope``)."""
     unit = await session.scalar(select(Unit).where(Unit.code == code.strip()))
-    return unit if unit is not None and scope.covers(unit.path) else None
+    return in_scope(session, scope, unit, actor)
+
+
+def in_scope(session: AsyncSession, scope: Scope, unit: Unit | None, actor: str) -> Unit | None:
+    """``unit`` if ``scope`` covers it; None when there is none or it lies outside (the caller
+    says the same either way, so a scope's edges are not probed; one outside is audited)."""
+    if unit is None:
+        return None
+    if not scope.covers(unit.path):
+        refuse(session, actor, f"unit:{unit.code}", "out of scope")
+        return None
+    return unit
 
 
 async def grant(

@@ -31,7 +31,7 @@ from handlers.coordinator.when import parse_moment
 from locales import Translator, translator
 from rules.titles import TitleKind
 from storage import broadcasts
-from storage.access import Refused
+from storage.access import OutOfScope, Refused, refuse
 from storage.audience import GAP_KEYS, Audience, check
 from storage.audit import record
 from storage.models import Broadcast
@@ -106,6 +106,10 @@ def _run(action: Action) -> Command:
             try:
                 return await action(Call(session, args, settings, acting), _)
             except Refused as refused:
+                await session.rollback()
+                if isinstance(refused, OutOfScope):
+                    refuse(session, acting.actor, refused.target, "out of scope")
+                    await session.commit()
                 print(_(refused.message, **refused.params), file=sys.stderr)
                 return 1
 
@@ -167,6 +171,7 @@ async def _list(call: Call, _: Translator) -> int:
     for broadcast in found:
         await broadcasts.refresh(call.session, broadcast, now)
         print(listing_line(_, broadcast, call.settings.zone))
+    record(call.session, call.acting.actor, "report.broadcasts", shown=len(found))
     await call.session.commit()
     if not found:
         print(_("No announcements yet."))
@@ -209,7 +214,10 @@ async def _report(call: Call, _: Translator) -> int:
 
 async def _find(call: Call, _: Translator) -> Broadcast | None:
     """The announcement ``ID`` names, or None once the actor has been told it is not theirs."""
-    broadcast = await broadcasts.find(call.session, call.args.id, call.acting.scope)
+    broadcast = await broadcasts.find(
+        call.session, call.args.id, call.acting.scope, call.acting.actor
+    )
     if broadcast is None:
+        await call.session.commit()  # a refusal on scope is audited
         print(_("There is no announcement #{id} in your scope.", id=call.args.id), file=sys.stderr)
     return broadcast

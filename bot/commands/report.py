@@ -61,8 +61,9 @@ async def _qualifications(args: argparse.Namespace, settings: Settings) -> int:
             if acting is None:
                 return 1
             scope, actor = acting.scope, acting.actor
-        unit = await unit_in_scope(session, scope, args.unit)
+        unit = await unit_in_scope(session, scope, args.unit, actor)
         if unit is None:
+            await session.commit()  # a refusal on scope is audited
             print(_("The unit {code} is not in your scope.", code=args.unit), file=sys.stderr)
             return 1
         report = await qualification_report(session, unit, standards.on, on, args.compare)

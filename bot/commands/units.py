@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from storage.audit import record
 from storage.catalogue.historic import import_unit_file
 from storage.catalogue.national import load_catalogue, parse_province, province_code
 from storage.catalogue.tree import Changes
+from storage.importers.audit import audited_import
 from storage.importers.report import ImportReport
 
 
@@ -79,19 +81,6 @@ async def _load_async(settings: Settings, province: ProvinceCode | None) -> Chan
 async def _import(args: argparse.Namespace, settings: Settings) -> int:
     report = ImportReport("units", args.file.name, args.dry_run, args.lang or settings.locale)
     async with open_session(settings) as session:
-        await import_unit_file(session, args.file, report)
-        if report.rejected or args.dry_run:
-            await session.rollback()
-        else:
-            record(
-                session,
-                cli_actor(),
-                "import.units",
-                target=args.file.name,
-                created=report.created,
-                updated=report.updated,
-                unchanged=report.unchanged,
-                ignored_columns=report.ignored_columns,
-            )
-            await session.commit()
+        work = partial(import_unit_file, session, args.file, report)
+        await audited_import(session, cli_actor(), args.file, report, work)
     return print_report(report)

@@ -19,7 +19,7 @@ from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
 from handlers.coordinator.when import parse_day
 from handlers.messages import Attachment, Button, Reply
-from storage.access import Scope, top_units, unit_in_scope
+from storage.access import Scope, in_scope, top_units, unit_in_scope
 from storage.audit import record
 from storage.models import Unit
 from storage.reports.qualifications import QualificationReport, qualification_report
@@ -50,7 +50,7 @@ async def on_command(context: Context) -> list[Reply]:
     if problem is not None:
         return [problem]
     if codes:
-        unit = await unit_in_scope(context.session, scope, codes[0])
+        unit = await unit_in_scope(context.session, scope, codes[0], actor(context))
         if unit is None:
             return [Reply(_("The unit {code} is not in your scope.", code=codes[0]))]
         return [await _show(context, unit, on, compare)]
@@ -127,7 +127,7 @@ def _check_days(context: Context, on: date, compare: date | None) -> Reply | Non
 
 async def _unit(context: Context, scope: Scope, raw_id: str) -> Unit | None:
     unit = await context.session.get(Unit, int(raw_id)) if raw_id.isdigit() else None
-    return unit if unit is not None and scope.covers(unit.path) else None
+    return in_scope(context.session, scope, unit, actor(context))
 
 
 def _data(unit: Unit, action: str, on: date, compare: date | None) -> str:

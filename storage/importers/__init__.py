@@ -1,8 +1,8 @@
 """Roster imports (IMPORT_FORMAT.md): officials, courses, enrollments and bonds from XLSX or CSV.
 
 ``import_file`` is the one entry point: it reads, checks and upserts a whole file in one
-transaction, commits it (with an audit entry) only when every row is good and this is not a dry
-run, and returns the report either way.
+transaction, commits it only when every row is good and this is not a dry run, and returns the
+report either way. Every import is on the audit log, whatever its outcome (importers/audit.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.audit import record
+from storage.importers.audit import audited_import
 from storage.importers.bonds import BondsImporter
 from storage.importers.courses import CoursesImporter
 from storage.importers.enrollments import EnrollmentsImporter
@@ -51,27 +51,13 @@ async def _import(
 ) -> ImportReport:
     importer = IMPORTERS[kind]
     report = ImportReport(kind, path.name, dry_run, lang)
-    try:
-        with open_sheet(path, importer.columns) as sheet:
-            report.ignored_columns = sheet.ignored
-            await importer(session, sheet, report, dry_run).run()
-    except FileRejected as error:
-        report.file_errors += error.messages
-    except BaseException:
-        await session.rollback()
-        raise
-    if report.rejected or dry_run:
-        await session.rollback()
-        return report
-    record(
-        session,
-        actor,
-        f"import.{kind}",
-        target=path.name,
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        ignored_columns=report.ignored_columns,
-    )
-    await session.commit()
-    return report
+
+    async def work() -> None:
+        try:
+            with open_sheet(path, importer.columns) as sheet:
+                report.ignored_columns = sheet.ignored
+                await importer(session, sheet, report, dry_run).run()
+        except FileRejected as error:
+            report.file_errors += error.messages
+
+    return await audited_import(session, actor, path, report, work)
