@@ -38,11 +38,20 @@ def major_matches(
 ) -> bool:
     """Whether one of the keywords occurs in ``major`` as whole words, outside the false
     friends that list it."""
-    friends = tuple(
-        (fold(phrase), frozenset(fold(keyword) for keyword in meant_not))
-        for phrase, meant_not in (false_friends or {}).items()
+    friends = _folded(
+        tuple((phrase, tuple(meant_not)) for phrase, meant_not in (false_friends or {}).items())
     )
     return _matches(tuple(fold(keyword) for keyword in keywords), fold(major), friends)
+
+
+@lru_cache(maxsize=16)  # one set per profile
+def _folded(
+    false_friends: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple(
+        (fold(phrase), frozenset(fold(keyword) for keyword in meant_not))
+        for phrase, meant_not in false_friends
+    )
 
 
 @lru_cache(maxsize=4096)  # a province repeats the same few majors and fields

@@ -195,7 +195,12 @@ def _qualification(
         citation=requirement.citation,
         note=note,
         confidence=requirement.confidence,
-        deadline_citation=deadline.citation if deadline else None,
+        # named apart only when another rule than the requirement's own sets it
+        deadline_citation=(
+            deadline.citation
+            if deadline is not None and deadline.citation != requirement.citation
+            else None
+        ),
         post=post,
     )
 

@@ -599,3 +599,12 @@ def test_stricter_levels_are_closed_by_the_matching_course(stricter):
     degree = result(evaluation, "professional_level")
     assert (degree.status, closing_course_kinds(degree)) == (Status.MISSING, {"other"})
     assert degree.deadline == date(2027, 1, 1)  # its own deadline wins over the transition
+
+
+def test_a_deadline_set_by_the_requirements_own_rule_is_not_cited_twice(reform):
+    official = civil_servant(
+        "Văn phòng - Thống kê", professional_level=ProfessionalLevel.COLLEGE, difficult_area=True
+    )
+    degree = result(evaluate(official, reform, on=ON), "professional_level")
+    assert degree.deadline == date(2030, 7, 1)
+    assert degree.deadline_citation is None  # the same Công văn 11/CV-BCĐ as the rule
