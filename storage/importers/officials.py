@@ -1,4 +1,8 @@
-"""The officials roster (IMPORT_FORMAT.md, "officials"): upserted on Mã cán bộ."""
+"""The officials roster (IMPORT_FORMAT.md, "officials"): upserted on Mã cán bộ.
+
+"Chức vụ" may name several titles (kiêm nhiệm), separated by ",", ";" or "kiêm": the official
+holds them all, the first as the main title (storage.models.HeldTitle).
+"""
 
 from __future__ import annotations
 
