@@ -9,6 +9,9 @@
 
 Every requirement carries the citation of the rule it encodes and how firmly the sources
 establish it. The checks live in rules.standards; reading them from TOML in rules.profiles.
+
+A requirement is one object of its profile, equal only to itself: hashed by identity, it keys
+the caches of rules.standards without hashing its citation on every official.
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ class DifficultArea:
     deadline: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LevelRequirement:
     scale: str  # one of LEVEL_SCALES
     minimum: Level
@@ -91,7 +94,7 @@ class LevelRequirement:
         return self.scale
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FieldRequirement:
     """The degree's major must match the field of the post: the field named here, else the
     one the civil servant's title names (``Profile.fields``)."""
@@ -107,7 +110,7 @@ class FieldRequirement:
         return PROFESSIONAL_FIELD
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TermAgeRequirement:
     """``months`` of working age left on first taking the post, for appointments from
     ``since`` (the rule's own start: older appointments were made under other rules)."""
@@ -130,7 +133,7 @@ class Body(enum.Enum):
     FRONT = "front"  # đại hội Mặt trận Tổ quốc and its member organisations
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReelectionRequirement:
     """``months`` of working age left at the start of the body's next congress or election, to
     be put forward again. Shown as information: it never makes a sitting official fall short."""
@@ -145,7 +148,7 @@ class ReelectionRequirement:
         return REELECTION
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RefresherRequirement:
     """Courses (or hours of courses) of the ``counted_kinds`` to complete each calendar year;
     exactly one of ``courses_per_year`` and ``hours_per_year`` is set."""

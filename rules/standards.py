@@ -66,7 +66,7 @@ _SEVERITY = {Status.MISSING: 3, Status.UNKNOWN: 2, Status.INFO: 1, Status.MET: 0
 
 def evaluate(official: OfficialFacts, profile: Profile, on: date) -> Evaluation:
     """Every requirement of the official's titles, checked on ``on``."""
-    posts = tuple(dict.fromkeys(official.posts))
+    posts = official.posts if len(official.posts) < 2 else tuple(dict.fromkeys(official.posts))
     found = [
         result
         for post in posts

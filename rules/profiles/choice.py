@@ -88,19 +88,28 @@ def _profile_dir() -> Any:
 
 
 @cache
-def _bundled(name: str, children: tuple[str, ...] = ()) -> Profile:
-    """A bundled file, laid over the profile it ``extends`` (if any)."""
+def _bundled(name: str) -> Profile:
+    """A bundled file, laid over the profile it ``extends`` (if any), which is the very same
+    object as that profile loaded on its own."""
     source = f"{name}.toml"
     text = (_profile_dir() / source).read_text(encoding="utf-8")
     parent = extended(text, source)
-    if parent is None:
-        return read_bundled(text, source, None)
-    if parent not in available_profiles() or parent in (name, *children):
-        raise ProfileError(
-            f"{source}: profile.extends: {parent!r} is not another bundled profile "
-            f"(available: {', '.join(available_profiles())})"
-        )
-    return read_bundled(text, source, _bundled(parent, (name, *children)))
+    _check_chain(name, parent)
+    return read_bundled(text, source, _bundled(parent) if parent is not None else None)
+
+
+def _check_chain(name: str, parent: str | None) -> None:
+    """Each profile a bundled file extends, in turn, is another bundled one, never itself."""
+    seen = [name]
+    while parent is not None:
+        if parent not in available_profiles() or parent in seen:
+            raise ProfileError(
+                f"{seen[-1]}.toml: profile.extends: {parent!r} is not another bundled profile "
+                f"(available: {', '.join(available_profiles())})"
+            )
+        seen.append(parent)
+        source = f"{parent}.toml"
+        parent = extended((_profile_dir() / source).read_text(encoding="utf-8"), source)
 
 
 @lru_cache(maxsize=64)  # read once per deployment and profile; a changed file needs a restart
