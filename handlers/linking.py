@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -37,6 +38,7 @@ MAX_CLIENT_FAILURES = 30
 FAILURE_WINDOW = timedelta(hours=1)
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 _CODE_SHAPE = re.compile(rf"[{ALPHABET}]{{{CODE_LENGTH}}}")
+ISSUE_CHUNK = 500
 
 
 def new_code() -> str:
@@ -63,19 +65,41 @@ def _hash(code: str) -> str:
 
 async def issue_code(session: AsyncSession, official: Official, now: datetime, days: int) -> str:
     """A new one-time code for ``official``, valid for ``days``; the caller commits."""
-    code = new_code()
-    raw = normalise_code(code)
-    assert raw is not None
-    session.add(
-        LinkCode(
-            code_hash=_hash(raw),
-            official_id=official.id,
-            created_at=now,
-            expires_at=now + timedelta(days=days),
+    return (await issue_codes(session, [official.id], now, days))[official.id]
+
+
+async def issue_codes(
+    session: AsyncSession, official_ids: Sequence[int], now: datetime, days: int
+) -> dict[int, str]:
+    """New one-time codes by official id, valid for ``days``. Issuing again replaces: an unused
+    code of theirs stops working at once, so only the latest slip links. The caller commits."""
+    codes: dict[int, str] = {}
+    for start in range(0, len(official_ids), ISSUE_CHUNK):
+        batch = official_ids[start : start + ISSUE_CHUNK]
+        await session.execute(
+            update(LinkCode)
+            .where(
+                LinkCode.official_id.in_(batch),
+                LinkCode.used_at.is_(None),
+                LinkCode.expires_at > now,
+            )
+            .values(expires_at=now)
         )
-    )
-    await session.flush()
-    return code
+        rows = []
+        for official_id in batch:
+            codes[official_id] = code = new_code()
+            raw = normalise_code(code)
+            assert raw is not None
+            rows.append(
+                {
+                    "code_hash": _hash(raw),
+                    "official_id": official_id,
+                    "created_at": now,
+                    "expires_at": now + timedelta(days=days),
+                }
+            )
+        await session.execute(insert(LinkCode), rows)
+    return codes
 
 
 def normalise_phone(text: str) -> str | None:

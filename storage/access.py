@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.audit import record
+from storage.catalogue.codes import unit_named
 from storage.models import Official, Role, RoleKind, Unit
 
 REFUSED = "scope.refused"  # the audit log's action for a refusal on scope
@@ -118,9 +119,19 @@ async def top_units(session: AsyncSession, scope: Scope) -> list[Unit]:
 
 
 async def unit_in_scope(session: AsyncSession, scope: Scope, code: str, actor: str) -> Unit | None:
-    """The unit with ``code`` if ``scope`` covers it (see ``in_scope``)."""
-    unit = await session.scalar(select(Unit).where(Unit.code == code.strip()))
-    return in_scope(session, scope, unit, actor)
+    """The unit ``code`` names (see ``named_unit``) if ``scope`` covers it (see ``in_scope``)."""
+    return in_scope(session, scope, await named_unit(session, scope, code), actor)
+
+
+async def named_unit(session: AsyncSession, scope: Scope, typed: str) -> Unit | None:
+    """The unit ``typed`` names: its code (leading zeros optional) or its exact name. Of several
+    units a name or a short code may mean, the one inside ``scope`` when only one is; whether
+    the unit lies inside is for the caller to check."""
+    match = await unit_named(session, typed)
+    units = [match.unit] if match.unit is not None else list(match.candidates)
+    inside = [unit for unit in units if scope.covers(unit.path)]
+    chosen = inside if len(inside) == 1 else units
+    return chosen[0] if len(chosen) == 1 else None
 
 
 def in_scope(session: AsyncSession, scope: Scope, unit: Unit | None, actor: str) -> Unit | None:

@@ -83,8 +83,8 @@ async def _run(url: str, *statements: str) -> list[list[tuple[object, ...]]]:
     return found
 
 
-def test_0006_moves_each_title_into_the_titles_held_and_back(blank_url: str) -> None:
-    """Revision 0006: an official's title becomes their main title held; a bond's sending date
+def test_0007_moves_each_title_into_the_titles_held_and_back(blank_url: str) -> None:
+    """Revision 0007: an official's title becomes their main title held; a bond's sending date
     is the start of its course. Downgrading keeps the main title."""
     migrate.upgrade(blank_url, "0004")
     now = "'2026-12-01 00:00:00'"

@@ -287,7 +287,7 @@ async def test_parent_codes_may_drop_leading_zeros_unless_ambiguous(session, tmp
     report = await _import(session, path)
 
     assert [(error.row, error.reason.params["codes"]) for error in report.row_errors] == [
-        (4, "04, 00004")
+        (4, "00004, 04")
     ]
 
 

@@ -31,7 +31,7 @@ from handlers.coordinator.when import parse_moment
 from locales import Translator, translator
 from rules.titles import TitleKind
 from storage import broadcasts
-from storage.access import OutOfScope, Refused, refuse
+from storage.access import OutOfScope, Refused, Scope, named_unit, refuse
 from storage.audience import GAP_KEYS, Audience, check
 from storage.audit import record
 from storage.models import Broadcast
@@ -124,7 +124,7 @@ async def _create(call: Call, _: Translator) -> int:
     draft = broadcasts.new_draft(session, acting.actor, acting.official, acting.scope)
     await session.flush()  # the message names the draft's id
     audience = Audience(
-        units=tuple(args.unit),
+        units=tuple([await _unit_code(session, acting.scope, typed) for typed in args.unit]),
         titles=tuple(args.title),
         planned=tuple(args.planned),
         gaps=tuple(args.gap),
@@ -163,6 +163,13 @@ async def _create(call: Call, _: Translator) -> int:
         )
     print(headcount_text(_, count))
     return 0
+
+
+async def _unit_code(session: AsyncSession, scope: Scope, typed: str) -> str:
+    """The stored code of the unit typed as a code without its zeros or as its name; as typed
+    when it names none, for ``check`` to refuse."""
+    unit = await named_unit(session, scope, typed)
+    return typed if unit is None else unit.code
 
 
 async def _list(call: Call, _: Translator) -> int:

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import BodyPartReader, hdrs, web
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
@@ -32,7 +32,14 @@ from bot.settings import Settings
 from bot.webchat.session import COOKIE, SessionCookies
 from handlers.conversation import Conversation
 from handlers.menu import menu
-from handlers.messages import CALLBACK_DATA_LIMIT, Incoming, Reply, parse_command
+from handlers.messages import (
+    ATTACHMENT_LIMIT,
+    CALLBACK_DATA_LIMIT,
+    Attachment,
+    Incoming,
+    Reply,
+    parse_command,
+)
 from locales import LANGUAGES, translator
 from storage.models import Channel, ChatAccount
 from storage.server_keys import server_key
@@ -92,6 +99,7 @@ class WebChat:
             Route("GET", "/chat/static/{name}", self.static),
             Route("GET", "/chat/api/session", self.session),
             Route("POST", "/chat/api/message", self.message),
+            Route("POST", "/chat/api/upload", self.upload),
             Route("POST", "/chat/api/language", self.language),
             Route("POST", "/chat/api/signout", self.sign_out),
         ]
@@ -135,6 +143,12 @@ class WebChat:
             incoming = self._incoming(request, visitor, text=text, command=command, args=args)
         else:
             raise _bad_request("expected text (1 to 2,000 characters) or callback_data")
+        return await self._answer(request, visitor, incoming)
+
+    async def _answer(
+        self, request: web.Request, visitor: _Visitor, incoming: Incoming
+    ) -> web.Response:
+        """The conversation's replies to ``incoming`` and the page's state, as JSON."""
         linked = await self._official_id(visitor.session_id)
         replies = await self._conversation.handle(incoming)
         if await self._official_id(visitor.session_id) != linked:
@@ -144,6 +158,29 @@ class WebChat:
         response = web.json_response({"replies": rendered, "state": state})
         await self._set_cookie(response, request, visitor)
         return response
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """A file sent from the chat (a coordinator's roster): multipart/form-data with one part,
+        "file". A file over ``ATTACHMENT_LIMIT`` reaches the conversation empty, as from
+        Telegram, so the answer says why."""
+        visitor = await self._checked(request)
+        try:
+            reader = await request.multipart()
+            part = await reader.next()
+        except (ValueError, AssertionError):
+            raise _bad_request("expected multipart/form-data") from None
+        if not isinstance(part, BodyPartReader) or part.name != "file" or not part.filename:
+            raise _bad_request("expected one file, in a part named file")
+        content = bytearray()
+        while chunk := await part.read_chunk(1 << 16):
+            content += chunk
+            if len(content) > ATTACHMENT_LIMIT:
+                content.clear()
+                break
+        mime = part.headers.get(hdrs.CONTENT_TYPE, "application/octet-stream")
+        attachment = Attachment(part.filename[:200], bytes(content), mime)
+        incoming = self._incoming(request, visitor, attachment=attachment)
+        return await self._answer(request, visitor, incoming)
 
     async def language(self, request: web.Request) -> web.Response:
         visitor, body = await self._post(request)
@@ -173,6 +210,17 @@ class WebChat:
 
     async def _post(self, request: web.Request) -> tuple[_Visitor, dict[str, Any]]:
         """The visitor and JSON body of a state-changing request, after the CSRF checks."""
+        visitor = await self._checked(request)
+        try:
+            body = json.loads(await request.read())
+        except ValueError:
+            raise _bad_request("the body is not JSON") from None
+        if not isinstance(body, dict):
+            raise _bad_request("the body is not a JSON object")
+        return visitor, body
+
+    async def _checked(self, request: web.Request) -> _Visitor:
+        """The visitor of a state-changing request, after the CSRF checks."""
         if request.headers.get(CSRF_HEADER) != "1" or not _same_origin(request):
             raise web.HTTPForbidden(
                 text=json.dumps({"error": "cross-site request refused"}),
@@ -183,13 +231,7 @@ class WebChat:
             raise web.HTTPUnauthorized(
                 text=json.dumps({"error": "no session"}), content_type="application/json"
             )
-        try:
-            body = json.loads(await request.read())
-        except ValueError:
-            raise _bad_request("the body is not JSON") from None
-        if not isinstance(body, dict):
-            raise _bad_request("the body is not a JSON object")
-        return visitor, body
+        return visitor
 
     async def _visitor(self, request: web.Request, *, create: bool) -> _Visitor | None:
         cookies = await self._signer()
@@ -261,6 +303,7 @@ class WebChat:
         command: str | None = None,
         args: tuple[str, ...] = (),
         callback_data: str | None = None,
+        attachment: Attachment | None = None,
     ) -> Incoming:
         return Incoming(
             channel=Channel.WEB,
@@ -270,6 +313,7 @@ class WebChat:
             command=command,
             args=args,
             callback_data=callback_data,
+            attachment=attachment,
             language_hint=self._hint(request),
             address=self._proxies.client(request),
         )
@@ -299,6 +343,7 @@ class WebChat:
             "link": _("Link"),
             "placeholder": _("Type a question…"),
             "send": _("Send"),
+            "attach": _("Send a file"),
             "sign_out": _("Sign out"),
             "offline": _("The service did not answer. Please try again."),
         }

@@ -1,7 +1,8 @@
 """/baocao [UNIT] [DATE] [EARLIER DATE] (/report): the qualification report of a unit in the
-coordinator's scope: the figures as text, the bar chart as a picture, and a button for the
-Excel file. Dates are dd/mm/yyyy: the report's day (today by default) and one to compare it
-with. Without a unit, the top of the scope, or a choice when the scope has several tops.
+coordinator's scope (its code, leading zeros optional, or its name): the figures as text, the
+bar chart as a picture, and a button for the Excel file. Dates are dd/mm/yyyy: the report's day
+(today by default) and one to compare it with. Without a unit, the top of the scope, or a
+choice when the scope has several tops.
 
 Buttons carry the unit's id and both days (``bq:<unit id>:<show|xlsx>:<yyyymmdd>:<yyyymmdd>``);
 the unit is checked against the scope again when one is pressed.
@@ -35,14 +36,15 @@ async def on_command(context: Context) -> list[Reply]:
         return [scope]
     _ = context._
     days: list[date] = []
-    codes: list[str] = []
+    words: list[str] = []
     for arg in context.incoming.args:
         day = parse_day(arg)
         if day is not None:
             days.append(day)
         else:
-            codes.append(arg)
-    if len(days) > 2 or len(codes) > 1:
+            words.append(arg)
+    codes = [" ".join(words)] if words else []  # a unit's code, or its name ("Xã Tam Giang")
+    if len(days) > 2:
         return [Reply(_("Write it like /baocao UNIT 31/12/2025 31/12/2024 (all optional)."))]
     on = days[0] if days else context.today
     compare = days[1] if len(days) == 2 else None

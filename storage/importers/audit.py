@@ -67,7 +67,7 @@ async def finish(
         }
     if report.rejected:
         detail |= {
-            "problems": len(report.file_errors) + len(report.row_errors),
+            "problems": report.problems,
             "bad_rows": len({error.row for error in report.row_errors}),
         }
     if report.ignored_columns:

@@ -25,6 +25,7 @@ from storage.models.training import (
     ProgrammeStepKind,
 )
 from storage.models.units import Unit, UnitKind
+from storage.models.uploads import RosterUpload
 from storage.models.web import MediaFile, ServerKey
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "ReminderAnswer",
     "Role",
     "RoleKind",
+    "RosterUpload",
     "ServerKey",
     "Title",
     "Unit",

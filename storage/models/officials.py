@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from rules.scales import (
     Gender,
@@ -20,6 +22,7 @@ from rules.scales import (
 from rules.titles import Post, TitleKind
 from storage.models.base import Base, Timestamped
 from storage.models.units import Unit
+from storage.official_codes import code_key
 from storage.types import enum_column
 
 
@@ -62,11 +65,18 @@ planned_titles = Table(
 )
 
 
+def _code_key(context: DefaultExecutionContext) -> str:
+    parameters: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return code_key(parameters["code"])
+
+
 class Official(Timestamped, Base):
     __tablename__ = "officials"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    # the code without case (storage/official_codes.py), filled in on every insert
+    code_key: Mapped[str] = mapped_column(String(64), unique=True, default=_code_key)
     full_name: Mapped[str] = mapped_column(String(200))
     birth_date: Mapped[date]
     gender: Mapped[Gender] = mapped_column(enum_column(Gender, 8))
@@ -102,3 +112,8 @@ class Official(Timestamped, Base):
     @property
     def posts(self) -> tuple[Post, ...]:
         return tuple(title.post for title in self.titles)
+
+    @validates("code")
+    def _keep_key(self, _name: str, code: str) -> str:
+        self.code_key = code_key(code)
+        return code

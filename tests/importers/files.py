@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +74,17 @@ async def snapshot(session: AsyncSession) -> dict[str, list[tuple[Any, ...]]]:
 
 
 async def run_import(
-    sessions: async_sessionmaker[AsyncSession], kind: str, path: Path, *, dry_run: bool = False
+    sessions: async_sessionmaker[AsyncSession],
+    kind: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    today: date | None = None,
 ) -> ImportReport:
     """Import as a coordinator would, with the report in English for readable assertions."""
-    return await import_file(sessions, kind, path, dry_run=dry_run, actor="cli:test", lang="en")
+    return await import_file(
+        sessions, kind, path, dry_run=dry_run, actor="cli:test", lang="en", today=today
+    )
 
 
 def row_errors(report: ImportReport) -> list[tuple[int, str, str]]:

@@ -53,8 +53,8 @@ async def test_a_rejected_import_is_audited_with_its_problems(session, sessions,
     assert (entry.action, entry.target) == ("import.officials", "bad.csv")
     assert {key: entry.detail[key] for key in ("outcome", "problems", "bad_rows")} == {
         "outcome": "rejected",
-        "problems": 1,
-        "bad_rows": 1,
+        "problems": 2,  # the bad date, and the same code again on the next row
+        "bad_rows": 2,
     }
     assert "created" not in entry.detail  # nothing was
     assert await session.scalar(select(func.count()).select_from(Official)) == 0

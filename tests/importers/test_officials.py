@@ -336,7 +336,7 @@ async def test_a_missing_required_column_rejects_the_file(session, sessions, war
     report = await run_import(sessions, "officials", path)
     assert report.render() == (
         "r.csv: rejected, nothing was imported. Problems: 1.\n"
-        "r.csv: The required column “Chức vụ” (title) is missing."
+        "r.csv: The header (row 1) has no column “Chức vụ” (title), which is required."
     )
     assert await session.scalar(select(func.count()).select_from(Official)) == 0
 

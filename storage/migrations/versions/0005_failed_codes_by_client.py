@@ -1,6 +1,6 @@
 """wrong link codes counted per client as well as per chat
 
-Revision ID: h1
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "h1"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """concurrent titles: an official holds one or more titles; bonds record the sending date
 
-Revision ID: 0006
-Revises: h1
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 
 Each official's title moves from ``officials.title_id`` into ``official_titles`` (position 0,
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "h1"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
