@@ -60,18 +60,24 @@ NOTE_AT_APPOINTMENT = "at_appointment"  # term age measured on the appointment d
 NOTE_COURSES = "courses"  # refresher counted in courses
 NOTE_HOURS = "hours"  # refresher counted in hours
 
+_TERMS = (TermAgeRequirement, ReelectionRequirement)
 # How much a result weighs when several titles set the same requirement: the worst first.
 _SEVERITY = {Status.MISSING: 3, Status.UNKNOWN: 2, Status.INFO: 1, Status.MET: 0}
 
 
-def evaluate(official: OfficialFacts, profile: Profile, on: date) -> Evaluation:
-    """Every requirement of the official's titles, checked on ``on``."""
+def evaluate(
+    official: OfficialFacts, profile: Profile, on: date, *, terms: bool = True
+) -> Evaluation:
+    """Every requirement of the official's titles, checked on ``on``. ``terms=False`` leaves
+    out term age and re-election, which never set a deadline: for callers that only act on
+    qualification gaps and refreshers (the planner, audiences, reports)."""
     posts = official.posts if len(official.posts) < 2 else tuple(dict.fromkeys(official.posts))
     found = [
         result
         for post in posts
         for requirement in profile.requirements_for(post)
-        if (result := _check(requirement, official, profile, on, post)) is not None
+        if (terms or not isinstance(requirement, _TERMS))
+        and (result := _check(requirement, official, profile, on, post)) is not None
     ]
     if len(posts) > 1:
         found = _strictest(found)

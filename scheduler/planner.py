@@ -205,7 +205,7 @@ def _cases(
     people: Iterable[OfficialView], world: World, config: ReminderConfig, horizon: date
 ) -> Iterator[Case]:
     for person in people:
-        evaluation = evaluate(person.facts, world.profile, world.today)
+        evaluation = evaluate(person.facts, world.profile, world.today, terms=False)
         yield Case(person, evaluation, world, config, horizon)
 
 

@@ -295,7 +295,7 @@ async def _missing_standards(
         )
         for official, unit in rows:
             facts = official_facts(official, unit, trainings.get(official.id, ()))
-            results = evaluate(facts, profile, on).results
+            results = evaluate(facts, profile, on, terms=False).results
             if any(r.key in QUALIFICATION_KEYS and r.status is Status.MISSING for r in results):
                 missing.add(official.id)
     return missing

@@ -203,7 +203,7 @@ def _counted(
     profile: Profile,
     day: date,
 ) -> Counted:
-    results = evaluate(facts, profile, day).results
+    results = evaluate(facts, profile, day, terms=False).results
     qualifications = [r for r in results if r.key in QUALIFICATION_KEYS]
     return Counted(
         code=official.code,

@@ -608,3 +608,11 @@ def test_a_deadline_set_by_the_requirements_own_rule_is_not_cited_twice(reform):
     degree = result(evaluate(official, reform, on=ON), "professional_level")
     assert degree.deadline == date(2030, 7, 1)
     assert degree.deadline_citation is None  # the same Công văn 11/CV-BCĐ as the rule
+
+
+def test_callers_that_act_only_on_gaps_may_leave_term_age_out(reform):
+    official = leader(TitleKind.PARTY_SECRETARY, appointed_on=date(2025, 8, 1))
+    keys = [r.key for r in evaluate(official, reform, on=ON).results]
+    assert {"term_age", "reelection"} <= set(keys)
+    gaps_only = [r.key for r in evaluate(official, reform, on=ON, terms=False).results]
+    assert gaps_only == [key for key in keys if key not in ("term_age", "reelection")]
