@@ -62,26 +62,24 @@ async def test_a_concurrent_post_shows_the_gap_once_with_its_title(session):
     assert theory.endswith("(Chủ tịch HĐND)")
 
 
-async def test_trung_cap_luat_meets_the_civil_status_clerks_standard(session):
-    text = await status(
+async def civil_servant(session: AsyncSession, field: str, level: ProfessionalLevel) -> str:
+    return await status(
         session,
         title=TitleKind.CIVIL_SERVANT,
-        title_field="Tư pháp - Hộ tịch",
-        professional_level=ProfessionalLevel.INTERMEDIATE,
+        title_field=field,
+        professional_level=level,
         political_theory=None,
     )
+
+
+async def test_trung_cap_luat_meets_the_civil_status_clerks_standard(session):
+    text = await civil_servant(session, "Tư pháp - Hộ tịch", ProfessionalLevel.INTERMEDIATE)
     assert "✅ Trình độ chuyên môn" in text
     assert "Căn cứ: Luật Hộ tịch 2014, Điều 72 khoản 2" in text
 
 
 async def test_a_rule_not_read_in_the_original_says_so(session):
-    text = await status(
-        session,
-        title=TitleKind.CIVIL_SERVANT,
-        title_field="Văn phòng - Thống kê",
-        professional_level=ProfessionalLevel.COLLEGE,
-        political_theory=None,
-    )
+    text = await civil_servant(session, "Văn phòng - Thống kê", ProfessionalLevel.COLLEGE)
     degree = text.split("❌ Trình độ chuyên môn")[1].split("\n\n")[0]
     assert "Căn cứ: Công văn 11/CV-BCĐ, tiêu chuẩn công chức cấp xã" in degree
     assert "(theo báo cáo, chưa xác nhận trong văn bản)" in degree
