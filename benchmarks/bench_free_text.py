@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from handlers import intents  # noqa: E402
 from handlers.conversation import Conversation, ConversationConfig  # noqa: E402
 from handlers.messages import Incoming, parse_command  # noqa: E402
+from rules.profiles import Standards  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
 from storage.models import Channel  # noqa: E402
@@ -72,7 +73,7 @@ async def main(rounds: int) -> None:
         engine = create_engine(url)
         async with session_factory(engine)() as session:
             world = await build_world(session)
-        config = ConversationConfig(profile_name="nd33-2023", profile_override=None, zone=ZONE)
+        config = ConversationConfig(standards=Standards(), zone=ZONE)
         conversation = Conversation(session_factory(engine), config)
         await _ask(conversation, f"/start {await new_code(engine, world.official)}")
         by_command: list[float] = []

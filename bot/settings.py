@@ -11,8 +11,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.proxies import TrustedProxies
 from scheduler.timing import QuietWindow
 
-DEFAULT_PROFILE = "nd33-2023"
-
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CANBO_", env_file=".env", extra="ignore")
@@ -22,7 +20,8 @@ class Settings(BaseSettings):
     http_port: int = 8080
     timezone: str = "Asia/Ho_Chi_Minh"
     locale: str = "vi"
-    standards_profile: str = DEFAULT_PROFILE
+    # a pinned profile; unset, the profile in force on each date applies (rules.profiles)
+    standards_profile: str | None = None
     standards_override: str | None = None
     telegram_token: SecretStr | None = None
     telegram_bot_username: str | None = None
@@ -46,6 +45,11 @@ class Settings(BaseSettings):
     retention_chat_days: int = 90  # unlinked chats, unfinished dialogues, link codes, wrong codes
     retention_sent_days: int = 365  # the text of messages sent and of finished announcements
     retention_audit_days: int = 1825  # the audit log: a five-year term of office
+
+    @field_validator("standards_profile", "standards_override")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
 
     @field_validator("locale")
     @classmethod

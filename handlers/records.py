@@ -82,12 +82,12 @@ async def official_by_code(session: AsyncSession, code: str) -> Official | None:
     return await session.scalar(
         select(Official)
         .where(Official.code_key == code_key(code))
-        .options(joinedload(Official.unit), joinedload(Official.title))
+        .options(joinedload(Official.unit))
     )
 
 
 async def record(session: AsyncSession, official: Official, profile: Profile, on: date) -> Record:
-    """``official``'s record on ``on`` (their ``unit`` and ``title`` loaded): one statement
+    """``official``'s record on ``on`` (their ``unit`` and titles loaded): one statement
     reads their enrollments and the open courses together."""
     enrollments: list[Enrollment] = []
     open_courses: list[Course] = []
@@ -103,7 +103,7 @@ async def record(session: AsyncSession, official: Official, profile: Profile, on
             open_courses.append(course)
     known = facts(official, enrollments)
     verdict = evaluate(known, profile, on)
-    return Record(enrollments, open_courses, verdict, (known.title,))
+    return Record(enrollments, open_courses, verdict, tuple(post.kind for post in known.posts))
 
 
 def facts(official: Official, enrollments: list[Enrollment]) -> OfficialFacts:
@@ -117,7 +117,7 @@ def facts(official: Official, enrollments: list[Enrollment]) -> OfficialFacts:
         for enrollment in enrollments
         if enrollment.status is EnrollmentStatus.COMPLETED and enrollment.completed_on
     )
-    return official_facts(official, official.unit, official.title, trainings)
+    return official_facts(official, official.unit, trainings)
 
 
 async def open_course(session: AsyncSession, course_id: int, today: date) -> Course | None:

@@ -1,8 +1,9 @@
 """/trangthai: the status card. Read at a glance on a phone: the verdict first ("Anh/chị còn
-thiếu 2 tiêu chuẩn: …; hạn gần nhất 01/08/2028"), then each missing item with its deadline and
-the course that closes it in time, then the met items on one line, then who and under which
-document. The rule behind each line is one press away (the "Căn cứ" button; a numbered option
-on Zalo and the terminal), so the card stays short.
+thiếu 2 tiêu chuẩn: …; hạn gần nhất 01/08/2028"), then each missing item with its deadline, the
+title it comes from when the official holds several, and the course that closes it in time;
+then the met items on one line, what is only for information (re-election age), and who and
+under which document in force that day. The rule behind each line is one press away (the
+"Căn cứ" button; a numbered option on Zalo and the terminal), so the card stays short.
 
 ``status_text`` is shared with `canbo status CODE`, which prints exactly the card the bot sends.
 """
@@ -18,12 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.context import Context
 from handlers.courses import short_name
 from handlers.formats import days_left
-from handlers.labels import level_name, requirement_name, title_name
+from handlers.labels import level_name, requirement_name, title_name, titles_name
 from handlers.messages import Button, Reply
 from handlers.records import Record, record
 from locales import N_, Translator
-from rules.evaluation import Confidence, RequirementResult, Status
-from rules.profiles import PROFESSIONAL_FIELD, REFRESHER_KEY, TERM_AGE, Profile
+from rules.evaluation import Confidence, Evaluation, RequirementResult, Status
+from rules.profiles import Profile
+from rules.requirements import PROFESSIONAL_FIELD, REELECTION, REFRESHER_KEY, TERM_AGE
 from rules.standards import NOTE_AT_APPOINTMENT, NOTE_HOURS
 from storage.callback_data import Citations
 from storage.models import Official
@@ -40,21 +42,23 @@ async def reply(context: Context, official: Official) -> Reply:
 async def status_text(
     session: AsyncSession, official: Official, profile: Profile, today: date, _: Translator
 ) -> str:
-    """The card for ``official`` (with ``unit`` and ``title`` loaded) on ``today``."""
+    """The card for ``official`` (with ``unit`` and titles loaded) on ``today``, under
+    ``profile``: the one in force that day."""
     standing = await record(session, official, profile, today)
     result = standing.evaluation
     about = _(
         "{name}, {title}, {unit}. Standards of {document}, on {date}.",
         name=official.full_name,
-        title=title_name(_, official.title),
+        title=titles_name(_, official.posts),
         unit=official.unit.name,
-        document=profile.document,
+        document=result.document,
         date=_.date(today),
     )
     if not result.results:
         return "\n".join([_("No standard of this profile applies to your title."), about])
+    several = len(official.posts) > 1
     blocks = [verdict(_, standing)]
-    blocks += [missing_item(_, r, standing, today) for r in result.missing]
+    blocks += [missing_item(_, r, standing, today, several) for r in result.missing]
     blocks += [f"❔ {requirement_name(_, r.key)}: {_finding(_, r)}" for r in result.unknown]
     if result.unknown and result.missing:  # else the verdict says it
         blocks.append("   " + _("Ask your organisation board to complete your record."))
@@ -62,6 +66,7 @@ async def status_text(
     if met:
         names = ", ".join(requirement_name(_, r.key) for r in met)
         blocks.append("✅ " + _("Met: {requirements}.", requirements=names))
+    blocks += [f"ℹ️ {requirement_name(_, r.key)}: {_finding(_, r)}" for r in result.information]
     return "\n".join([*blocks, "", about])
 
 
@@ -90,10 +95,15 @@ def verdict(_: Translator, standing: Record) -> str:
     return _("You meet all the standards of your title.")
 
 
-def missing_item(_: Translator, result: RequirementResult, standing: Record, today: date) -> str:
-    """A missing item: what is needed, by when, and the open course that closes it in time."""
-    name, finding = requirement_name(_, result.key), _finding(_, result)
-    lines = [f"❌ {name}: {finding}{_unconfirmed(_, result)}"]
+def missing_item(
+    _: Translator, result: RequirementResult, standing: Record, today: date, several: bool
+) -> str:
+    """A missing item: what is needed (and for which title, when ``several`` are held), by
+    when, and the open course that closes it in time."""
+    line = f"❌ {requirement_name(_, result.key)}: {_finding(_, result)}"
+    if several and result.post is not None:  # the title whose requirement is strictest
+        line += f" ({title_name(_, result.post)})"
+    lines = [line + _unconfirmed(_, result)]
     if result.deadline is not None:
         left = days_left(_, result.deadline, today)
         lines.append("   " + _("Due {date} ({left})", date=_.date(result.deadline), left=left))
@@ -121,13 +131,17 @@ def _unconfirmed(_: Translator, result: RequirementResult) -> str:
 
 
 async def citations(context: Context, official: Official) -> Reply:
-    """The rules behind the card, one line per requirement (the "Căn cứ" button)."""
-    _ = context._
+    """The rules behind the card (the "Căn cứ" button)."""
     standing = await record(context.session, official, context.profile, context.today)
+    return Reply(citations_text(context._, standing.evaluation))
+
+
+def citations_text(_: Translator, evaluation: Evaluation) -> str:
+    """One line per requirement: the article it comes from, and how firmly it is known."""
     lines = [_("Legal basis:")]
-    for result in standing.evaluation.results:
+    for result in evaluation.results:
         lines.append(f"• {requirement_name(_, result.key)}: {_citation(_, result)}")
-    return Reply("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _citation(_: Translator, result: RequirementResult) -> str:
@@ -145,6 +159,8 @@ def _finding(_: Translator, result: RequirementResult) -> str:
     """What was compared, in words: the level needed and held, months of working age, etc."""
     if result.key == TERM_AGE:
         return _term_age(_, result)
+    if result.key == REELECTION:
+        return _reelection(_, result)
     if result.key == REFRESHER_KEY:
         return _refresher(_, result)
     if result.key == PROFESSIONAL_FIELD:
@@ -173,6 +189,26 @@ def _term_age(_: Translator, result: RequirementResult) -> str:
         "{n} month of working age left, {required} needed",
         "{n} months of working age left, {required} needed",
         result.actual,
+        required=result.required,
+    )
+
+
+def _reelection(_: Translator, result: RequirementResult) -> str:
+    """Information only: old enough to stand again at the next congress or election?"""
+    assert isinstance(result.required, int) and result.term is not None
+    start, end = result.term
+    if isinstance(result.actual, int) and result.actual >= result.required:
+        return _("old enough to stand again for the {start}–{end} term", start=start, end=end)
+    if not isinstance(result.actual, int):
+        return _("your birth date in the record is wrong")
+    return _.plural(
+        "not old enough to stand again for the {start}–{end} term: {n} month of working age "
+        "left then, {required} needed",
+        "not old enough to stand again for the {start}–{end} term: {n} months of working age "
+        "left then, {required} needed",
+        result.actual,
+        start=start,
+        end=end,
         required=result.required,
     )
 

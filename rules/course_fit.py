@@ -18,10 +18,11 @@ from datetime import date
 from rules.evaluation import RequirementResult
 from rules.standards import closing_course_kinds
 from rules.text import fold
-from rules.titles import KEY_TITLES, TitleKind
+from rules.titles import CADRE_TITLES, KEY_TITLES, TitleKind
 
-CIVIL_SERVANTS = frozenset({TitleKind.CIVIL_SERVANT})
 SOURCE_TRAINEES = frozenset({TitleKind.SOURCE_TRAINEE})
+# Công chức: every title that is neither elected (cán bộ) nor a trainee; department heads too.
+CIVIL_SERVANTS = frozenset(TitleKind) - CADRE_TITLES - SOURCE_TRAINEES
 # (words in the folded name, the titles the class is for); the first that matches decides.
 AUDIENCES: tuple[tuple[str, frozenset[TitleKind]], ...] = (
     ("chu chot", KEY_TITLES),

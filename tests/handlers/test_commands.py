@@ -34,7 +34,7 @@ EXPECTED = {
         "❌ Lý luận chính trị: cần trung cấp trở lên, hiện có sơ cấp",
         f"Hạn 01/08/2028 (còn 1.{DAYS_TO_2028 - 1000:03d} ngày)",
         "Lớp: Trung cấp LLCT khóa 12, khai giảng 01/09/2025",
-        "✅ Đã đạt: Trình độ học vấn, Trình độ chuyên môn, Tuổi công tác đủ một nhiệm kỳ.",
+        "✅ Đã đạt: Trình độ học vấn, Trình độ chuyên môn.",
         "Tiêu chuẩn theo Nghị định 33/2023/NĐ-CP, tính đến ngày 02/06/2025.",
     ],
     ("status", "en"): [
@@ -43,7 +43,7 @@ EXPECTED = {
         "❌ Political theory: intermediate or higher needed, you have elementary",
         f"Due 01/08/2028 (1,{DAYS_TO_2028 - 1000:03d} days left)",
         "Course: Trung cấp LLCT khóa 12, starts 01/09/2025",
-        "✅ Met: General education, Professional level, Working age for a full term.",
+        "✅ Met: General education, Professional level.",
     ],
     ("deadlines", "vi"): [
         f"hạn đăng ký 15/07/2025 (còn {DAYS_TO_ENROL} ngày)",

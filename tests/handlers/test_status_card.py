@@ -28,7 +28,7 @@ CARDS = {
         "nhận)",
         "   Hạn 31/12/2025 (còn 212 ngày)",
         "   Lớp: Cập nhật kiến thức 2025, khai giảng 06/10/2025",
-        "✅ Đã đạt: Trình độ học vấn, Trình độ chuyên môn, Tuổi công tác đủ một nhiệm kỳ.",
+        "✅ Đã đạt: Trình độ học vấn, Trình độ chuyên môn.",
         "",
         "Nguyễn Văn An, Chủ tịch UBND, Phường Hoàn Kiếm. Tiêu chuẩn theo Nghị định "
         "33/2023/NĐ-CP, tính đến ngày 02/06/2025.",
@@ -42,7 +42,7 @@ CARDS = {
         "❌ Yearly refresher training: 0 of 1 courses this year (rule not confirmed)",
         "   Due 31/12/2025 (212 days left)",
         "   Course: Cập nhật kiến thức 2025, starts 06/10/2025",
-        "✅ Met: General education, Professional level, Working age for a full term.",
+        "✅ Met: General education, Professional level.",
         "",
         "Nguyễn Văn An, Chair of the People's Committee, Phường Hoàn Kiếm. Standards of Nghị "
         "định 33/2023/NĐ-CP, on 02/06/2025.",

@@ -12,6 +12,7 @@ from bot.reminders import reminders_on_linking
 from handlers.conversation import Conversation, ConversationConfig
 from handlers.linking import issue_code
 from handlers.messages import Incoming
+from rules.profiles import Standards
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, Outlet
 from scheduler.limits import RateLimits
@@ -36,8 +37,7 @@ async def _unlinked_with_a_course(session: AsyncSession) -> int:
 
 def _conversation(engine: AsyncEngine) -> Conversation:
     config = ConversationConfig(
-        profile_name="nd33-2023",
-        profile_override=None,
+        standards=Standards(),
         zone=ZoneInfo("Asia/Ho_Chi_Minh"),
         on_link=(reminders_on_linking(CONFIG),),
     )
