@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from time import perf_counter
 from typing import NamedTuple
 
 from aiohttp import web
@@ -38,6 +39,7 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
+from bot import logs
 from bot.channels.chat_order import ChatOrderedProcessor, concurrent_updates
 from bot.channels.splitting import split_text, utf16_length
 from bot.channels.telegram_request import AiohttpRequest
@@ -217,7 +219,10 @@ class TelegramChannel:
 
     async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert isinstance(update, Update)
-        await self.process(update)
+        arrived = perf_counter()
+        with logs.bound(update_id=update.update_id):
+            await self.process(update)
+        self._metrics.answered(CHANNEL, arrived)
 
     async def process(self, update: Update) -> None:
         """Claim, answer and reply to one update."""

@@ -1,0 +1,124 @@
+"""What the database says about the service's queues and imports, read for each /metrics scrape.
+
+These numbers are the database's, not a process's: every worker reports the same values, and
+imports run by `canbo import` (another process) count too. The outbox is counted per kind,
+channel and state: ``due`` (waiting to be sent now), ``scheduled`` (held until a later time:
+quiet hours, working mornings, retries) and ``sending`` (claimed by a dispatcher). A row for an
+official goes out on the chat the dispatcher would pick (their preferred linked chat, else
+the one linked last): ``none`` when they have no chat linked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.importers import KINDS as IMPORT_KINDS
+from storage.models import AuditEntry, ChatAccount, OutboxMessage, OutboxStatus
+
+NO_CHANNEL = "none"
+KINDS = (*IMPORT_KINDS, "units")  # rosters, and `canbo units import`
+
+
+@dataclass(frozen=True)
+class OutboxGroup:
+    kind: str
+    channel: str
+    state: str  # due, scheduled or sending
+    rows: int
+    oldest_due: datetime | None  # the earliest not_before of the due rows
+
+
+@dataclass(frozen=True)
+class ImportTotals:
+    kind: str
+    files: int  # imports applied (dry runs and rejected files change nothing and are not counted)
+    created: int
+    updated: int
+
+
+async def outbox(session: AsyncSession, now: datetime) -> list[OutboxGroup]:
+    """The outbox rows not yet finished, grouped by kind, channel and state."""
+    ranked = (
+        select(
+            ChatAccount.official_id,
+            ChatAccount.channel,
+            func.row_number()
+            .over(
+                partition_by=ChatAccount.official_id,
+                order_by=(
+                    ChatAccount.preferred.desc(),
+                    ChatAccount.updated_at.desc(),
+                    ChatAccount.id.desc(),
+                ),
+            )
+            .label("rank"),
+        )
+        .where(ChatAccount.official_id.is_not(None), ChatAccount.is_group.is_(False))
+        .subquery()
+    )
+    direct = aliased(ChatAccount)
+    channel = func.coalesce(direct.channel, ranked.c.channel).label("channel")
+    is_due = and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
+    state = case(
+        (OutboxMessage.status == OutboxStatus.CLAIMED, literal("sending")),
+        (is_due, literal("due")),
+        else_=literal("scheduled"),
+    ).label("state")
+    query = (
+        select(
+            OutboxMessage.kind,
+            channel,
+            state,
+            func.count(),
+            func.min(case((is_due, OutboxMessage.not_before))),
+        )
+        .outerjoin(direct, direct.id == OutboxMessage.chat_account_id)
+        .outerjoin(
+            ranked,
+            and_(ranked.c.official_id == OutboxMessage.official_id, ranked.c.rank == 1),
+        )
+        .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]))
+        .group_by(OutboxMessage.kind, channel, state)
+    )
+    return [
+        OutboxGroup(
+            kind,
+            chat_channel.value if chat_channel is not None else NO_CHANNEL,
+            row_state,
+            rows,
+            _aware(oldest),
+        )
+        for kind, chat_channel, row_state, rows, oldest in await session.execute(query)
+    ]
+
+
+async def imports(session: AsyncSession) -> list[ImportTotals]:
+    """Roster imports applied so far, per kind, from the audit log (every one is audited)."""
+    actions = {f"import.{kind}": kind for kind in KINDS}
+    query = (
+        select(
+            AuditEntry.action,
+            func.count(),
+            func.sum(AuditEntry.detail["created"].as_integer()),
+            func.sum(AuditEntry.detail["updated"].as_integer()),
+        )
+        .where(AuditEntry.action.in_(actions))
+        .group_by(AuditEntry.action)
+    )
+    found = {
+        actions[action]: ImportTotals(actions[action], files, created or 0, updated or 0)
+        for action, files, created, updated in await session.execute(query)
+    }
+    return [found.get(kind, ImportTotals(kind, 0, 0, 0)) for kind in KINDS]
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """SQLite hands back the MIN of a CASE as text, without the column's type."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
