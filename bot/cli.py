@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("bot.commands.report", "qualification reports"),
     "audit": ("bot.commands.audit", "read the audit log"),
     "backup": ("bot.commands.backup", "copy the SQLite database while the service runs"),
-    "restore": ("bot.commands.backup", "bring a SQLite database back from a backup"),
+    "restore": ("bot.commands.restore", "bring a SQLite database back from a backup"),
 }
 
 

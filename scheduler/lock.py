@@ -55,6 +55,16 @@ def dispatch_lock(engine: AsyncEngine, identity: str, worker: str = "") -> Dispa
     return FileLock(Path(f"{database}.dispatch-{key & 0xFFFFFFFF:08x}.lock"), worker)
 
 
+async def file_lock_holders(database: Path) -> list[str]:
+    """The workers holding a dispatcher lock of the SQLite database file ``database``."""
+    holders = []
+    for path in sorted(database.parent.glob(f"{database.name}.dispatch-*.lock")):
+        holder = await FileLock(path).holder()
+        if holder is not None:
+            holders.append(holder)
+    return holders
+
+
 # The connection holding the advisory lock: a bigint key is split into classid (high half)
 # and objid (low half), with objsubid 1.
 _HOLDER = text(

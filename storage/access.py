@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, false, or_, select, t
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from locales import N_
 from storage.audit import record
 from storage.models import Official, Role, RoleKind, Unit
 
@@ -100,11 +101,16 @@ async def top_units(session: AsyncSession, scope: Scope) -> list[Unit]:
     return list(await session.scalars(query.order_by(Unit.name, Unit.code)))
 
 
-async def unit_in_scope(session: AsyncSession, scope: Scope, code: str) -> Unit | None:
-    """The unit with ``code`` if ``scope`` covers it; None when there is none or it lies
-    outside (the caller says the same either way, so a scope's edges are not probed)."""
+async def unit_in_scope(session: AsyncSession, scope: Scope, code: str) -> Unit:
+    """The unit with ``code``; Refused when there is none (a typo to fix) or when ``scope``
+    does not cover it (a role to ask for). Unit codes are the published national catalogue,
+    so telling the two apart reveals nothing."""
     unit = await session.scalar(select(Unit).where(Unit.code == code.strip()))
-    return unit if unit is not None and scope.covers(unit.path) else None
+    if unit is None:
+        raise Refused(N_("There is no unit with the code {code}."), code=code.strip())
+    if not scope.covers(unit.path):
+        raise Refused(N_("The unit {code} is not in your scope."), code=unit.code)
+    return unit
 
 
 async def grant(

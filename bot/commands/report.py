@@ -24,7 +24,7 @@ from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
 from locales import LANGUAGES, translator
 from rules.profiles import load_profile
-from storage.access import Scope, unit_in_scope
+from storage.access import Refused, Scope, unit_in_scope
 from storage.audit import record
 from storage.reports.qualifications import qualification_report
 
@@ -63,9 +63,10 @@ async def _qualifications(args: argparse.Namespace, settings: Settings) -> int:
             if acting is None:
                 return 1
             scope, actor = acting.scope, acting.actor
-        unit = await unit_in_scope(session, scope, args.unit)
-        if unit is None:
-            print(_("The unit {code} is not in your scope.", code=args.unit), file=sys.stderr)
+        try:
+            unit = await unit_in_scope(session, scope, args.unit)
+        except Refused as refusal:
+            print(_(refusal.message, **refusal.params), file=sys.stderr)
             return 1
         report = await qualification_report(session, unit, profile, on, args.compare)
         record(
