@@ -63,7 +63,17 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. A failure the operator can fix ends in one line saying how
     (bot/failures.py); a reader that stops early (`canbo audit | head`) ends it quietly."""
-    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        try:
+            return _main(list(sys.argv[1:] if argv is None else argv))
+        finally:
+            sys.stdout.flush()  # here, so a closed pipe is met inside this ``try``
+    except BrokenPipeError:
+        _silence_stdout()
+        return SIGPIPE_EXIT
+
+
+def _main(words: list[str]) -> int:
     args = build_parser(words).parse_args(words)
     try:
         settings = Settings()
@@ -74,12 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_catalogues()
         result: int = args.run(args, settings)
-        sys.stdout.flush()  # here, so a closed pipe is met inside this ``try``
-    except BrokenPipeError:
-        _silence_stdout()
-        return SIGPIPE_EXIT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
     except Exception as error:
         from bot.failures import explain  # imported on failure only: it loads the channels
 

@@ -261,7 +261,11 @@ class ZaloChannel:
 
     async def start(self) -> None:
         """Ask who the bot is (a wrong token fails here), then take events."""
-        me = await self._client.get_me()
+        try:
+            me = await self._client.get_me()
+        except BaseException:
+            await self._client.close()  # a channel that did not start is not stopped
+            raise
         if self._webhook_url:
             await self._client.set_webhook(self._webhook_url, self._secret.decode())
             logger.info("Zalo bot %s: webhook mode at %s", me.get("account_name"), WEBHOOK_PATH)
