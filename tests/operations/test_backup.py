@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli import main
 from rules.profiles import load_profile
@@ -139,13 +139,13 @@ async def test_a_backup_taken_during_an_announcement_restores_every_row(
     assert not backup.with_name(backup.name + "-wal").exists()
 
 
-async def _rows(engine, model):
+async def _rows(engine: AsyncEngine, model: type[OutboxMessage]) -> list[OutboxMessage]:
     async with session_factory(engine)() as session:
         return list(await session.scalars(select(model)))
 
 
 @pytest.fixture
-def saved(sqlite_url, tmp_path, monkeypatch) -> Path:
+def saved(sqlite_url, tmp_path, monkeypatch):
     """A backup of the tests' SQLite database; CANBO_DATABASE_URL then names an empty file."""
     monkeypatch.setenv("CANBO_DATABASE_URL", sqlite_url)
     path = tmp_path / "saved.db"

@@ -3,8 +3,6 @@ the imports are counted right, on the metrics port only, and behind the token wh
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -25,7 +23,7 @@ Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
 @pytest.fixture
-async def scrape(engine) -> AsyncIterator:
+async def scrape(engine):
     """GET /metrics from a metrics server on this database; returns every sample by name and
     labels."""
     server = HttpServer(metrics_app(Metrics(), session_factory(engine), None), "127.0.0.1", 0)
