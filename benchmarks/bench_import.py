@@ -1,5 +1,7 @@
 """Import: an officials roster of 100,000 rows (``--quick``: 10,000), as CSV and as XLSX, through
-``storage.importers.import_file`` into a SQLite database holding 1,000 communes.
+``storage.importers.import_file`` into a SQLite database holding 1,000 communes. Then the files
+a roster may not be, and how soon they are refused: 300,001 rows as CSV and as XLSX, and an
+XLSX of about 1 MB whose sheet would unpack to 1.1 GB (storage/importers/limits.py).
 
 Each import runs in a child process of its own, so its peak resident memory is the import's
 (plus the interpreter, shown separately). Baseline in the same run: a 1,000-row import of the
@@ -22,6 +24,8 @@ from openpyxl import Workbook
 
 from storage.db import create_engine, session_factory
 from storage.importers import import_file
+from storage.importers.limits import MAX_ROWS
+from tests.importers.packages import bomb, many_csv_rows, many_rows
 
 COMMUNES = 1000
 BASELINE_ROWS = 1000
@@ -60,7 +64,7 @@ def write(folder: Path, rows: int, form: str) -> Path:
     return path
 
 
-async def _import(url: str, path: Path) -> dict[str, float]:
+async def _import(url: str, path: Path, refused: bool) -> dict[str, float]:
     engine = create_engine(url)
     before = common.maxrss_mb()
     with common.stopwatch() as took:
@@ -68,8 +72,8 @@ async def _import(url: str, path: Path) -> dict[str, float]:
             session_factory(engine), "officials", path, dry_run=False, actor="bench", lang="en"
         )
     await engine.dispose()
-    if report.rejected:
-        raise SystemExit(f"the roster was rejected: {report.file_errors or report.row_errors[:3]}")
+    if report.rejected != refused:
+        raise SystemExit(f"unexpected: {report.render()[:500]}")
     return {
         "import_s": took[0],
         "cpu_s": took[1],
@@ -82,7 +86,7 @@ def measure(folder: Path, rows: int, form: str) -> dict[str, float]:
     path = write(folder, rows, form)
     with common.sqlite_database() as url:
         asyncio.run(_units(url))
-        figures = common.run_child(__file__, url, str(path))
+        figures = common.run_child(__file__, url, str(path), "")
     print(
         f"{form.upper():>4} {rows:>7,} rows: {figures['import_s']:.1f} s "
         f"(CPU {figures['cpu_s']:.1f} s), {figures['import_s'] / rows * 1e6:.0f} µs/row, "
@@ -100,11 +104,24 @@ async def _units(url: str) -> None:
     await engine.dispose()
 
 
+def refusal(name: str, path: Path) -> None:
+    """How soon a file beyond the limits is refused, and the memory it takes."""
+    with common.sqlite_database() as url:
+        figures = common.run_child(__file__, url, str(path), "refused")
+    print(
+        f"{name}: refused in {figures['import_s']:.2f} s (CPU {figures['cpu_s']:.2f} s); "
+        f"peak RSS {figures['maxrss_mb']:.0f} MB "
+        f"(interpreter before importing {figures['rss_before_mb']:.0f} MB); "
+        f"file {path.stat().st_size / 2**20:.1f} MB",
+        flush=True,
+    )
+
+
 def main() -> None:
     args = common.arguments(__doc__ or "").parse_args()
     if args.child is not None:
-        url, path = args.child
-        common.report_to_parent(asyncio.run(_import(url, Path(path))))
+        url, path, refused = args.child
+        common.report_to_parent(asyncio.run(_import(url, Path(path), bool(refused))))
         return
     print(common.machine())
     rows = 10_000 if args.quick else 100_000
@@ -118,6 +135,10 @@ def main() -> None:
                 f"{form.upper()} time per row, {rows:,} ÷ {BASELINE_ROWS:,}: "
                 f"{common.ratio(per_row, baseline)}"
             )
+        too_many, place = MAX_ROWS + 1, Path(folder)
+        refusal(f"CSV {too_many:,} rows", many_csv_rows(place / "cap.csv", too_many))
+        refusal(f"XLSX {too_many:,} rows", many_rows(place / "cap.xlsx", too_many))
+        refusal("XLSX unpacking to 1.1 GB", bomb(place / "bomb.xlsx"))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -23,7 +24,7 @@ from bot.channels.zalo import WEBHOOK_PATH as ZALO_WEBHOOK_PATH
 from bot.channels.zalo import ZaloChannel, zalo_channel
 from bot.conversation import conversation_config
 from bot.health import Readiness, health_routes
-from bot.http import HttpServer, Route, build_web_app
+from bot.http import HttpServer, Route, build_web_app, json_only
 from bot.media import MediaLinks, public_url
 from bot.metrics import Metrics, metrics_app
 from bot.settings import Settings
@@ -31,6 +32,7 @@ from bot.webchat.routes import web_chat
 from handlers.conversation import Conversation
 from storage import updates
 from storage.db import create_engine, session_factory
+from storage.models import Channel
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -129,9 +131,11 @@ async def build_app(settings: Settings) -> App:
         media.route(),
     ]
     if zalo is not None and zalo.webhook_mode:
-        routes.append(Route("POST", ZALO_WEBHOOK_PATH, zalo.webhook))
+        refused = partial(metrics.inc, "canbo_webhook_rejected_total", Channel.ZALO.value)
+        routes.append(Route("POST", ZALO_WEBHOOK_PATH, json_only(zalo.webhook, refused)))
     if telegram is not None and telegram.webhook_mode:
-        routes.append(Route("POST", WEBHOOK_PATH, telegram.webhook))
+        refused = partial(metrics.inc, "canbo_webhook_rejected_total", Channel.TELEGRAM.value)
+        routes.append(Route("POST", WEBHOOK_PATH, json_only(telegram.webhook, refused)))
     http = HttpServer(build_web_app(routes), settings.http_host, settings.http_port)
     app = App(settings, engine, sessions, metrics, conversation, telegram, http, zalo)
     if settings.metrics_port is not None:
@@ -178,42 +182,6 @@ def _pruner(sessions: async_sessionmaker[AsyncSession]) -> Service:
                 await task
 
     return Service("update-id pruner", start, stop)
-
-
-class _Redact(logging.Filter):
-    """Replace secrets in log records, whoever logs them (PTB puts the token in URLs)."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self._secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self._secrets):
-            for secret in self._secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, None
-        return True
-
-
-def protect_logs(settings: Settings) -> None:
-    """Keep the bot token and webhook secret out of every log line."""
-    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
-    secrets = [
-        value.get_secret_value()
-        for value in (
-            settings.telegram_token,
-            settings.telegram_webhook_secret,
-            settings.zalo_token,
-            settings.zalo_webhook_secret,
-            settings.secret_key,
-            settings.metrics_token,
-        )
-        if value is not None
-    ]
-    redact = _Redact(secrets)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:

@@ -11,7 +11,7 @@ from importlib.metadata import version
 
 from pydantic import ValidationError
 
-from bot import logs
+from bot import log_masking, logs
 from bot.settings import Settings
 from locales import check as check_catalogues
 from locales import translator
@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "broadcast": ("bot.commands.broadcast", "announcements to chosen officials"),
     "report": ("bot.commands.report", "qualification reports"),
     "audit": ("bot.commands.audit", "read the audit log"),
+    "purge": ("bot.commands.purge", "remove what is past its retention"),
     "backup": ("bot.commands.backup", "copy the SQLite database while the service runs"),
     "restore": ("bot.commands.restore", "bring a SQLite database back from a backup"),
 }
@@ -81,6 +82,7 @@ def _main(words: list[str]) -> int:
         _report_settings(error)
         return 2
     logs.configure(verbose=args.verbose, log_format=settings.log_format)
+    log_masking.install(settings)
     try:
         check_catalogues()
         result: int = args.run(args, settings)

@@ -2,9 +2,9 @@
 of its own, the metrics (bot/metrics.py).
 
 Channels add their routes (``Route``) when the app is assembled (bot/app.py), so the web chat
-and the Zalo webhook join the same server without it knowing them. Each request is logged
-with its id: the proxy's X-Request-Id when it sends one, else a new one, returned in the
-response either way.
+and the Zalo webhook join the same server without it knowing them. The webhooks take JSON only
+(``json_only``). Each request is logged with its id: the proxy's X-Request-Id when it sends one,
+else a new one, returned in the response either way.
 """
 
 from __future__ import annotations
@@ -56,6 +56,23 @@ def build_web_app(routes: Sequence[Route] = ()) -> web.Application:
     for route in routes:
         app.router.add_route(route.method, route.path, route.handler)
     return app
+
+
+def json_only(handler: Handler, refused: Callable[[], None] = lambda: None) -> Handler:
+    """``handler`` for bodies sent as application/json only; anything else (text/plain, a form,
+    no type at all) is answered 415 before it is read, and ``refused`` is told. Telegram and
+    Zalo both post their updates as application/json."""
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        if request.content_type != "application/json":
+            refused()
+            return web.json_response(
+                {"ok": False, "error": "unsupported media type: send application/json"},
+                status=415,
+            )
+        return await handler(request)
+
+    return guarded
 
 
 class HttpServer:

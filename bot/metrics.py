@@ -29,6 +29,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import gauges
+from storage.importers.audit import IMPORTED
 from storage.types import utcnow
 
 COUNTERS = {
@@ -102,17 +103,25 @@ async def database_families(sessions: async_sessionmaker[AsyncSession]) -> list[
             waited = max(0.0, (now - group.oldest_due).total_seconds())
             age.add_metric([group.kind, group.channel], waited)
     files = CounterMetricFamily(
-        "canbo_imports", "Roster imports applied, by kind (from the audit log).", labels=["kind"]
+        "canbo_imports",
+        "Roster imports by kind and outcome (imported, rejected, dry_run, interrupted, started), "
+        "from the audit log.",
+        labels=["kind", "outcome"],
     )
     rows = CounterMetricFamily(
         "canbo_import_rows",
-        "Rows created or updated by roster imports, by kind (from the audit log).",
+        "Rows created or updated by the imports kept, by kind (from the audit log).",
         labels=["kind", "result"],
     )
+    kept: dict[str, tuple[int, int]] = {}
     for totals in imports:
-        files.add_metric([totals.kind], totals.files)
-        rows.add_metric([totals.kind, "created"], totals.created)
-        rows.add_metric([totals.kind, "updated"], totals.updated)
+        files.add_metric([totals.kind, totals.outcome], totals.files)
+        if totals.outcome == IMPORTED:
+            kept[totals.kind] = (totals.created, totals.updated)
+    for kind in gauges.KINDS:
+        created, updated = kept.get(kind, (0, 0))
+        rows.add_metric([kind, "created"], created)
+        rows.add_metric([kind, "updated"], updated)
     return [depth, age, files, rows]
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.proxies import TrustedProxies
 from locales import N_
 from scheduler.timing import QuietWindow
 
@@ -39,7 +40,8 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = None
     zalo_webhook_url: str | None = None
     zalo_rate: float = 10.0
-    public_url: str | None = None  # how Zalo reaches us to fetch pictures
+    public_url: str | None = None  # how Zalo reaches us to fetch pictures; https: Secure cookies
+    trusted_proxies: str = ""  # CIDRs of our reverse proxies: X-Forwarded-For only from them
     secret_key: SecretStr | None = None  # web chat cookies; generated if unset
     dispatch_concurrency: int = 4  # messages in flight; more only for paid broadcast rates
     dispatch_standby_poll: float = 15.0  # seconds between a standby worker's tries for the lock
@@ -49,6 +51,10 @@ class Settings(BaseSettings):
     metrics_port: int | None = None  # /metrics on a port of its own; unset: not served
     metrics_host: str = "127.0.0.1"
     metrics_token: SecretStr | None = None  # if set, /metrics wants "Authorization: Bearer …"
+    # Retention (docs/SECURITY.md; `canbo purge` removes what is older)
+    retention_chat_days: int = 90  # unlinked chats, unfinished dialogues, link codes, wrong codes
+    retention_sent_days: int = 365  # the text of messages sent and of finished announcements
+    retention_audit_days: int = 1825  # the audit log: a five-year term of office
 
     @field_validator("locale")
     @classmethod
@@ -82,11 +88,23 @@ class Settings(BaseSettings):
             )
         )
 
-    @field_validator("dispatch_concurrency", "dispatch_standby_poll")
+    @field_validator(
+        "dispatch_concurrency",
+        "dispatch_standby_poll",
+        "retention_chat_days",
+        "retention_sent_days",
+        "retention_audit_days",
+    )
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("must be greater than 0")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, value: str) -> str:
+        TrustedProxies.parse(value)
         return value
 
     @field_validator("quiet_hours")
@@ -98,3 +116,12 @@ class Settings(BaseSettings):
     @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def proxies(self) -> TrustedProxies:
+        return TrustedProxies.parse(self.trusted_proxies)
+
+    @property
+    def https(self) -> bool:
+        """Served to the public over https (CANBO_PUBLIC_URL): cookies only travel encrypted."""
+        return (self.public_url or "").lower().startswith("https://")

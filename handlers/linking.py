@@ -3,8 +3,10 @@
 A chat proves who it is by a one-time code from ``canbo link-code issue`` (by deep link /start
 CODE, or typed), or by sharing its own phone number when exactly one official has it. Codes are
 short, from an alphabet without look-alikes (no 0/O, 1/I/L), stored only as SHA-256, single-use
-and expiring. Five wrong codes from a chat within an hour and it is refused until the oldest of
-them is an hour old.
+and expiring. Wrong codes are counted in the database per chat and per client (the web visitor's
+address, or the messenger account that sent them): five from a chat, or thirty from a client,
+within an hour and it is refused until the oldest of them is an hour old. A new web session is
+a new chat but not a new client, so opening sessions buys no extra guesses.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -22,16 +25,20 @@ from handlers.context import Context
 from handlers.labels import title_name
 from handlers.menu import menu
 from handlers.messages import Reply
+from locales import N_
 from storage.audit import record
 from storage.models import LinkCode, LinkFailure, Official
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _DIGITS = frozenset("23456789")
 CODE_LENGTH = 8
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per chat
+# Per client: an office's computers or a mobile carrier's users can share one address.
+MAX_CLIENT_FAILURES = 30
 FAILURE_WINDOW = timedelta(hours=1)
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 _CODE_SHAPE = re.compile(rf"[{ALPHABET}]{{{CODE_LENGTH}}}")
+ISSUE_CHUNK = 500
 
 
 def new_code() -> str:
@@ -58,19 +65,41 @@ def _hash(code: str) -> str:
 
 async def issue_code(session: AsyncSession, official: Official, now: datetime, days: int) -> str:
     """A new one-time code for ``official``, valid for ``days``; the caller commits."""
-    code = new_code()
-    raw = normalise_code(code)
-    assert raw is not None
-    session.add(
-        LinkCode(
-            code_hash=_hash(raw),
-            official_id=official.id,
-            created_at=now,
-            expires_at=now + timedelta(days=days),
+    return (await issue_codes(session, [official.id], now, days))[official.id]
+
+
+async def issue_codes(
+    session: AsyncSession, official_ids: Sequence[int], now: datetime, days: int
+) -> dict[int, str]:
+    """New one-time codes by official id, valid for ``days``. Issuing again replaces: an unused
+    code of theirs stops working at once, so only the latest slip links. The caller commits."""
+    codes: dict[int, str] = {}
+    for start in range(0, len(official_ids), ISSUE_CHUNK):
+        batch = official_ids[start : start + ISSUE_CHUNK]
+        await session.execute(
+            update(LinkCode)
+            .where(
+                LinkCode.official_id.in_(batch),
+                LinkCode.used_at.is_(None),
+                LinkCode.expires_at > now,
+            )
+            .values(expires_at=now)
         )
-    )
-    await session.flush()
-    return code
+        rows = []
+        for official_id in batch:
+            codes[official_id] = code = new_code()
+            raw = normalise_code(code)
+            assert raw is not None
+            rows.append(
+                {
+                    "code_hash": _hash(raw),
+                    "official_id": official_id,
+                    "created_at": now,
+                    "expires_at": now + timedelta(days=days),
+                }
+            )
+        await session.execute(insert(LinkCode), rows)
+    return codes
 
 
 def normalise_phone(text: str) -> str | None:
@@ -88,17 +117,20 @@ def normalise_phone(text: str) -> str | None:
 
 async def link_by_code(context: Context, text: str) -> list[Reply]:
     _ = context._
-    refused_until = await _refused_until(context)
-    if refused_until is not None:
-        local = refused_until.astimezone(context.config.zone)
-        return [
-            Reply(
-                _(
-                    "Too many wrong codes from this chat. Please try again after {time}.",
-                    time=_.datetime(local),
-                )
-            )
-        ]
+    chat_until = await _refused_until(
+        context, LinkFailure.chat_account_id == context.account.id, MAX_FAILURES
+    )
+    client_until = await _refused_until(
+        context, LinkFailure.client == _client(context), MAX_CLIENT_FAILURES
+    )
+    if chat_until is not None or client_until is not None:
+        message = (
+            N_("Too many wrong codes from this chat. Please try again after {time}.")
+            if client_until is None or (chat_until is not None and chat_until >= client_until)
+            else N_("Too many wrong codes from your network. Please try again after {time}.")
+        )
+        until = max(t for t in (chat_until, client_until) if t is not None)
+        return [Reply(_(message, time=_.datetime(until.astimezone(context.config.zone))))]
     code = normalise_code(text)
     link = (
         None
@@ -225,24 +257,32 @@ async def _link(context: Context, official_id: int, method: str) -> Reply:
     )
 
 
+def _client(context: Context) -> str:
+    """Who is trying codes: the web visitor's address, or the messenger account (in a group,
+    the sender rather than the group)."""
+    incoming = context.incoming
+    return incoming.address or f"{incoming.channel.value}:{incoming.sender_id}"
+
+
 async def _failed(context: Context, message: str) -> list[Reply]:
-    context.session.add(LinkFailure(chat_account_id=context.account.id, at=context.now))
+    context.session.add(
+        LinkFailure(chat_account_id=context.account.id, client=_client(context), at=context.now)
+    )
     return [Reply(message)]
 
 
-async def _refused_until(context: Context) -> datetime | None:
-    """When this chat may try codes again, if it has used up its wrong codes for the hour."""
+async def _refused_until(
+    context: Context, whose: ColumnElement[bool], limit: int
+) -> datetime | None:
+    """When ``whose`` wrong codes allow trying again, if ``limit`` of them fall in the hour."""
     recent = list(
         await context.session.scalars(
             select(LinkFailure.at)
-            .where(
-                LinkFailure.chat_account_id == context.account.id,
-                LinkFailure.at > context.now - FAILURE_WINDOW,
-            )
+            .where(whose, LinkFailure.at > context.now - FAILURE_WINDOW)
             .order_by(LinkFailure.at.desc())
-            .limit(MAX_FAILURES)
+            .limit(limit)
         )
     )
-    if len(recent) < MAX_FAILURES:
+    if len(recent) < limit:
         return None
     return recent[-1] + FAILURE_WINDOW

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from storage.models import Channel
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for button data
+# The largest file a user may send: what the Telegram Bot API lets a bot fetch (getFile). An
+# adapter passes a larger one on with empty content, so the conversation can say why.
+ATTACHMENT_LIMIT = 20 * 2**20
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Incoming:
     contact: Contact | None = None
     attachment: Attachment | None = None
     language_hint: str | None = None  # the messenger's idea of the user's language
+    address: str | None = None  # the web visitor's network address (bot/proxies.py)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from rules.profiles import Profile
 from rules.standards import closing_course_kinds, evaluate
 from storage.facts import official_facts
 from storage.models import Course, Enrollment, EnrollmentStatus, Official
+from storage.official_codes import code_key
 
 # The statements every reply runs are built once: on SQLite, building and keying a statement
 # costs about as much as running it.
@@ -49,7 +50,7 @@ class Record:
 async def official_by_code(session: AsyncSession, code: str) -> Official | None:
     return await session.scalar(
         select(Official)
-        .where(Official.code == code.strip())
+        .where(Official.code_key == code_key(code))
         .options(joinedload(Official.unit), joinedload(Official.title))
     )
 

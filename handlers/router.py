@@ -51,6 +51,8 @@ async def route(context: Context) -> list[Reply]:
         return await _button(context, incoming.callback_data)
     if incoming.contact is not None:
         return await linking.link_by_contact(context)
+    if incoming.attachment is not None:
+        return await coordinator.on_file(context)
     if incoming.command is not None:
         _leave_dialog(context)
         return await _command(context, incoming.command)

@@ -48,6 +48,8 @@ async def answer_reminder(
     row = await session.get(OutboxMessage, outbox_id)
     if row is None or row.official_id != official_id or row.kind not in kinds.ANSWERABLE:
         return AnswerResult.UNKNOWN
+    if not row.payload:  # its text was purged (storage/retention.py): too old to answer
+        return AnswerResult.UNKNOWN
     if await session.scalar(select(ReminderAnswer.id).where(ReminderAnswer.outbox_id == row.id)):
         return AnswerResult.ALREADY_ANSWERED
     session.add(

@@ -4,7 +4,7 @@ A coordinator's scope is the union of the units of their coordinator roles, each
 everything under it (``Unit.path`` prefixes, one indexed LIKE each). Every coordinator action
 (audience, counts, reports, broadcasts) narrows its queries with ``Scope.clause``, so nothing
 outside the scope is ever read. As in the reminders (scheduler.snapshot), a coordinator role
-without a unit covers everything.
+without a unit covers everything. Every refusal on scope is on the audit log (``refuse``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from sqlalchemy.orm import selectinload
 
 from locales import N_
 from storage.audit import record
+from storage.catalogue.codes import unit_named
 from storage.models import Official, Role, RoleKind, Unit
+
+REFUSED = "scope.refused"  # the audit log's action for a refusal on scope
 
 
 class Refused(Exception):
@@ -28,6 +31,21 @@ class Refused(Exception):
         super().__init__(message.format(**params))
         self.message = message
         self.params = params
+
+
+class OutOfScope(Refused):
+    """Refused because what was asked for exists but lies outside the actor's scope;
+    ``target`` names it as the audit log does (``unit:A``)."""
+
+    def __init__(self, target: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.target = target
+
+
+def refuse(session: AsyncSession, actor: str, target: str, reason: str) -> None:
+    """Put a refusal on the audit log, in the caller's transaction: ``target`` is what was
+    asked for (``unit:A``, ``broadcast:12``, ``/baocao``), ``reason`` why it was refused."""
+    record(session, actor, REFUSED, target, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -101,15 +119,46 @@ async def top_units(session: AsyncSession, scope: Scope) -> list[Unit]:
     return list(await session.scalars(query.order_by(Unit.name, Unit.code)))
 
 
-async def unit_in_scope(session: AsyncSession, scope: Scope, code: str) -> Unit:
-    """The unit with ``code``; Refused when there is none (a typo to fix) or when ``scope``
-    does not cover it (a role to ask for). Unit codes are the published national catalogue,
-    so telling the two apart reveals nothing."""
-    unit = await session.scalar(select(Unit).where(Unit.code == code.strip()))
+async def unit_in_scope(session: AsyncSession, scope: Scope, typed: str, actor: str) -> Unit:
+    """The unit ``typed`` names (see ``named_unit``) if ``scope`` covers it; OutOfScope when
+    it lies outside (audited in the caller's transaction: a role to ask for). Unit codes and
+    names are the published national catalogue, so telling "none" from "outside" reveals
+    nothing."""
+    unit = await named_unit(session, scope, typed)
+    if in_scope(session, scope, unit, actor) is None:
+        raise OutOfScope(
+            f"unit:{unit.code}", N_("The unit {code} is not in your scope."), code=unit.code
+        )
+    return unit
+
+
+async def named_unit(session: AsyncSession, scope: Scope, typed: str) -> Unit:
+    """The unit ``typed`` names: its code (leading zeros optional) or its exact name. Of several
+    units a name or a short code may mean, the one inside ``scope`` when only one is; whether
+    the unit lies inside is for the caller to check. Refused when it names no unit (a typo to
+    fix) or several (the code tells them apart)."""
+    match = await unit_named(session, typed)
+    units = [match.unit] if match.unit is not None else list(match.candidates)
+    if not units:
+        raise Refused(N_("There is no unit with the code or name {unit}."), unit=typed.strip())
+    inside = [unit for unit in units if scope.covers(unit.path)]
+    chosen = inside if len(inside) == 1 else units
+    if len(chosen) > 1:
+        raise Refused(
+            N_("Several units are called {unit}: write the code of the one you mean."),
+            unit=typed.strip(),
+        )
+    return chosen[0]
+
+
+def in_scope(session: AsyncSession, scope: Scope, unit: Unit | None, actor: str) -> Unit | None:
+    """``unit`` if ``scope`` covers it; None when there is none or it lies outside (the caller
+    says the same either way, so a scope's edges are not probed; one outside is audited)."""
     if unit is None:
-        raise Refused(N_("There is no unit with the code {code}."), code=code.strip())
+        return None
     if not scope.covers(unit.path):
-        raise Refused(N_("The unit {code} is not in your scope."), code=unit.code)
+        refuse(session, actor, f"unit:{unit.code}", "out of scope")
+        return None
     return unit
 
 

@@ -44,7 +44,7 @@ from rules.scales import (
 )
 from rules.standards import evaluate
 from rules.titles import TitleKind
-from storage.access import Refused, Scope, top_units, unit_in_scope
+from storage.access import OutOfScope, Refused, Scope, top_units
 from storage.facts import CHUNK, completed_trainings, official_facts
 from storage.models import (
     Channel,
@@ -152,7 +152,11 @@ class Headcount:
 async def check(session: AsyncSession, audience: Audience, scope: Scope) -> None:
     """Raise Refused naming the first filter value that is unknown or outside ``scope``."""
     for code in audience.units:
-        await unit_in_scope(session, scope, code)
+        path = await session.scalar(select(Unit.path).where(Unit.code == code))
+        if path is None:
+            raise Refused(N_("There is no unit with the code or name {unit}."), unit=code)
+        if not scope.covers(path):
+            raise OutOfScope(f"unit:{code}", N_("The unit {code} is not in your scope."), code=code)
     kinds = {kind.value for kind in TitleKind}
     for value in (*audience.titles, *audience.planned):
         if value not in kinds:

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import N_, translator
 from rules.profiles import Profile
-from storage.access import Refused, Scope
+from storage.access import Refused, Scope, refuse
 from storage.audience import Audience, Headcount, check, resolve
 from storage.audit import record
 from storage.facts import CHUNK
@@ -210,12 +210,18 @@ def visible(broadcast: Broadcast, scope: Scope) -> bool:
     return scope.covers_all(broadcast.scope)
 
 
-async def find(session: AsyncSession, broadcast_id: int, scope: Scope) -> Broadcast | None:
-    """The broadcast if it exists, is not a draft and ``scope`` may see it."""
+async def find(
+    session: AsyncSession, broadcast_id: int, scope: Scope, actor: str
+) -> Broadcast | None:
+    """The broadcast if it exists, is not a draft and ``scope`` may see it; one ``actor`` may
+    not see is on the audit log."""
     broadcast = await session.get(Broadcast, broadcast_id)
     if broadcast is None or broadcast.status is BroadcastStatus.DRAFT:
         return None
-    return broadcast if visible(broadcast, scope) else None
+    if not visible(broadcast, scope):
+        refuse(session, actor, f"broadcast:{broadcast.id}", "out of scope")
+        return None
+    return broadcast
 
 
 async def listing(session: AsyncSession, scope: Scope, limit: int = 20) -> list[Broadcast]:

@@ -36,8 +36,9 @@ class OutboxGroup:
 @dataclass(frozen=True)
 class ImportTotals:
     kind: str
-    files: int  # imports applied (dry runs and rejected files change nothing and are not counted)
-    created: int
+    outcome: str  # imported, rejected, dry_run, interrupted, or started (still running, or killed)
+    files: int
+    created: int  # rows, for the imports kept
     updated: int
 
 
@@ -98,23 +99,25 @@ async def outbox(session: AsyncSession, now: datetime) -> list[OutboxGroup]:
 
 
 async def imports(session: AsyncSession) -> list[ImportTotals]:
-    """Roster imports applied so far, per kind, from the audit log (every one is audited)."""
+    """Roster imports so far, per kind and outcome, from the audit log (storage.importers.audit
+    puts every one there, with its outcome and counts)."""
     actions = {f"import.{kind}": kind for kind in KINDS}
+    outcome = AuditEntry.detail["outcome"].as_string()
     query = (
         select(
             AuditEntry.action,
+            outcome,
             func.count(),
             func.sum(AuditEntry.detail["created"].as_integer()),
             func.sum(AuditEntry.detail["updated"].as_integer()),
         )
         .where(AuditEntry.action.in_(actions))
-        .group_by(AuditEntry.action)
+        .group_by(AuditEntry.action, outcome)
     )
-    found = {
-        actions[action]: ImportTotals(actions[action], files, created or 0, updated or 0)
-        for action, files, created, updated in await session.execute(query)
-    }
-    return [found.get(kind, ImportTotals(kind, 0, 0, 0)) for kind in KINDS]
+    return [
+        ImportTotals(actions[action], kind_outcome or "", files, created or 0, updated or 0)
+        for action, kind_outcome, files, created, updated in await session.execute(query)
+    ]
 
 
 def _aware(value: datetime | str | None) -> datetime | None:

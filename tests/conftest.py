@@ -7,6 +7,7 @@ Tests that take ``session`` or ``engine`` run once per backend.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.log_masking import MaskingFilter
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import Base
@@ -86,3 +88,19 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     async with session_factory(engine)() as session:
         yield session
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_found() -> Iterator[None]:
+    """Leave logging as the test found it: `canbo` commands run in-process install the log
+    masking (bot/log_masking.py), which is for the process, not for the next test."""
+    factory = logging.getLogRecordFactory()
+    telegram = logging.getLogger("telegram")
+    level = telegram.level
+    yield
+    logging.setLogRecordFactory(factory)
+    telegram.setLevel(level)
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        for handler in getattr(logger, "handlers", ()):
+            for masking in [f for f in handler.filters if isinstance(f, MaskingFilter)]:
+                handler.removeFilter(masking)

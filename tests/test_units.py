@@ -287,7 +287,7 @@ async def test_parent_codes_may_drop_leading_zeros_unless_ambiguous(session, tmp
     report = await _import(session, path)
 
     assert [(error.row, error.reason.params["codes"]) for error in report.row_errors] == [
-        (4, "04, 00004")
+        (4, "00004, 04")
     ]
 
 
@@ -355,3 +355,11 @@ def test_the_import_command_reports_and_exits_1_on_a_rejected_file(cli_database,
         "tot.csv: đã nhập bản ghi đơn vị: 1 thêm mới, 0 cập nhật, 0 không đổi.",
     ]
     assert asyncio.run(_count_units(cli_database)) == 1
+    assert main(["audit", "--action", "import.units"]) == 0
+    audit = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[-1] for line in audit[0::2]] == ["tot.csv", "loi.csv", "tot.csv"]
+    assert [line.split()[0] for line in audit[1::2]] == [
+        "outcome=imported",
+        "outcome=rejected",
+        "outcome=dry_run",
+    ]

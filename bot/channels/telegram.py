@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from dataclasses import replace
 from time import perf_counter
 from typing import NamedTuple
 
@@ -26,6 +27,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import (
     Bot,
+    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -37,6 +39,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from bot import logs
@@ -47,7 +50,7 @@ from bot.channels.telegram_updates import UNREADABLE, is_update
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
-from handlers.messages import Attachment, Contact, Incoming, Reply
+from handlers.messages import ATTACHMENT_LIMIT, Attachment, Contact, Incoming, Reply
 from locales import LANGUAGES, translator
 from storage.models import Channel
 
@@ -75,12 +78,20 @@ def build_application(settings: Settings, engine: AsyncEngine) -> Application:  
         .base_url(settings.telegram_api_url)
         .request(AiohttpRequest(connection_pool_size=256))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .base_file_url(file_url(settings.telegram_api_url))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate, max_retries=2))
         .concurrent_updates(ChatOrderedProcessor(concurrent_updates(engine)))
     )
     if settings.telegram_webhook_url:
         builder = builder.updater(None)
     return builder.build()
+
+
+def file_url(api_url: str) -> str:
+    """Where files are fetched: https://api.telegram.org/bot → https://api.telegram.org/file/bot
+    (a local Bot API server or a test server the same way)."""
+    base, _sep, last = api_url.rstrip("/").rpartition("/")
+    return f"{base}/file/{last}"
 
 
 def to_incoming(update: Update, bot_username: str) -> Incoming | None:
@@ -230,6 +241,9 @@ class TelegramChannel:
         incoming = to_incoming(update, self.bot.username)
         if incoming is None:  # nothing to answer, so nothing to claim
             return
+        document = update.message.document if update.message is not None else None
+        if document is not None:
+            incoming = replace(incoming, attachment=await self._fetch(document))
         replies = await self._conversation.handle_once(incoming, update.update_id)
         if replies is None:
             self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
@@ -240,6 +254,20 @@ class TelegramChannel:
         for reply in replies:
             await self.send(int(incoming.chat_id), reply, language)
         self._metrics.inc("canbo_updates_processed_total", CHANNEL)
+
+    async def _fetch(self, document: Document) -> Attachment:
+        """A document sent to the bot, with empty content when it is larger than a bot may
+        fetch (the conversation then says so)."""
+        name = document.file_name or "file"
+        mime = document.mime_type or "application/octet-stream"
+        if document.file_size is not None and document.file_size > ATTACHMENT_LIMIT:
+            return Attachment(name, b"", mime)
+        try:
+            found = await self.bot.get_file(document.file_id)
+            content = bytes(await found.download_as_bytearray())
+        except BadRequest:  # "file is too big" when the size was not given
+            return Attachment(name, b"", mime)
+        return Attachment(name, content, mime)
 
     async def send(self, chat_id: int, reply: Reply, language: str = "") -> None:
         """Render ``reply`` as one or more Telegram messages; ``language`` (the sender's, as

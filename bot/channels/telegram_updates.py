@@ -1,7 +1,7 @@
 """The shape of a Telegram update as far as the bot reads it (Bot API, "Update", "Message",
-"User", "CallbackQuery", "Contact"), checked before python-telegram-bot parses it: PTB trusts
-its input, so a string chat id would reach the conversation, and an object for a user id would
-stop PTB's update loop for good."""
+"User", "CallbackQuery", "Contact", "Document"), checked before python-telegram-bot parses it:
+PTB trusts its input, so a string chat id would reach the conversation, and an object for a user
+id would stop PTB's update loop for good."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ _MESSAGE = json_object(
         "entities": list_of(json_object({"type": unicode_text, "offset": int64, "length": int64})),
         "contact": json_object(
             {"phone_number": unicode_text, "first_name": unicode_text}, {"user_id": int64}
+        ),
+        "document": json_object(
+            {"file_id": unicode_text, "file_unique_id": unicode_text},
+            {"file_name": unicode_text, "mime_type": unicode_text, "file_size": int64},
         ),
     },
 )

@@ -15,7 +15,7 @@ from bot.commands.officials import official_or_complain
 from bot.commands.running import cli_actor
 from handlers.coordinator.when import parse_day
 from locales import Translator
-from storage.access import Scope, scope_of
+from storage.access import Scope, refuse, scope_of
 from storage.models import Official
 
 
@@ -42,7 +42,10 @@ async def identity(session: AsyncSession, args: argparse.Namespace, _: Translato
     if official is None:
         return None
     scope = await scope_of(session, official.id)
+    actor = f"{cli_actor()} as {official.code}"
     if scope is None:
+        refuse(session, actor, f"canbo {args.command}", "no coordinator role")
+        await session.commit()
         print(
             _(
                 "{code} holds no coordinator or admin role; grant one with `canbo roles grant`.",
@@ -51,7 +54,7 @@ async def identity(session: AsyncSession, args: argparse.Namespace, _: Translato
             file=sys.stderr,
         )
         return None
-    return Acting(f"{cli_actor()} as {official.code}", scope, official)
+    return Acting(actor, scope, official)
 
 
 def day(text: str) -> date:

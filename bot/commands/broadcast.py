@@ -32,7 +32,7 @@ from locales import Translator, translator
 from rules.profiles import load_profile
 from rules.titles import TitleKind
 from storage import broadcasts
-from storage.access import Refused
+from storage.access import OutOfScope, Refused, Scope, named_unit, refuse
 from storage.audience import GAP_KEYS, Audience, check
 from storage.audit import record
 from storage.models import Broadcast
@@ -107,6 +107,10 @@ def _run(action: Action) -> Command:
             try:
                 return await action(Call(session, args, settings, acting), _)
             except Refused as refused:
+                await session.rollback()
+                if isinstance(refused, OutOfScope):
+                    refuse(session, acting.actor, refused.target, "out of scope")
+                    await session.commit()
                 print(_(refused.message, **refused.params), file=sys.stderr)
                 return 1
 
@@ -122,7 +126,7 @@ async def _create(call: Call, _: Translator) -> int:
     draft = broadcasts.new_draft(session, acting.actor, acting.official, acting.scope)
     await session.flush()  # the message names the draft's id
     audience = Audience(
-        units=tuple(args.unit),
+        units=tuple([await _unit_code(session, acting.scope, typed) for typed in args.unit]),
         titles=tuple(args.title),
         planned=tuple(args.planned),
         gaps=tuple(args.gap),
@@ -163,12 +167,19 @@ async def _create(call: Call, _: Translator) -> int:
     return 0
 
 
+async def _unit_code(session: AsyncSession, scope: Scope, typed: str) -> str:
+    """The stored code of the unit typed as a code without its zeros or as its name (Refused
+    when it names none, or several)."""
+    return (await named_unit(session, scope, typed)).code
+
+
 async def _list(call: Call, _: Translator) -> int:
     found = await broadcasts.listing(call.session, call.acting.scope)
     now = utcnow()
     for broadcast in found:
         await broadcasts.refresh(call.session, broadcast, now)
         print(listing_line(_, broadcast, call.settings.zone))
+    record(call.session, call.acting.actor, "report.broadcasts", shown=len(found))
     await call.session.commit()
     if not found:
         print(_("No announcements yet."))
@@ -211,7 +222,10 @@ async def _report(call: Call, _: Translator) -> int:
 
 async def _find(call: Call, _: Translator) -> Broadcast | None:
     """The announcement ``ID`` names, or None once the actor has been told it is not theirs."""
-    broadcast = await broadcasts.find(call.session, call.args.id, call.acting.scope)
+    broadcast = await broadcasts.find(
+        call.session, call.args.id, call.acting.scope, call.acting.actor
+    )
     if broadcast is None:
+        await call.session.commit()  # a refusal on scope is audited
         print(_("There is no announcement #{id} in your scope.", id=call.args.id), file=sys.stderr)
     return broadcast

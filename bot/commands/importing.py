@@ -1,8 +1,10 @@
-"""`canbo import officials|courses|enrollments|bonds FILE`: load a roster from XLSX or CSV."""
+"""`canbo import officials|courses|enrollments|bonds FILE`: load a roster from a spreadsheet
+(.xlsx, .xls, .ods) or a text file (.csv, .txt)."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from storage.importers import KINDS, import_file
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser = sub.add_parser(
         "import",
-        help="import a roster (XLSX or CSV); a file with any bad row is rejected whole",
+        help="import a roster (XLSX, XLS, ODS, CSV); a file with any bad row is rejected whole",
         description="Import officials, courses, enrollments or bonds (IMPORT_FORMAT.md). "
         "Rows are upserted on their code; exits 1 when the file is rejected.",
     )
@@ -37,5 +39,6 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
             dry_run=args.dry_run,
             actor=cli_actor(),
             lang=args.lang or settings.locale,
+            today=datetime.now(settings.zone).date(),
         )
     return print_report(report)

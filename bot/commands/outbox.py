@@ -11,7 +11,6 @@ import sys
 from typing import Any
 
 from bot import event_loop
-from bot.app import protect_logs
 from bot.channels.telegram_delivery import build_dispatcher
 from bot.commands.database import open_engine
 from bot.commands.running import add_actions
@@ -35,7 +34,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    protect_logs(settings)
     return event_loop.run(_dispatch_async(args, settings))
 
 

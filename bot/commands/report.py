@@ -64,8 +64,9 @@ async def _qualifications(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
             scope, actor = acting.scope, acting.actor
         try:
-            unit = await unit_in_scope(session, scope, args.unit)
+            unit = await unit_in_scope(session, scope, args.unit, actor)
         except Refused as refusal:
+            await session.commit()  # a refusal on scope is audited
             print(_(refusal.message, **refusal.params), file=sys.stderr)
             return 1
         report = await qualification_report(session, unit, profile, on, args.compare)

@@ -9,15 +9,14 @@ import argparse
 import sys
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.commands.database import open_session
 from bot.commands.officials import official_or_complain
 from bot.commands.running import add_actions, cli_actor, synchronous
+from bot.commands.unit_choice import unit_or_complain
 from bot.settings import Settings
 from locales import translator
 from storage import access
-from storage.models import RoleKind, Unit
+from storage.models import RoleKind
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -53,9 +52,8 @@ async def _change(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         unit = None
         if args.unit:
-            unit = await session.scalar(select(Unit).where(Unit.code == args.unit.strip()))
+            unit = await unit_or_complain(session, args.unit, _)
             if unit is None:
-                print(_("No unit has the code {code}.", code=args.unit), file=sys.stderr)
                 return 1
         if args.action == "grant":
             changed = await access.grant(session, cli_actor(), official, kind, unit)

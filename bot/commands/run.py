@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from bot import event_loop
-from bot.app import protect_logs, serve
+from bot.app import serve
 from bot.settings import Settings
 
 
@@ -23,6 +23,5 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    protect_logs(settings)
     event_loop.run(serve(settings))
     return 0

@@ -1,5 +1,5 @@
 """`canbo status CODE [--lang en] [--on DATE]`: an official's standards status, exactly as the
-bot sends it."""
+bot sends it; an operator reading someone's record, so it is audited."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Any
 
 from bot.commands.database import open_session
 from bot.commands.officials import official_or_complain
-from bot.commands.running import synchronous
+from bot.commands.running import cli_actor, synchronous
 from bot.conversation import conversation_config
 from bot.settings import Settings
 from handlers.status import status_text
 from locales import LANGUAGES, translator
 from rules.profiles import load_profile
+from storage.audit import record
 
 
 def _day(text: str) -> date:
@@ -44,5 +45,8 @@ async def _status(args: argparse.Namespace, settings: Settings) -> int:
         official = await official_or_complain(session, args.code, _)
         if official is None:
             return 1
-        print(await status_text(session, official, profile, on, _))
+        text = await status_text(session, official, profile, on, _)
+        record(session, cli_actor(), "report.status", official.code, on=on.isoformat())
+        await session.commit()
+    print(text)
     return 0

@@ -4,7 +4,9 @@
 elsewhere). The page talks JSON to ``/chat/api/…``: ``session`` (who is here, in which language,
 and the page's words), ``message`` (text or a pressed button's data in, the conversation's
 replies out), ``language`` and ``signout``. Each browser is one web chat account, named by the
-signed session cookie (session.py); it links like any chat, with a code.
+signed session cookie (session.py); it links like any chat, with a code, and gets a new session
+id whenever it links or unlinks. The visitor's address (for the limits on wrong link codes) is
+the TCP peer, or what a trusted reverse proxy says it is (bot/proxies.py).
 
 Requests that change something must carry the ``X-Canbo-Chat`` header and, when the browser
 sends an Origin, come from this same host: another site cannot post on a visitor's behalf.
@@ -18,18 +20,26 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import web
-from sqlalchemy import select
+from aiohttp import BodyPartReader, hdrs, web
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.http import Route
 from bot.media import MediaLinks
+from bot.proxies import TrustedProxies
 from bot.settings import Settings
-from bot.webchat.session import COOKIE, NewSessionLimit, SessionCookies
+from bot.webchat.session import COOKIE, SessionCookies
 from handlers.conversation import Conversation
 from handlers.menu import menu
-from handlers.messages import CALLBACK_DATA_LIMIT, Incoming, Reply, parse_command
+from handlers.messages import (
+    ATTACHMENT_LIMIT,
+    CALLBACK_DATA_LIMIT,
+    Attachment,
+    Incoming,
+    Reply,
+    parse_command,
+)
 from locales import LANGUAGES, translator
 from storage.models import Channel, ChatAccount
 from storage.server_keys import server_key
@@ -68,14 +78,17 @@ class WebChat:
         *,
         default_language: str,
         secret_key: str | None = None,
+        proxies: TrustedProxies | None = None,
+        secure_cookies: bool = False,
     ) -> None:
         self._conversation = conversation
         self._sessions = sessions
         self._media = media
         self._language = default_language
         self._secret_key = secret_key
+        self._proxies = proxies or TrustedProxies()
+        self._secure_cookies = secure_cookies
         self._cookies: SessionCookies | None = None
-        self._new_sessions = NewSessionLimit()
         static = resources.files("bot.webchat") / "static"
         self._page = (static / "index.html").read_bytes()
         self._static = {name: (static / name).read_bytes() for name in STATIC}
@@ -86,6 +99,7 @@ class WebChat:
             Route("GET", "/chat/static/{name}", self.static),
             Route("GET", "/chat/api/session", self.session),
             Route("POST", "/chat/api/message", self.message),
+            Route("POST", "/chat/api/upload", self.upload),
             Route("POST", "/chat/api/language", self.language),
             Route("POST", "/chat/api/signout", self.sign_out),
         ]
@@ -111,12 +125,10 @@ class WebChat:
     # --- API -------------------------------------------------------------------------------
 
     async def session(self, request: web.Request) -> web.Response:
-        """Who is here. A browser without a valid cookie gets a new session (within the
-        per-address limit); a known one gets its cookie renewed."""
+        """Who is here. A browser without a valid cookie gets a new session; a known one gets
+        its cookie renewed."""
         visitor = await self._visitor(request, create=True)
-        if visitor is None:
-            _ = translator(self._hint(request) or self._language)
-            return _error(429, _("Too many new sessions from your network. Try again later."))
+        assert visitor is not None
         response = web.json_response(await self._state(request, visitor.session_id))
         await self._set_cookie(response, request, visitor)
         return response
@@ -131,10 +143,44 @@ class WebChat:
             incoming = self._incoming(request, visitor, text=text, command=command, args=args)
         else:
             raise _bad_request("expected text (1 to 2,000 characters) or callback_data")
+        return await self._answer(request, visitor, incoming)
+
+    async def _answer(
+        self, request: web.Request, visitor: _Visitor, incoming: Incoming
+    ) -> web.Response:
+        """The conversation's replies to ``incoming`` and the page's state, as JSON."""
+        linked = await self._official_id(visitor.session_id)
         replies = await self._conversation.handle(incoming)
+        if await self._official_id(visitor.session_id) != linked:
+            visitor = await self._renew(visitor)  # linked or unlinked: a new session id
         rendered = [await self._render(reply) for reply in replies]
         state = await self._state(request, visitor.session_id)
-        return web.json_response({"replies": rendered, "state": state})
+        response = web.json_response({"replies": rendered, "state": state})
+        await self._set_cookie(response, request, visitor)
+        return response
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """A file sent from the chat (a coordinator's roster): multipart/form-data with one part,
+        "file". A file over ``ATTACHMENT_LIMIT`` reaches the conversation empty, as from
+        Telegram, so the answer says why."""
+        visitor = await self._checked(request)
+        try:
+            reader = await request.multipart()
+            part = await reader.next()
+        except (ValueError, AssertionError):
+            raise _bad_request("expected multipart/form-data") from None
+        if not isinstance(part, BodyPartReader) or part.name != "file" or not part.filename:
+            raise _bad_request("expected one file, in a part named file")
+        content = bytearray()
+        while chunk := await part.read_chunk(1 << 16):
+            content += chunk
+            if len(content) > ATTACHMENT_LIMIT:
+                content.clear()
+                break
+        mime = part.headers.get(hdrs.CONTENT_TYPE, "application/octet-stream")
+        attachment = Attachment(part.filename[:200], bytes(content), mime)
+        incoming = self._incoming(request, visitor, attachment=attachment)
+        return await self._answer(request, visitor, incoming)
 
     async def language(self, request: web.Request) -> web.Response:
         visitor, body = await self._post(request)
@@ -155,6 +201,7 @@ class WebChat:
         person at a shared computer starts anew."""
         visitor, _body = await self._post(request)
         await self._conversation.handle(self._incoming(request, visitor, command="unlink"))
+        await self._renew(visitor)  # the old id, should it survive somewhere, opens nothing
         response = web.json_response({"ok": True})
         response.del_cookie(COOKIE, path="/")
         return response
@@ -163,6 +210,17 @@ class WebChat:
 
     async def _post(self, request: web.Request) -> tuple[_Visitor, dict[str, Any]]:
         """The visitor and JSON body of a state-changing request, after the CSRF checks."""
+        visitor = await self._checked(request)
+        try:
+            body = json.loads(await request.read())
+        except ValueError:
+            raise _bad_request("the body is not JSON") from None
+        if not isinstance(body, dict):
+            raise _bad_request("the body is not a JSON object")
+        return visitor, body
+
+    async def _checked(self, request: web.Request) -> _Visitor:
+        """The visitor of a state-changing request, after the CSRF checks."""
         if request.headers.get(CSRF_HEADER) != "1" or not _same_origin(request):
             raise web.HTTPForbidden(
                 text=json.dumps({"error": "cross-site request refused"}),
@@ -173,13 +231,7 @@ class WebChat:
             raise web.HTTPUnauthorized(
                 text=json.dumps({"error": "no session"}), content_type="application/json"
             )
-        try:
-            body = json.loads(await request.read())
-        except ValueError:
-            raise _bad_request("the body is not JSON") from None
-        if not isinstance(body, dict):
-            raise _bad_request("the body is not a JSON object")
-        return visitor, body
+        return visitor
 
     async def _visitor(self, request: web.Request, *, create: bool) -> _Visitor | None:
         cookies = await self._signer()
@@ -187,7 +239,7 @@ class WebChat:
         session_id = cookies.read(request.cookies.get(COOKIE), now)
         if session_id is not None:
             return _Visitor(session_id, cookies.value(session_id, now))
-        if not create or not self._new_sessions.allow(request.remote or "", now):
+        if not create:
             return None
         session_id = cookies.new_id()
         return _Visitor(session_id, cookies.value(session_id, now))
@@ -201,8 +253,34 @@ class WebChat:
                 async with self._sessions() as session:
                     key = await server_key(session, KEY_NAME)
                     await session.commit()
-            self._cookies = SessionCookies(key.encode())
+            self._cookies = SessionCookies(key.encode(), secure=self._secure_cookies)
         return self._cookies
+
+    async def _official_id(self, session_id: str) -> int | None:
+        async with self._sessions() as session:
+            found: int | None = await session.scalar(
+                select(ChatAccount.official_id).where(
+                    ChatAccount.channel == Channel.WEB, ChatAccount.external_id == session_id
+                )
+            )
+        return found
+
+    async def _renew(self, visitor: _Visitor) -> _Visitor:
+        """Move this browser's chat account to a new session id, against session fixation:
+        whoever planted or saw the old id is left holding an empty session."""
+        cookies = await self._signer()
+        session_id = cookies.new_id()
+        async with self._sessions() as session:
+            await session.execute(
+                update(ChatAccount)
+                .where(
+                    ChatAccount.channel == Channel.WEB,
+                    ChatAccount.external_id == visitor.session_id,
+                )
+                .values(external_id=session_id)
+            )
+            await session.commit()
+        return _Visitor(session_id, cookies.value(session_id, utcnow()))
 
     async def _set_cookie(
         self, response: web.StreamResponse, request: web.Request, visitor: _Visitor
@@ -225,6 +303,7 @@ class WebChat:
         command: str | None = None,
         args: tuple[str, ...] = (),
         callback_data: str | None = None,
+        attachment: Attachment | None = None,
     ) -> Incoming:
         return Incoming(
             channel=Channel.WEB,
@@ -234,7 +313,9 @@ class WebChat:
             command=command,
             args=args,
             callback_data=callback_data,
+            attachment=attachment,
             language_hint=self._hint(request),
+            address=self._proxies.client(request),
         )
 
     async def _account(self, session: AsyncSession, session_id: str) -> ChatAccount | None:
@@ -262,6 +343,7 @@ class WebChat:
             "link": _("Link"),
             "placeholder": _("Type a question…"),
             "send": _("Send"),
+            "attach": _("Send a file"),
             "sign_out": _("Sign out"),
             "offline": _("The service did not answer. Please try again."),
         }
@@ -310,6 +392,8 @@ def web_chat(
         media,
         default_language=settings.locale,
         secret_key=key.get_secret_value() if key else None,
+        proxies=settings.proxies,
+        secure_cookies=settings.https,
     )
 
 
@@ -330,7 +414,3 @@ def _same_origin(request: web.Request) -> bool:
 
 def _bad_request(reason: str) -> web.HTTPBadRequest:
     return web.HTTPBadRequest(text=json.dumps({"error": reason}), content_type="application/json")
-
-
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)

@@ -1,9 +1,14 @@
-"""The web chat's session cookie, and a cap on new sessions per client address.
+"""The web chat's session cookie.
 
 The cookie holds a random session id (the web chat account's external id), when it was issued,
 and an HMAC-SHA256 of both under the server's key: it cannot be forged or moved to another id,
-and an old one stops working after ``MAX_AGE`` unless it was renewed by a visit. It is
-HttpOnly, SameSite=Lax, and Secure when the page came over https.
+and an old one stops working after ``MAX_AGE`` unless it was renewed by a visit. The id is
+replaced whenever the chat links or unlinks (routes.py), so an id someone planted or saw before
+opens nothing afterwards. The cookie is HttpOnly, SameSite=Lax, and Secure whenever the service
+is public over https (CANBO_PUBLIC_URL) or the page came over https.
+
+Opening a session costs nothing and is not limited: what a session could be abused for, trying
+link codes, is limited per client address as well as per chat (handlers/linking.py).
 """
 
 from __future__ import annotations
@@ -12,21 +17,19 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections import deque
 from datetime import datetime, timedelta
 
 from aiohttp import web
 
 COOKIE = "canbo_chat"
 MAX_AGE = timedelta(days=30)
-NEW_SESSIONS = 30  # per client address and window: a fresh session resets the wrong-code count
-NEW_SESSION_WINDOW = timedelta(hours=1)
 
 
 class SessionCookies:
-    def __init__(self, key: bytes, max_age: timedelta = MAX_AGE) -> None:
+    def __init__(self, key: bytes, max_age: timedelta = MAX_AGE, *, secure: bool = False) -> None:
         self._key = key
         self._max_age = max_age
+        self._secure = secure  # always Secure: the service is public over https
 
     @staticmethod
     def new_id() -> str:
@@ -60,32 +63,10 @@ class SessionCookies:
             path="/",
             httponly=True,
             samesite="Lax",
-            secure=is_https(request),
+            secure=self._secure or is_https(request),
         )
 
 
 def is_https(request: web.Request) -> bool:
     """Over https, directly or behind a proxy that says so (only ever tightens the cookie)."""
     return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
-
-
-class NewSessionLimit:
-    """At most ``limit`` new sessions per client address within ``window``: every session
-    gets its own five wrong link codes an hour, so an unlimited supply would allow guessing.
-    The address is the TCP peer (behind a proxy, the proxy's)."""
-
-    def __init__(self, limit: int = NEW_SESSIONS, window: timedelta = NEW_SESSION_WINDOW) -> None:
-        self._limit = limit
-        self._window = window
-        self._seen: dict[str, deque[datetime]] = {}
-
-    def allow(self, address: str, now: datetime) -> bool:
-        if len(self._seen) > 10_000:  # forget addresses whose window has passed
-            self._seen = {a: q for a, q in self._seen.items() if q and now - q[-1] < self._window}
-        times = self._seen.setdefault(address, deque())
-        while times and now - times[0] >= self._window:
-            times.popleft()
-        if len(times) >= self._limit:
-            return False
-        times.append(now)
-        return True

@@ -1,6 +1,7 @@
 """What coordinators use in the chat: announcements (/thongbao), their delivery reports
-(/thongbao_baocao) and qualification reports (/baocao), each with an English alias; and the
-"Received" button every recipient of an announcement may press.
+(/thongbao_baocao) and qualification reports (/baocao), each with an English alias; rosters
+sent as a file (roster_upload); and the "Received" button every recipient of an announcement
+may press.
 
 The router hands over commands, buttons and dialogue text through ``on_command``,
 ``on_button`` and ``on_text``; each handler checks the sender's role and scope itself.
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from handlers.context import Context
-from handlers.coordinator import ack, broadcast, delivery, qualifications
+from handlers.coordinator import ack, broadcast, delivery, qualifications, roster_upload
 from handlers.messages import Reply
 from storage.broadcasts import ACK_PREFIX
 from storage.models import ChatAccount
@@ -32,7 +33,9 @@ BUTTONS: dict[str, ButtonHandler] = {
     delivery.PREFIX: delivery.on_button,
     qualifications.PREFIX: qualifications.on_button,
     ACK_PREFIX: ack.on_button,
+    roster_upload.PREFIX: roster_upload.on_button,
 }
+on_file = roster_upload.on_file  # a roster sent as a file
 
 
 async def on_command(context: Context, command: str) -> list[Reply]:

@@ -1,12 +1,13 @@
 """Who may use the coordinator commands: a linked official holding a coordinator or admin role.
-Anyone else gets one clear sentence, and nothing changes."""
+Anyone else gets one clear sentence, and nothing changes but the audit log, which records every
+refusal on scope."""
 
 from __future__ import annotations
 
 from handlers.context import Context
 from handlers.help import not_linked
 from handlers.messages import Reply
-from storage.access import Refused, Scope, scope_of
+from storage.access import OutOfScope, Refused, Scope, refuse, scope_of
 
 
 async def coordinator_scope(context: Context) -> Scope | Reply:
@@ -16,6 +17,7 @@ async def coordinator_scope(context: Context) -> Scope | Reply:
         return not_linked(context)
     scope = await scope_of(context.session, official.id)
     if scope is None:
+        refuse(context.session, actor(context), _attempt(context), "no coordinator role")
         _ = context._
         return Reply(
             _(
@@ -33,6 +35,19 @@ def actor(context: Context) -> str:
     return f"{context.account.channel.value}:{who}"
 
 
+def _attempt(context: Context) -> str:
+    """What was tried, for the audit log: the command, or the pressed button's kind."""
+    incoming = context.incoming
+    if incoming.command:
+        return f"/{incoming.command}"
+    if incoming.callback_data:
+        return f"button:{incoming.callback_data.partition(':')[0]}"
+    return "text"
+
+
 def refusal(context: Context, refused: Refused) -> Reply:
+    """The reply to a refused action; one refused on scope is audited."""
+    if isinstance(refused, OutOfScope):
+        refuse(context.session, actor(context), refused.target, "out of scope")
     _ = context._
     return Reply(_(refused.message, **refused.params))

@@ -68,7 +68,7 @@ async def on_button(context: Context, data: str) -> list[Reply]:
 
 async def _report(context: Context, scope: Scope, broadcast_id: int) -> Reply:
     _ = context._
-    broadcast = await broadcasts.find(context.session, broadcast_id, scope)
+    broadcast = await broadcasts.find(context.session, broadcast_id, scope, actor(context))
     if broadcast is None:
         return _unknown(context, broadcast_id)
     await broadcasts.refresh(context.session, broadcast, context.now)
@@ -83,7 +83,7 @@ async def _report(context: Context, scope: Scope, broadcast_id: int) -> Reply:
 
 async def _workbook(context: Context, scope: Scope, broadcast_id: int) -> Reply:
     _ = context._
-    broadcast = await broadcasts.find(context.session, broadcast_id, scope)
+    broadcast = await broadcasts.find(context.session, broadcast_id, scope, actor(context))
     if broadcast is None:
         return _unknown(context, broadcast_id)
     report = await delivery_report(context.session, broadcast)
@@ -103,7 +103,7 @@ async def _workbook(context: Context, scope: Scope, broadcast_id: int) -> Reply:
 
 async def _cancel(context: Context, scope: Scope, broadcast_id: int) -> Reply:
     _ = context._
-    broadcast = await broadcasts.find(context.session, broadcast_id, scope)
+    broadcast = await broadcasts.find(context.session, broadcast_id, scope, actor(context))
     if broadcast is None:
         return _unknown(context, broadcast_id)
     try:
@@ -123,6 +123,7 @@ async def _cancel(context: Context, scope: Scope, broadcast_id: int) -> Reply:
 async def _recent(context: Context, scope: Scope) -> Reply:
     _ = context._
     found = await broadcasts.listing(context.session, scope, RECENT)
+    record(context.session, actor(context), "report.broadcasts", shown=len(found))
     if not found:
         return Reply(_("No announcements yet. Compose one with /thongbao."))
     lines = [_("Recent announcements:")]
@@ -163,7 +164,10 @@ async def delivery_text(
         lines.append(_("When: {time}.", time=local_time(_, broadcast.scheduled_at, zone)))
     elif broadcast.queued_at is not None:
         lines.append(_("Sent now, at {time}.", time=local_time(_, broadcast.queued_at, zone)))
-    lines.append(f"“{textwrap.shorten(broadcast.text, 120, placeholder='…')}”")
+    if broadcast.text:
+        lines.append(f"“{textwrap.shorten(broadcast.text, 120, placeholder='…')}”")
+    else:
+        lines.append(_("(The text was removed when its retention passed.)"))
     lines += [
         _("Recipients chosen:"),
         *await describe(_, session, Audience.from_json(broadcast.audience)),

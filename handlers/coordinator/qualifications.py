@@ -1,7 +1,8 @@
 """/baocao [UNIT] [DATE] [EARLIER DATE] (/report): the qualification report of a unit in the
-coordinator's scope: the figures as text, the bar chart as a picture, and a button for the
-Excel file. Dates are dd/mm/yyyy: the report's day (today by default) and one to compare it
-with. Without a unit, the top of the scope, or a choice when the scope has several tops.
+coordinator's scope (its code, leading zeros optional, or its name): the figures as text, the
+bar chart as a picture, and a button for the Excel file. Dates are dd/mm/yyyy: the report's day
+(today by default) and one to compare it with. Without a unit, the top of the scope, or a
+choice when the scope has several tops.
 
 Buttons carry the unit's id and both days (``bq:<unit id>:<show|xlsx>:<yyyymmdd>:<yyyymmdd>``);
 the unit is checked against the scope again when one is pressed.
@@ -19,7 +20,7 @@ from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
 from handlers.coordinator.when import parse_day
 from handlers.messages import Attachment, Button, Reply
-from storage.access import Refused, Scope, top_units, unit_in_scope
+from storage.access import Refused, Scope, in_scope, top_units, unit_in_scope
 from storage.audit import record
 from storage.models import Unit
 from storage.reports.qualifications import QualificationReport, qualification_report
@@ -35,14 +36,15 @@ async def on_command(context: Context) -> list[Reply]:
         return [scope]
     _ = context._
     days: list[date] = []
-    codes: list[str] = []
+    words: list[str] = []
     for arg in context.incoming.args:
         day = parse_day(arg)
         if day is not None:
             days.append(day)
         else:
-            codes.append(arg)
-    if len(days) > 2 or len(codes) > 1:
+            words.append(arg)
+    codes = [" ".join(words)] if words else []  # a unit's code, or its name ("Xã Tam Giang")
+    if len(days) > 2:
         return [Reply(_("Write it like /baocao UNIT 31/12/2025 31/12/2024 (all optional)."))]
     on = days[0] if days else context.today
     compare = days[1] if len(days) == 2 else None
@@ -51,7 +53,7 @@ async def on_command(context: Context) -> list[Reply]:
         return [problem]
     if codes:
         try:
-            unit = await unit_in_scope(context.session, scope, codes[0])
+            unit = await unit_in_scope(context.session, scope, codes[0], actor(context))
         except Refused as refusal:
             return [Reply(_(refusal.message, **refusal.params))]
         return [await _show(context, unit, on, compare)]
@@ -126,7 +128,7 @@ def _check_days(context: Context, on: date, compare: date | None) -> Reply | Non
 
 async def _unit(context: Context, scope: Scope, raw_id: str) -> Unit | None:
     unit = await context.session.get(Unit, int(raw_id)) if raw_id.isdigit() else None
-    return unit if unit is not None and scope.covers(unit.path) else None
+    return in_scope(context.session, scope, unit, actor(context))
 
 
 def _data(unit: Unit, action: str, on: date, compare: date | None) -> str:

@@ -2,7 +2,8 @@
 commune listing its officials) and a broadcast's delivery report (one row per recipient).
 
 Counts are numbers and shares are fractions formatted as percentages, so boards can sum and
-chart them further; a title row names the unit and the date above each table. openpyxl is
+chart them further; a title row names the unit and the date above each table. Every row goes
+through storage.exports, so a name from a roster is text, never a formula. openpyxl is
 imported when a file is made, so the bot starts without paying for it.
 """
 
@@ -20,6 +21,7 @@ from handlers.coordinator.outcomes import outcome_name
 from handlers.labels import TITLES
 from locales import Translator
 from rules.titles import TitleKind
+from storage.exports import append_row
 from storage.reports.delivery import DeliveryReport
 from storage.reports.qualifications import (
     SCALES,
@@ -54,13 +56,13 @@ def qualification_workbook(_: Translator, report: QualificationReport) -> bytes:
 
 def _scale_sheet(_: Translator, sheet: Worksheet, report: QualificationReport, key: str) -> None:
     levels = [level for level, _count in report.whole.scale(key).levels]
-    sheet.append([f"{scale_name(_, key)}: {report.name}, {_.date(report.on)}"])
+    append_row(sheet, [f"{scale_name(_, key)}: {report.name}, {_.date(report.on)}"])
     _bold(sheet, 1)
     header: list[str] = [_("Unit"), _("Total")]
     for level in levels:
         header += [level_label(_, level), "%"]
     header += [_("Meeting the standard"), _("Standard applies"), "%"]
-    sheet.append(header)
+    append_row(sheet, header)
     for roster in report.rosters:
         _scale_row(sheet, roster.name, roster.figures, key)
     _scale_row(sheet, _("All"), report.whole, key, bold=True)
@@ -76,7 +78,7 @@ def _scale_row(sheet: Worksheet, name: str, figures: Figures, key: str, bold: bo
     for _level, count in scale.levels:
         row += [count, _fraction(count, scale.total)]
     row += [scale.meeting, scale.required, _fraction(scale.meeting, scale.required)]
-    sheet.append(row)
+    append_row(sheet, row)
     levels_end = 2 + 2 * len(scale.levels)
     for cell in sheet[sheet.max_row]:
         column = int(cell.column)
@@ -93,26 +95,28 @@ def _roster_sheet(
     unit: str,
     people: Sequence[Person],
 ) -> None:
-    sheet.append([f"{unit}, {_.date(report.on)}"])
+    append_row(sheet, [f"{unit}, {_.date(report.on)}"])
     _bold(sheet, 1)
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Code"),
             _("Full name"),
             _("Title"),
             *(scale_name(_, key) for key in SCALES),
             _("Meets every qualification standard"),
-        ]
+        ],
     )
     for person in people:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 person.code,
                 person.name,
                 _title(_, person.title, person.title_field),
                 *(level_label(_, person.levels[key]) for key in SCALES),
                 _("Yes") if person.meets_all else _("No"),
-            ]
+            ],
         )
     _widths(sheet, [12, 28, 32, 16, 18, 18, 18, 16])
 
@@ -124,9 +128,10 @@ def delivery_workbook(_: Translator, report: DeliveryReport, zone: ZoneInfo) -> 
     sheet = book.active
     assert sheet is not None
     sheet.title = _SheetNames().take(_("Recipients"))
-    sheet.append([_("Announcement #{id}", id=report.broadcast.id)])
+    append_row(sheet, [_("Announcement #{id}", id=report.broadcast.id)])
     _bold(sheet, 1)
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Code"),
             _("Full name"),
@@ -135,10 +140,11 @@ def delivery_workbook(_: Translator, report: DeliveryReport, zone: ZoneInfo) -> 
             _("Outcome"),
             _("Sent at"),
             _("Received at"),
-        ]
+        ],
     )
     for person in report.recipients:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 person.code,
                 person.name,
@@ -147,7 +153,7 @@ def delivery_workbook(_: Translator, report: DeliveryReport, zone: ZoneInfo) -> 
                 outcome_name(_, person.outcome),
                 _when(_, person.sent_at, zone),
                 _when(_, person.acknowledged_at, zone),
-            ]
+            ],
         )
     _widths(sheet, [12, 28, 24, 32, 18, 18, 18])
     return _saved(book)

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import N_
+from storage.catalogue.codes import code_forms
 from storage.catalogue.tree import UnitRecord, find_cycle, upsert_units
+from storage.importers import headers
 from storage.importers.importer import RowReader
 from storage.importers.report import ImportReport, Message, RowError
 from storage.importers.tabular import Column, FileRejected, Sheet, open_sheet
@@ -68,7 +70,7 @@ async def import_unit_file(session: AsyncSession, path: Path, report: ImportRepo
     back when the report says rejected or for a dry run.
     """
     try:
-        with open_sheet(path, COLUMNS) as sheet:
+        with open_sheet(path, COLUMNS, headers.UNITS) as sheet:
             report.ignored_columns = sheet.ignored
             rows, codes = _parse(sheet, report)
     except FileRejected as error:
@@ -164,5 +166,4 @@ def _link(
 def _candidates(code: str, known: set[str]) -> list[str]:
     """The stored or imported codes ``code`` may mean: leading zeros are optional, as in the
     catalogue's province "01" and ward "00070"."""
-    forms = (code, code.zfill(2), code.zfill(5)) if code.isdigit() else (code,)
-    return [form for form in dict.fromkeys(forms) if form in known]
+    return [form for form in code_forms(code) if form in known]

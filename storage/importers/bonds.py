@@ -18,11 +18,12 @@ from locales import N_
 from rules.bonds import required_months
 from rules.dates import add_months, months_between
 from rules.scales import ProfessionalLevel
+from storage.importers import headers
 from storage.importers import vocabulary as v
-from storage.importers.enrollments import UNKNOWN_COURSE, UNKNOWN_OFFICIAL
-from storage.importers.importer import Field, Importer, Record, ids_by_code
+from storage.importers.enrollments import refer_training
+from storage.importers.importer import Field, Importer, Record
 from storage.importers.tabular import Column
-from storage.models import Bond, Course, CourseKind, Official, Programme, ProgrammeMember
+from storage.models import Bond, Course, CourseKind, Programme, ProgrammeMember
 
 FIELDS = (
     Field(Column("official_code", "Mã cán bộ", required=True), "official_code", v.text(64)),
@@ -75,21 +76,11 @@ class BondsImporter(Importer):
     file_key = ("official_code", "starts_on")
     stored_key = ("official_id", "starts_on")
     duplicate = N_("Row {row} already has a bond of this official starting on the same date.")
+    official_codes = frozenset({"official_code"})
+    synonyms = headers.BONDS
 
     async def resolve(self, records: list[Record]) -> list[Record]:
-        officials = await ids_by_code(self.session, Official, records, "official_code")
-        courses = await ids_by_code(self.session, Course, records, "course_code")
-        resolved = [
-            record
-            for record in records
-            if all(
-                [
-                    self.refer(record, "official_code", "official_id", officials, UNKNOWN_OFFICIAL),
-                    "course_code" not in record.values
-                    or self.refer(record, "course_code", "course_id", courses, UNKNOWN_COURSE),
-                ]
-            )
-        ]
+        resolved = await refer_training(self, records)
         undecided = [record for record in resolved if record.values.get("months") is None]
         if undecided:
             trainings = await self._trainings(undecided)
@@ -118,6 +109,9 @@ class BondsImporter(Importer):
                     )
                 record.values["months"] = months
         return [record for record in resolved if record.values.get("months") is not None]
+
+    async def check_references(self, records: list[Record]) -> None:
+        await refer_training(self, records)
 
     async def _trainings(self, records: list[Record]) -> dict[Any, Training]:
         ids = {record.values.get("course_id") for record in records} - {None}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from locales import N_
+from storage.importers import headers
 from storage.importers import vocabulary as v
 from storage.importers.importer import Field, Importer, RowReader
 from storage.importers.report import Message
@@ -31,7 +32,9 @@ class CoursesImporter(Importer):
     kind = "courses"
     model = Course
     fields = FIELDS
+    synonyms = headers.COURSES
 
     def check(self, row: RowReader, values: dict[str, Any]) -> None:
-        if values["ends_on"] < values["starts_on"]:
+        starts, ends = values["starts_on"], values["ends_on"]
+        if starts is not None and ends is not None and ends < starts:
             row.fail(ENDS_ON, Message(N_("The course ends before it starts.")))

@@ -3,7 +3,9 @@
 A file is imported whole or not at all. Rows are read and checked in chunks of ``CHUNK``; while no
 problem has been found, each chunk is compared with what is stored and written in the caller's
 transaction. After the first problem nothing more is written, but checking goes on to the end so
-the report names every bad row; the caller then rolls the transaction back.
+the report names every problem in one pass: a row with a bad cell is still checked for a
+duplicate key, its references (an unknown unit or official) and its plausibility. The caller
+then rolls the transaction back.
 
 Only columns present in the file are compared and written, and a row is only updated when one of
 its values changed, so importing the same file twice touches nothing (not even ``updated_at``).
@@ -14,16 +16,22 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import N_
+from storage.importers.headers import Synonyms
 from storage.importers.report import ImportReport, Message, RowError
 from storage.importers.tabular import Column, Sheet
 from storage.importers.vocabulary import Cell, Invalid
+from storage.models import Official
+from storage.official_codes import code_key
 from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from storage.importers import Job
 
 CHUNK = 500
 
@@ -94,32 +102,47 @@ class Importer:
     # the message for a second row with the same file key
     duplicate: ClassVar[str] = N_("The same code is already in row {row}.")
     extra: ClassVar[frozenset[str]] = frozenset()  # compared, but written by the subclass
+    # attributes holding official codes: compared without case, in the file and once stored
+    official_codes: ClassVar[frozenset[str]] = frozenset()
+    synonyms: ClassVar[Synonyms] = {}  # the boards' other names for the columns (headers.py)
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
         cls.columns = tuple(spec.column for spec in cls.fields)
 
-    def __init__(self, session: AsyncSession, sheet: Sheet, report: ImportReport, dry_run: bool):
+    def __init__(self, session: AsyncSession, sheet: Sheet, report: ImportReport, job: Job):
         self.session = session
         self.sheet = sheet
         self.report = report
-        self.dry_run = dry_run
+        self.dry_run = job.dry_run
+        self.today = job.today  # the import date, for plausibility checks
+        self.scope = job.scope  # the units the file may touch; None for every unit
         self.now: datetime = utcnow()
 
     async def prepare(self) -> None:
         """Load, in bulk, whatever every chunk needs (catalogues of units or titles)."""
 
     def check(self, row: RowReader, values: dict[str, Any]) -> None:
-        """Problems that involve several cells of one row."""
+        """Problems that involve several cells of one row. A cell that could not be read is
+        None in ``values``: a check needs every value it compares."""
 
     async def resolve(self, records: list[Record]) -> list[Record]:
         """Turn codes into ids, reporting unknown ones; returns the records that resolved."""
         return records
 
+    async def check_references(self, records: list[Record]) -> None:
+        """Report the unknown codes of rows that are bad already (so nothing is written);
+        ``values`` holds None for a cell that could not be read."""
+
+    async def outside_scope(self, records: list[Record]) -> set[int]:
+        """The rows (by number) that would touch units outside ``self.scope``, reported."""
+        return set()
+
     async def run(self) -> None:
         await self.prepare()
         first_rows: dict[Hashable, int] = {}
         chunk: list[Record] = []
+        failed: list[Record] = []
         for number, cells in self.sheet.rows:
             row = RowReader(number, cells, self.sheet, self.report)
             values = {
@@ -127,22 +150,29 @@ class Importer:
                 for spec in self.fields
                 if self.sheet.has(spec.column)
             }
-            if row.ok:
-                self.check(row, values)
-            if not row.ok:
-                continue
-            key = tuple(values[attribute] for attribute in self.file_key)
-            first = first_rows.setdefault(key, number)
-            if first != number:
-                row.fail(self._column(self.file_key[0]), Message(self.duplicate, {"row": first}))
-                continue
-            chunk.append(Record(number, values))
-            if len(chunk) == CHUNK:
-                await self._chunk(chunk)
-                chunk = []
-        if chunk:
-            await self._chunk(chunk)
-        self.report.row_errors.sort(key=lambda error: error.row)  # references are checked later
+            self.check(row, values)
+            key = self.key_in_file(values)
+            if key is not None:
+                first = first_rows.setdefault(key, number)
+                if first != number:
+                    duplicate = Message(self.duplicate, {"row": first})
+                    row.fail(self._column(self.file_key[0]), duplicate)
+            (chunk if row.ok else failed).append(Record(number, values))
+            if len(chunk) + len(failed) >= CHUNK:
+                await self._chunk(chunk, failed)
+                chunk, failed = [], []
+        await self._chunk(chunk, failed)
+        self.report.trim()
+
+    def key_in_file(self, values: dict[str, Any]) -> Hashable | None:
+        """What identifies the row within the file; None when a part could not be read."""
+        parts = tuple(values.get(attribute) for attribute in self.file_key)
+        if any(part is None for part in parts):
+            return None
+        return tuple(
+            code_key(str(part)) if attribute in self.official_codes else part
+            for attribute, part in zip(self.file_key, parts, strict=True)
+        )
 
     def _column(self, attribute: str) -> Column:
         return next(spec.column for spec in self.fields if spec.attribute == attribute)
@@ -154,7 +184,7 @@ class Importer:
         )
 
     def refer(
-        self, record: Record, attribute: str, target: str, ids: Mapping[str, int], unknown: str
+        self, record: Record, attribute: str, target: str, ids: CodeIds, unknown: str
     ) -> bool:
         """Replace the code in ``attribute`` by its id in ``target``; report an unknown code."""
         code = record.values.pop(attribute)
@@ -164,8 +194,14 @@ class Importer:
             return False
         return True
 
-    async def _chunk(self, records: list[Record]) -> None:
-        records = await self.resolve(records)
+    async def _chunk(self, records: list[Record], failed: list[Record]) -> None:
+        if self.scope is not None and not self.scope.everything:
+            outside = await self.outside_scope([*records, *failed])
+            records = [record for record in records if record.row not in outside]
+        if failed:
+            await self.check_references(failed)
+        records = await self.resolve(records) if records else records
+        self.report.trim()  # every later problem lies on a later row
         if self.report.rejected or not records:
             return
         stored = await self.stored(records)
@@ -180,7 +216,7 @@ class Importer:
             changes = {
                 attribute: value
                 for attribute, value in record.values.items()
-                if current.values[attribute] != value
+                if current.values[attribute] != value and attribute not in self.official_codes
             }
             if changes:
                 updated.append((record, changes))
@@ -191,17 +227,23 @@ class Importer:
             await self.write(created, updated)
 
     def key_of(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(values[attribute] for attribute in self.stored_key)
+        return tuple(
+            code_key(values[attribute]) if attribute in self.official_codes else values[attribute]
+            for attribute in self.stored_key
+        )
 
     async def stored(self, records: Sequence[Record]) -> dict[Hashable, Stored]:
         """The stored rows these records would update, found by the first key attribute."""
         attributes = sorted(set(records[0].values) - self.extra)
-        first = getattr(self.model, self.stored_key[0])
+        head = self.stored_key[0]
         wanted = {self.key_of(record.values) for record in records}
         found: dict[Hashable, Stored] = {}
+        first = getattr(self.model, head)
+        if head in self.official_codes:
+            first = self.model.code_key
         rows = await self.session.execute(
             select(self.model.id, *(getattr(self.model, name) for name in attributes)).where(
-                first.in_({record.values[self.stored_key[0]] for record in records})
+                first.in_({self.key_of(record.values)[0] for record in records})
             )
         )
         for row in rows:
@@ -225,7 +267,10 @@ class Importer:
                     for record in created
                 ],
             )
-            ids = {tuple(row[1:]): row[0] for row in rows}
+            ids = {
+                self.key_of(dict(zip(self.stored_key, row[1:], strict=True))): row[0]
+                for row in rows
+            }
             for record in created:
                 record.stored_id = ids[self.key_of(record.values)]
         if updated:
@@ -241,10 +286,27 @@ class Importer:
         return {name: value for name, value in values.items() if name not in self.extra}
 
 
+@dataclass(frozen=True)
+class CodeIds:
+    """Stored ids by code; an official's code is looked up without case."""
+
+    ids: Mapping[str, int]
+    key: Callable[[str], str]
+
+    def get(self, code: str) -> int | None:
+        return self.ids.get(self.key(code))
+
+
+def _same(code: str) -> str:
+    return code
+
+
 async def ids_by_code(
     session: AsyncSession, model: Any, records: Iterable[Record], attribute: str
-) -> dict[str, int]:
+) -> CodeIds:
     """The ids of the rows whose code the records name in ``attribute``, in one query."""
-    wanted = {record.values[attribute] for record in records} - {None}
-    rows = await session.execute(select(model.code, model.id).where(model.code.in_(wanted)))
-    return {code: row_id for code, row_id in rows}
+    key = code_key if model is Official else _same
+    column = Official.code_key if model is Official else model.code
+    wanted = {key(code) for record in records if (code := record.values.get(attribute))}
+    rows = await session.execute(select(column, model.id).where(column.in_(wanted)))
+    return CodeIds({code: row_id for code, row_id in rows}, key)

@@ -3,37 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from datetime import date
 from typing import Any, ClassVar
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import N_
+from rules.dates import add_months
 from rules.text import fold
+from storage.catalogue.codes import code_forms
+from storage.importers import headers
 from storage.importers import vocabulary as v
-from storage.importers.importer import Field, Importer, Record, Stored
+from storage.importers.importer import Field, Importer, Record, RowReader, Stored
+from storage.importers.report import Message
 from storage.importers.tabular import Column
 from storage.models import Official, Title, Unit, planned_titles
+from storage.official_codes import code_key
 from storage.titles import get_or_create_title
 
 CODE = Column("code", "Mã cán bộ", required=True)
 UNIT = Column("unit_code", "Mã đơn vị", required=True)
 TITLE = Column("title", "Chức vụ", required=True)
 PLANNED = Column("planned_titles", "Chức danh quy hoạch")
+BIRTH = Column("birth_date", "Ngày sinh", required=True)
+APPOINTED = Column("appointed_on", "Ngày bổ nhiệm")
+JOINED = Column("party_joined_on", "Ngày vào Đảng")
 
 FIELDS = (
     Field(CODE, "code", v.text(64)),
-    Field(
-        Column("full_name", "Họ và tên", required=True, aliases=("Họ tên",)),
-        "full_name",
-        v.text(200),
-    ),
-    Field(Column("birth_date", "Ngày sinh", required=True), "birth_date", v.day),
+    Field(Column("full_name", "Họ và tên", required=True), "full_name", v.text(200)),
+    Field(BIRTH, "birth_date", v.day),
     Field(Column("gender", "Giới tính", required=True), "gender", v.gender),
     Field(Column("ethnicity", "Dân tộc"), "ethnicity", v.text(60)),
     Field(UNIT, "unit_code", v.text(32)),
     Field(TITLE, "title", v.title),
-    Field(Column("appointed_on", "Ngày bổ nhiệm"), "appointed_on", v.day),
+    Field(APPOINTED, "appointed_on", v.day),
     Field(PLANNED, "planned", v.titles),
     Field(Column("general_education", "Học vấn"), "general_education", v.general_education),
     Field(Column("professional_level", "Chuyên môn"), "professional_level", v.professional_level),
@@ -41,35 +46,31 @@ FIELDS = (
     Field(Column("political_theory", "Lý luận chính trị"), "political_theory", v.political_theory),
     Field(Column("state_management", "Quản lý nhà nước"), "state_management", v.state_management),
     Field(Column("party_member", "Đảng viên"), "party_member", v.party_member),
-    Field(Column("party_joined_on", "Ngày vào Đảng"), "party_joined_on", v.day),
-    Field(Column("phone", "Điện thoại", aliases=("Số điện thoại",)), "phone", v.phone),
+    Field(JOINED, "party_joined_on", v.day),
+    Field(Column("phone", "Điện thoại"), "phone", v.phone),
 )
+UNKNOWN_UNIT = N_("No unit has the code “{value}”.")
+# Plausibility (IMPORT_FORMAT.md): an official's age on the import date, and the age by which
+# one may hold a post or join the Party (Điều lệ Đảng, Điều 1: from 18 years old).
+AGES = (16, 70)
+ADULT = 18
 
 
 class UnitCodes:
-    """Every unit's code, loaded once. Catalogue codes are zero-padded (commune "00070",
-    district "001", province "01"), while rosters often drop the zeros (70, 70.0)."""
+    """Every unit's code, loaded once; a code without its leading zeros finds the unit, the
+    commune first (storage.catalogue.codes)."""
 
-    WIDTHS = (5, 3, 2)  # commune level first: rosters list commune officials
-
-    def __init__(self, rows: list[tuple[str, int]]) -> None:
-        self.ids = dict(rows)
+    def __init__(self, rows: list[tuple[str, int, str]]) -> None:
+        self.ids = {code: unit_id for code, unit_id, _path in rows}
+        self.paths = {unit_id: path for _code, unit_id, path in rows}
 
     @classmethod
     async def load(cls, session: AsyncSession) -> UnitCodes:
-        rows = await session.execute(select(Unit.code, Unit.id))
-        return cls([(code, unit_id) for code, unit_id in rows])
+        rows = await session.execute(select(Unit.code, Unit.id, Unit.path))
+        return cls([(code, unit_id, path) for code, unit_id, path in rows])
 
     def find(self, code: str) -> int | None:
-        if code in self.ids:
-            return self.ids[code]
-        if code.isdigit():
-            digits = code.lstrip("0") or "0"
-            for width in self.WIDTHS:
-                padded = digits.zfill(width)
-                if len(padded) == width and padded in self.ids:
-                    return self.ids[padded]
-        return None
+        return next((self.ids[form] for form in code_forms(code) if form in self.ids), None)
 
 
 class TitleIds:
@@ -102,6 +103,8 @@ class OfficialsImporter(Importer):
     model = Official
     fields = FIELDS
     extra: ClassVar[frozenset[str]] = frozenset({"planned"})
+    official_codes = frozenset({"code"})
+    synonyms = headers.OFFICIALS
 
     async def prepare(self) -> None:
         self.units = await UnitCodes.load(self.session)
@@ -121,10 +124,81 @@ class OfficialsImporter(Importer):
                     [await self.titles.id(ref, create=create) for ref in values["planned"]]
                 )
             if values["unit_id"] is None:
-                self.error(record, "unit_code", N_("No unit has the code “{value}”."), value=code)
+                self.error(record, "unit_code", UNKNOWN_UNIT, value=code)
             else:
                 resolved.append(record)
         return resolved
+
+    async def outside_scope(self, records: list[Record]) -> set[int]:
+        """Rows naming a unit outside the scope, or the code of an official stored in one."""
+        assert self.scope is not None
+        outside: set[int] = set()
+        for record in records:
+            code = record.values.get("unit_code")
+            unit_id = None if code is None else self.units.find(code)
+            if unit_id is not None and not self.scope.covers(self.units.paths[unit_id]):
+                self.error(
+                    record, "unit_code", N_("The unit {value} is not in your scope."), value=code
+                )
+                outside.add(record.row)
+        codes = {code_key(c): r for r in records if (c := r.values.get("code")) is not None}
+        rows = await self.session.execute(
+            select(Official.code_key, Unit.path)
+            .join(Unit, Official.unit_id == Unit.id)
+            .where(Official.code_key.in_(codes))
+        )
+        for key, path in rows:
+            if not self.scope.covers(path):
+                record = codes[key]
+                self.error(
+                    record,
+                    "code",
+                    N_("{value} is the code of an official of a unit outside your scope."),
+                    value=record.values["code"],
+                )
+                outside.add(record.row)
+        return outside
+
+    async def check_references(self, records: list[Record]) -> None:
+        for record in records:
+            code = record.values.get("unit_code")
+            if code is not None and self.units.find(code) is None:
+                self.error(record, "unit_code", UNKNOWN_UNIT, value=code)
+
+    def check(self, row: RowReader, values: dict[str, Any]) -> None:
+        born = values.get("birth_date")
+        if born is None:
+            return
+        youngest, oldest = AGES
+        if not add_months(born, 12 * youngest) <= self.today < add_months(born, 12 * (oldest + 1)):
+            row.fail(
+                BIRTH,
+                Message(
+                    N_(
+                        "An official is {youngest} to {oldest} years old; born on {born}, "
+                        "this one would be {age} on {today}."
+                    ),
+                    {
+                        "youngest": youngest,
+                        "oldest": oldest,
+                        "born": born,
+                        "age": _age(born, self.today),
+                        "today": self.today,
+                    },
+                ),
+            )
+        adult = add_months(born, 12 * ADULT)
+        for column, attribute, reason in (
+            (APPOINTED, "appointed_on", N_("Appointed on {day}, before turning {adult} on {on}.")),
+            (
+                JOINED,
+                "party_joined_on",
+                N_("Joined the Party on {day}, before turning {adult} on {on}."),
+            ),
+        ):
+            day = values.get(attribute)
+            if day is not None and day < adult:
+                row.fail(column, Message(reason, {"day": day, "adult": ADULT, "on": adult}))
 
     async def stored(self, records: Sequence[Record]) -> dict[Hashable, Stored]:
         found = await super().stored(records)
@@ -159,3 +233,7 @@ class OfficialsImporter(Importer):
         ]
         if links:
             await self.session.execute(insert(planned_titles), links)
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 
 from locales import N_, Translator, translator
@@ -29,7 +30,24 @@ class Message:
     params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
     def render(self, _: Translator) -> str:
-        return _(self.text, **self.params)
+        return _(self.text, **{name: _shown(_, value) for name, value in self.params.items()})
+
+
+def _shown(_: Translator, value: object) -> object:
+    """Numbers and dates as the reader writes them: 300.000, 17/05/1980."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _.number(value)
+    if isinstance(value, date):
+        return _.date(value)
+    return value
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be imported (unreadable, too large, missing columns)."""
+
+    def __init__(self, *messages: Message) -> None:
+        super().__init__(*(message.text for message in messages))
+        self.messages = list(messages)
 
 
 @dataclass(frozen=True)
@@ -41,8 +59,15 @@ class RowError:
     reason: Message
 
 
+MAX_PROBLEMS = 200  # lines of problems a report names; the rest are counted
+
+
 @dataclass
 class ImportReport:
+    """What an import did or would do. Problems beyond ``MAX_PROBLEMS`` are only counted
+    (``more_errors``): the first ones by row are kept, so a file with a bad column throughout
+    gives a readable report and never fills memory."""
+
     kind: str
     file: str
     dry_run: bool
@@ -51,19 +76,35 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    header_rows: tuple[int, ...] = ()
+    foot: tuple[int, str] | None = None  # the row the foot of the table begins on, its text
     file_errors: list[Message] = field(default_factory=list)
     row_errors: list[RowError] = field(default_factory=list)
+    more_errors: int = 0
 
     @property
     def rejected(self) -> bool:
-        return bool(self.file_errors or self.row_errors)
+        return bool(self.file_errors or self.row_errors or self.more_errors)
+
+    @property
+    def problems(self) -> int:
+        return len(self.file_errors) + len(self.row_errors) + self.more_errors
+
+    def trim(self) -> None:
+        """Keep the first problems by row, up to ``MAX_PROBLEMS`` lines with the file's own;
+        call it whenever every later problem is known to lie on a later row."""
+        self.row_errors.sort(key=lambda error: error.row)
+        room = max(0, MAX_PROBLEMS - len(self.file_errors))
+        if len(self.row_errors) > room:
+            self.more_errors += len(self.row_errors) - room
+            del self.row_errors[room:]
 
     def render(self, lang: str | None = None) -> str:
         _ = translator(lang or self.lang)
         lines: list[str] = []
         kind = _(KIND_NAMES[self.kind])
         if self.rejected:
-            count = _.number(len(self.file_errors) + len(self.row_errors))
+            count = _.number(self.problems)
             lines.append(
                 _(
                     "{file}: rejected, nothing was imported. Problems: {count}.",
@@ -82,6 +123,15 @@ class ImportReport:
                 )
                 for error in self.row_errors
             ]
+            if self.more_errors:
+                lines.append(
+                    _.plural(
+                        "… and {count} more problem, not listed.",
+                        "… and {count} more problems, not listed.",
+                        self.more_errors,
+                        count=_.number(self.more_errors),
+                    )
+                )
         else:
             counts = {
                 "created": _.number(self.created),
@@ -108,7 +158,33 @@ class ImportReport:
                         **counts,
                     )
                 )
+        lines += self._layout(_)
+        return "\n".join(lines)
+
+    def _layout(self, _: Translator) -> list[str]:
+        """Where the table was found, so a coordinator can check it was read as meant."""
+        lines: list[str] = []
+        if len(self.header_rows) == 1:
+            lines.append(_("Header: row {row}.", row=self.header_rows[0]))
+        elif self.header_rows:
+            lines.append(
+                _(
+                    "Header: rows {first}–{last}.",
+                    first=self.header_rows[0],
+                    last=self.header_rows[-1],
+                )
+            )
+        if self.foot is not None:
+            row, text = self.foot
+            text = text if len(text) <= 40 else text[:39] + "…"
+            lines.append(
+                _(
+                    "From row {row} (“{text}”) on: the foot of the table, not read.",
+                    row=row,
+                    text=text,
+                )
+            )
         if self.ignored_columns:
             columns = ", ".join(f"“{name}”" for name in self.ignored_columns)
             lines.append(_("Ignored columns: {columns}.", columns=columns))
-        return "\n".join(lines)
+        return lines

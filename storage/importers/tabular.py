@@ -1,142 +1,163 @@
-"""Reading a roster (XLSX or CSV) as a stream of rows keyed by our column names.
+"""Reading a roster as a stream of rows keyed by our column names, whatever file it came in.
 
-Headers are matched case-, space- and diacritics-insensitively, in Vietnamese or English; unknown
-columns are ignored and reported. Rows stream from the file, so a national roster of 100,000 rows
-never sits in memory at once.
+Formats: .xlsx/.xlsm, .xls, .ods (workbooks.py); .csv, .tsv and Excel's "Unicode text" .txt
+(text_files.py). The table is found as layout.py describes (a title block above it, a header
+of one or two rows, a foot below it); headers are matched as headers.py describes, and unknown
+columns are ignored and reported. Rows stream from the file, so a national roster of 100,000
+rows never sits in memory at once.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import unicodedata
-import zipfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from locales import N_
-from rules.text import fold
-from storage.importers.report import Message
+from storage.importers.headers import Column, Synonyms
+from storage.importers.layout import (
+    HEADER_SEARCH,
+    Header,
+    Vocabulary,
+    find_header,
+    foot_text,
+    is_numbering,
+)
+from storage.importers.limits import check_file_size
+from storage.importers.report import FileRejected, Message
+from storage.importers.text_files import text_rows
 from storage.importers.vocabulary import Cell
+from storage.importers.workbooks import CALAMINE, XLSX, calamine_rows, xlsx_rows
 
-DELIMITERS = (",", ";", "\t")  # a tie goes to the first: a comma
+TEXT = (".csv", ".tsv", ".txt")
+SUFFIXES = (*XLSX, *CALAMINE, *TEXT)
 
+__all__ = ["Column", "FileRejected", "Sheet", "open_sheet"]
 
-@dataclass(frozen=True)
-class Column:
-    """A column we read: its English key and the Vietnamese header the format names."""
-
-    key: str
-    header: str
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.key, self.header, *self.aliases)
-
-
-class FileRejected(Exception):
-    """The file as a whole cannot be imported (unreadable, wrong format, missing columns)."""
-
-    def __init__(self, *messages: Message) -> None:
-        super().__init__(*(message.text for message in messages))
-        self.messages = list(messages)
+Rows = Iterator[Sequence[Cell]]
 
 
 @dataclass
 class Sheet:
-    """The header row mapped onto our columns, and the data rows that follow it."""
+    """The header mapped onto our columns, and the data rows under it (up to the foot)."""
 
-    headers: dict[str, str]  # column key → the header as written in the file
-    ignored: list[str]
-    rows: Iterator[tuple[int, dict[str, Cell]]]  # (row number as the user sees it, cells by key)
+    found: Header
+    columns: Sequence[Column]
+    rows: Iterator[tuple[int, dict[str, Cell]]] = field(default_factory=lambda: iter(()))
+    foot: tuple[int, str] | None = None  # the row the foot begins on, and its first text
+    stray: list[int] = field(default_factory=list)  # rows below the foot that hold an official
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Column key → the header as written in the file."""
+        return self.found.written
+
+    @property
+    def ignored(self) -> list[str]:
+        return self.found.ignored
+
+    @property
+    def header_rows(self) -> tuple[int, ...]:
+        return self.found.rows
 
     def has(self, column: Column) -> bool:
-        return column.key in self.headers
+        return column.key in self.found.written
 
     def header(self, column: Column) -> str:
-        return self.headers.get(column.key, column.header)
-
-
-def header_key(text: str) -> str:
-    return fold(text).replace(" ", "").replace("/", "")
+        return self.found.written.get(column.key, column.header)
 
 
 @contextmanager
-def open_sheet(path: Path, columns: Sequence[Column]) -> Iterator[Sheet]:
-    """The first sheet of an .xlsx workbook, or a .csv file, read against ``columns``."""
+def open_sheet(
+    path: Path, columns: Sequence[Column], synonyms: Synonyms | None = None
+) -> Iterator[Sheet]:
+    """The first sheet of a workbook, or a text file, read against ``columns``."""
     suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm", ".csv"):
+    if suffix not in SUFFIXES:
         raise FileRejected(
             Message(
                 N_(
-                    "Only .xlsx and .csv files can be imported; save the file as an Excel Workbook "
-                    "(.xlsx) or as CSV UTF-8."
+                    "Only Excel (.xlsx, .xls), LibreOffice (.ods), CSV and Excel's “Unicode "
+                    "text” (.txt) files can be imported; save the file as an Excel Workbook "
+                    "(.xlsx)."
                 )
             )
         )
     if not path.is_file():
         raise FileRejected(Message(N_("The file does not exist.")))
-    with _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path) as raw:
-        yield _map(raw, columns)
+    check_file_size(path)
+    vocabulary = Vocabulary(columns, synonyms or {})
+    with _raw(path, suffix, vocabulary) as raw:
+        yield _map(raw, vocabulary)
 
 
-def _map(raw: Iterator[Sequence[Cell]], columns: Sequence[Column]) -> Sheet:
-    first = next(raw, None)
-    if first is None or all(_clean(cell) is None for cell in first):
+def _raw(path: Path, suffix: str, vocabulary: Vocabulary) -> AbstractContextManager[Rows]:
+    if suffix in TEXT:
+
+        def score(rows: Sequence[Sequence[str]]) -> int:
+            header = find_header(rows, vocabulary)
+            return 0 if header is None else len(header.written)
+
+        return text_rows(path, score)
+    return xlsx_rows(path) if suffix in XLSX else calamine_rows(path)
+
+
+def _map(raw: Rows, vocabulary: Vocabulary) -> Sheet:
+    head = [list(map(_clean, row)) for row in islice(raw, HEADER_SEARCH)]
+    if all(cell is None for row in head for cell in row):
+        raise FileRejected(Message(N_("The file is empty.")))
+    found = find_header(head, vocabulary)
+    required = [column for column in vocabulary.columns if column.required]
+    if found is None:
         raise FileRejected(
-            Message(N_("The file is empty: the first row must hold the column headers."))
-        )
-    by_name = {header_key(name): column for column in columns for name in column.names}
-    index: dict[int, str] = {}
-    headers: dict[str, str] = {}
-    ignored: list[str] = []
-    problems: list[Message] = []
-    for position, cell in enumerate(first):
-        written = _clean(cell)
-        if written is None:
-            continue
-        written = str(written)
-        column = by_name.get(header_key(written))
-        if column is None:
-            ignored.append(written)
-        elif column.key in headers:
-            problems.append(
-                Message(
-                    N_("The columns “{first}” and “{second}” both mean “{header}”; keep one."),
-                    {"first": headers[column.key], "second": written, "header": column.header},
-                )
+            Message(
+                N_(
+                    "No row in the first {rows} names the columns; the table needs a header "
+                    "row such as: {names}."
+                ),
+                {"rows": HEADER_SEARCH, "names": ", ".join(c.header for c in required)},
             )
-        else:
-            headers[column.key] = written
-            index[position] = column.key
-    problems += [
-        Message(
-            N_("The required column “{header}” ({english}) is missing."),
-            {"header": column.header, "english": column.key},
         )
-        for column in columns
-        if column.required and column.key not in headers
+    problems = found.conflicts + [
+        Message(
+            N_("The header (row {row}) has no column “{header}” ({english}), which is required."),
+            {"header": column.header, "english": column.key, "row": found.rows[0]},
+        )
+        for column in required
+        if column.key not in found.written
     ]
     if problems:
         raise FileRejected(*problems)
-    return Sheet(headers, ignored, _rows(raw, index))
+    sheet = Sheet(found, vocabulary.columns)
+    after = found.rows[-1]
+    sheet.rows = _rows(sheet, chain(head[after:], raw), after + 1)
+    return sheet
 
 
-def _rows(
-    raw: Iterator[Sequence[Cell]], index: dict[int, str]
-) -> Iterator[tuple[int, dict[str, Cell]]]:
-    for number, values in enumerate(raw, start=2):
+def _rows(sheet: Sheet, raw: Rows, first: int) -> Iterator[tuple[int, dict[str, Cell]]]:
+    index = sheet.found.index
+    required = [column.key for column in sheet.columns if column.required]
+    for number, values in enumerate(raw, start=first):
+        if number == first and is_numbering(values):
+            continue
         cells: dict[str, Cell] = {
             key: value
             for position, key in index.items()
             if position < len(values) and (value := _clean(values[position])) is not None
         }
-        if cells:
+        complete = all(key in cells for key in required)
+        if sheet.foot is not None:
+            if complete:
+                sheet.stray.append(number)
+            continue
+        text = None if complete else foot_text(values)
+        if text is not None:
+            sheet.foot = (number, text)
+        elif cells:
             yield number, cells
 
 
@@ -146,61 +167,3 @@ def _clean(cell: Any) -> Cell:
         cell = unicodedata.normalize("NFC", cell).strip()
         return cell or None
     return cell  # type: ignore[no-any-return]
-
-
-@contextmanager
-def _xlsx_rows(path: Path) -> Iterator[Iterator[Sequence[Cell]]]:
-    # Imported here: openpyxl pulls in numpy (about a second), which every other `canbo`
-    # command would otherwise pay for at start-up.
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
-        raise FileRejected(
-            Message(N_("The file is not a readable Excel workbook (.xlsx)."))
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # files written by other programs often misstate their size
-        yield sheet.iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-@contextmanager
-def _csv_rows(path: Path) -> Iterator[Iterator[Sequence[Cell]]]:
-    _require_utf8(path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        header = handle.readline()
-        handle.seek(0)
-        delimiter = max(DELIMITERS, key=header.count)
-        yield _csv_records(csv.reader(handle, delimiter=delimiter))
-
-
-def _csv_records(reader: Iterator[list[str]]) -> Iterator[Sequence[Cell]]:
-    try:
-        yield from reader
-    except csv.Error as error:
-        raise FileRejected(Message(N_("The file is not a readable CSV file."))) from error
-
-
-def _require_utf8(path: Path) -> None:
-    """Refuse a CSV saved in a legacy code page (Excel's "CSV (Comma delimited)" writes
-    Windows-1258 or -1252 here): guessing would garble Vietnamese names."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as error:
-        raise FileRejected(
-            Message(
-                N_(
-                    "The file is not UTF-8 text; in Excel, save it as "
-                    "“CSV UTF-8 (Comma delimited)”, or import the .xlsx file."
-                )
-            )
-        ) from error

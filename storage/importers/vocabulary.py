@@ -118,13 +118,38 @@ gender = choice(
     {Gender.MALE: ("Nam", "male"), Gender.FEMALE: ("Nữ", "female")},
     N_("“{value}” is not a gender; write Nam or Nữ."),
 )
-general_education = choice(
+_education_levels = choice(
     {
         GeneralEducation.UPPER_SECONDARY: ("12/12", "THPT"),
         GeneralEducation.LOWER_SECONDARY: ("9/12", "THCS"),
     },
-    N_("“{value}” is not a level of general education; write 12/12, THPT, 9/12 or THCS."),
+    N_("“{value}” is not a level of general education; write THPT, 12/12, THCS or 9/12."),
 )
+# "12/12" and "9/12" typed into a spreadsheet become 12 and 9 December of the current year: as
+# a date cell, or as the text a CSV export gives ("12/12/2025", "2025-12-09", "12-Dec").
+_LEVEL_DAYS = {(12, 12): "12/12", (9, 12): "9/12"}
+_DAY_MONTH_WORD = re.compile(r"(\d{1,2})[-\s]*(?:dec|thg 12|thang 12)(?: \d{2,4})?")
+
+
+def general_education(cell: Cell) -> GeneralEducation | None:
+    """THPT (12/12) or THCS (9/12), also when a spreadsheet turned "12/12" into a date."""
+    return _education_levels(_level_of_date(cell) or cell)
+
+
+def _level_of_date(cell: Cell) -> str | None:
+    if isinstance(cell, datetime | date):
+        return _LEVEL_DAYS.get((cell.day, cell.month))
+    if not isinstance(cell, str):
+        return None
+    if match := _DAY_FIRST.fullmatch(cell.strip()):
+        return _LEVEL_DAYS.get((int(match[1]), int(match[2])))
+    if match := _ISO.fullmatch(cell.strip()):
+        return _LEVEL_DAYS.get((int(match[3]), int(match[2])))
+    if match := _DAY_MONTH_WORD.fullmatch(fold(cell)):
+        return _LEVEL_DAYS.get((int(match[1]), 12))
+    return None
+
+
 professional_level = choice(
     {
         ProfessionalLevel.DOCTOR: ("Tiến sĩ", "Tiến sỹ", "TS"),

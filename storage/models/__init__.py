@@ -26,6 +26,7 @@ from storage.models.training import (
     ProgrammeStepKind,
 )
 from storage.models.units import Unit, UnitKind
+from storage.models.uploads import RosterUpload
 from storage.models.web import MediaFile, ServerKey
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "ReminderAnswer",
     "Role",
     "RoleKind",
+    "RosterUpload",
     "ServerKey",
     "Title",
     "Unit",

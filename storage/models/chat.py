@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, Timestamped
@@ -64,15 +64,20 @@ class LinkCode(Base):
 
 
 class LinkFailure(Base):
-    """A wrong code from a chat; too many within an hour and the chat is refused for the hour."""
+    """A wrong code from a chat and a client (the web visitor's address, or the messenger
+    account that sent it); too many from either within an hour and they are refused until the
+    hour has passed (handlers/linking.py). Kept in the database, so every worker counts the
+    same and a restart forgets nothing."""
 
     __tablename__ = "link_failures"
+    __table_args__ = (Index("ix_link_failures_client_at", "client", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_account_id: Mapped[int] = mapped_column(
         ForeignKey("chat_accounts.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime]
+    client: Mapped[str] = mapped_column(String(80), default="")
+    at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ProcessedUpdate(Base):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from rules.scales import (
     Gender,
@@ -17,6 +19,7 @@ from rules.scales import (
 from rules.titles import TitleKind
 from storage.models.base import Base, Timestamped
 from storage.models.units import Unit
+from storage.official_codes import code_key
 from storage.types import enum_column
 
 
@@ -40,11 +43,18 @@ planned_titles = Table(
 )
 
 
+def _code_key(context: DefaultExecutionContext) -> str:
+    parameters: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return code_key(parameters["code"])
+
+
 class Official(Timestamped, Base):
     __tablename__ = "officials"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    # the code without case (storage/official_codes.py), filled in on every insert
+    code_key: Mapped[str] = mapped_column(String(64), unique=True, default=_code_key)
     full_name: Mapped[str] = mapped_column(String(200))
     birth_date: Mapped[date]
     gender: Mapped[Gender] = mapped_column(enum_column(Gender, 8))
@@ -68,3 +78,8 @@ class Official(Timestamped, Base):
     unit: Mapped[Unit] = relationship()
     title: Mapped[Title] = relationship()
     planned: Mapped[list[Title]] = relationship(secondary=planned_titles)
+
+    @validates("code")
+    def _keep_key(self, _name: str, code: str) -> str:
+        self.code_key = code_key(code)
+        return code

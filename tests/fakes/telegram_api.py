@@ -155,6 +155,7 @@ class FakeTelegram(FakeBotServer[int, SentMessage]):
         self.random = random.Random(seed)
 
         self.answered_callbacks: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}  # what users sent, by file_id
         self.edits: list[ApiCall] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
@@ -169,6 +170,7 @@ class FakeTelegram(FakeBotServer[int, SentMessage]):
         return {
             **super()._handlers(),
             "senddocument": self._send_document,
+            "getfile": self._get_file,
             "sendchataction": self._true,
             "answercallbackquery": self._answer_callback_query,
             "editmessagetext": self._edit_message_text,
@@ -244,6 +246,29 @@ class FakeTelegram(FakeBotServer[int, SentMessage]):
     ) -> dict[str, Any]:
         text = " ".join([f"/{name}", *args])
         return self.message(text, user_id=user_id, chat_id=chat_id, language_code=language_code)
+
+    def document(
+        self,
+        content: bytes,
+        file_name: str,
+        *,
+        user_id: int,
+        mime_type: str = "application/octet-stream",
+        chat_id: int | None = None,
+        language_code: str | None = "vi",
+    ) -> dict[str, Any]:
+        """A file sent to the bot; the bot fetches it with getFile, as from Telegram."""
+        message = self._incoming_message(user_id, chat_id, language_code)
+        file_id = f"upload-{len(self.files) + 1}"
+        self.files[file_id] = content
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(content),
+        }
+        return {"update_id": next(self._update_ids), "message": message}
 
     def contact(
         self,
@@ -517,6 +542,32 @@ class FakeTelegram(FakeBotServer[int, SentMessage]):
                 rate, capacity = self.chat_rate, float(self.chat_burst)
             buckets[chat_id] = Bucket(rate, capacity, capacity, now)
         return buckets[chat_id]
+
+    async def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Bot API getFile: a bot may fetch files of up to 20 MB."""
+        content = self.files.get(str(params.get("file_id")))
+        if content is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(content) > 20 * 2**20:
+            raise ApiError(400, "Bad Request: file is too big")
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+            "file_path": f"documents/{file_id}",
+        }
+
+    def _more_routes(self) -> list[tuple[str, str, Any]]:
+        return [("GET", "/file/bot{token}/documents/{file_id}", self._download)]
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=404)
+        content = self.files.get(request.match_info["file_id"])
+        if content is None:
+            return web.Response(status=404)
+        return web.Response(body=content, content_type="application/octet-stream")
 
     async def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         if not params.get("callback_query_id"):

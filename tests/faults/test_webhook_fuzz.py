@@ -1,10 +1,11 @@
 """Malformed bodies posted to the running service's Telegram and Zalo webhooks.
 
-Each body carries the right secret, so it reaches parsing. Whatever it is (not JSON, JSON that
-is not an update, an update with a field of the wrong type, missing or out of range), the
-webhook answers 400 at once, before anything is queued, so nothing is written and the bot keeps
-answering. Updates the bot simply does not take (no message, a message with no sender, a
-command for another bot, an event from a bot) are valid: 200, and nothing written either.
+Each body carries the right secret. One not sent as application/json is answered 415 unread.
+Otherwise it reaches parsing: whatever it is (not JSON, JSON that is not an update, an update
+with a field of the wrong type, missing or out of range), the webhook answers 400 at once,
+before anything is queued, so nothing is written and the bot keeps answering. Updates the bot
+simply does not take (no message, a message with no sender, a command for another bot, an event
+from a bot) are valid: 200, and nothing written either.
 
 Hypothesis draws the bodies in a worker thread; each is posted, and the database counted, on
 the test's own event loop, where the service runs.
@@ -40,6 +41,7 @@ EXAMPLES = 150
 STATUS_LINE = "❌ Lý luận chính trị: cần trung cấp trở lên, hiện có sơ cấp"
 MALFORMED = 400  # refused before anything is queued: the body is not an update
 IGNORED = 200  # a well-formed update the bot does not take: accepted, then dropped
+NOT_SENT_AS_JSON = 415  # refused before the body is read
 CONTENT_TYPES = (
     "application/json",
     None,
@@ -160,6 +162,12 @@ def mutated(draw: st.DrawFn, template: st.SearchStrategy[Any], fields: Sequence[
     return encoded(put(draw(template), field.path, draw(wrong)))
 
 
+def sent_as(body: bytes, status: int, content_type: str | None) -> Post:
+    """The post of ``body``, answered ``status`` when it says it is JSON, else 415."""
+    json_type = (content_type or "").split(";")[0] == "application/json"
+    return Post(body, status if json_type else NOT_SENT_AS_JSON, content_type)
+
+
 def posts(
     malformed: Sequence[st.SearchStrategy[bytes]], ignored: st.SearchStrategy[bytes]
 ) -> st.SearchStrategy[Post]:
@@ -167,7 +175,7 @@ def posts(
     kinds = [*((bodies, MALFORMED) for bodies in malformed), (ignored, IGNORED)]
     return st.one_of(
         *(
-            st.builds(Post, bodies, st.just(status), st.sampled_from(CONTENT_TYPES))
+            st.builds(sent_as, bodies, st.just(status), st.sampled_from(CONTENT_TYPES))
             for bodies, status in kinds
         )
     )
@@ -487,7 +495,8 @@ async def test_telegram_webhook_refuses_malformed_updates_and_writes_nothing(
     seen = await fuzz(telegram_target, engine, posts(TELEGRAM_MALFORMED, TELEGRAM_IGNORED))
 
     metrics = telegram_target.app.metrics
-    assert metrics.value("canbo_webhook_rejected_total", "telegram") == seen.count(MALFORMED)
+    refused = seen.count(MALFORMED) + seen.count(NOT_SENT_AS_JSON)
+    assert metrics.value("canbo_webhook_rejected_total", "telegram") == refused
     await assert_still_answering(telegram_target, engine, before)
 
 
@@ -498,9 +507,8 @@ async def test_zalo_webhook_refuses_malformed_events_and_writes_nothing(
 
     seen = await fuzz(zalo_target, engine, posts(ZALO_MALFORMED, ZALO_IGNORED))
 
-    assert zalo_target.app.metrics.value("canbo_webhook_rejected_total", "zalo") == seen.count(
-        MALFORMED
-    )
+    refused = seen.count(MALFORMED) + seen.count(NOT_SENT_AS_JSON)
+    assert zalo_target.app.metrics.value("canbo_webhook_rejected_total", "zalo") == refused
     await assert_still_answering(zalo_target, engine, before)
 
 
@@ -537,6 +545,13 @@ TELEGRAM_CASES = {
     # refused before too
     "an int past 4,300 digits": Post(b'{"update_id": 1' + b"0" * 5000 + b"}", MALFORMED),
     "over the size limit": OVER_LIMIT,
+    # a well-formed update, but not sent as JSON: processed as if it were, until 415s
+    "an update as text/plain": Post(
+        encoded(telegram_text(44, 77, "/trangthai")), NOT_SENT_AS_JSON, "text/plain"
+    ),
+    "an update with no content type": Post(
+        encoded(telegram_text(45, 77, "/trangthai")), NOT_SENT_AS_JSON, None
+    ),
 }
 ZALO_CASES = {
     "nested 100,000 deep": Post(DEEP, MALFORMED),  # was a 500
@@ -548,6 +563,14 @@ ZALO_CASES = {
     "sender id is true": _zalo(("message", "from", "id"), True),
     "chat id with a NUL": _zalo(("message", "chat", "id"), "zu\x0077"),
     "over the size limit": OVER_LIMIT,  # refused before too
+    "an event as text/plain": Post(
+        encoded(zalo_event("m-44", "zu-77", "/trangthai")), NOT_SENT_AS_JSON, "text/plain"
+    ),
+    "an event as a form": Post(
+        encoded(zalo_event("m-45", "zu-77", "/trangthai")),
+        NOT_SENT_AS_JSON,
+        "application/x-www-form-urlencoded",
+    ),
 }
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.cli import main
-from storage import migrate
 from storage.db import create_engine, session_factory
+from tests.cli_database import cli_database
 from tests.factories import make_unit
 from tests.importers.files import OFFICIALS_HEADER, official_row, write_csv
 
@@ -23,13 +21,7 @@ async def _add_ward(url: str) -> None:
 
 @pytest.fixture
 def database(tmp_path, monkeypatch):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'canbo.db'}"
-    migrate.upgrade(url)
-    asyncio.run(_add_ward(url))
-    monkeypatch.setenv("CANBO_DATABASE_URL", url)
-    monkeypatch.delenv("CANBO_LOCALE", raising=False)
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    return url
+    return cli_database(tmp_path, monkeypatch, _add_ward)
 
 
 def test_a_rejected_file_names_file_row_and_column_in_vietnamese(database, tmp_path, capsys):
@@ -48,6 +40,7 @@ def test_a_rejected_file_names_file_row_and_column_in_vietnamese(database, tmp_p
         "danh_sach.csv: bị từ chối, chưa nhập dữ liệu nào. Số lỗi: 1.",
         "danh_sach.csv, dòng 3, cột “Ngày sinh”: “31/02/1980” không phải là ngày hợp lệ; "
         "hãy ghi theo dạng dd/mm/yyyy.",
+        "Dòng tiêu đề cột: 1.",
         "Các cột bị bỏ qua: “Ghi chú”.",
     ]
 
@@ -62,6 +55,9 @@ def test_a_good_file_is_imported_once_and_reported(database, tmp_path, capsys):
     assert capsys.readouterr().out.splitlines() == [
         "danh_sach.csv: đã kiểm tra cán bộ, chưa ghi gì (chạy thử): 1 sẽ thêm mới, "
         "0 sẽ cập nhật, 0 không đổi.",
+        "Dòng tiêu đề cột: 1.",
         "danh_sach.csv: đã nhập cán bộ: 1 thêm mới, 0 cập nhật, 0 không đổi.",
+        "Dòng tiêu đề cột: 1.",
         "danh_sach.csv: imported official records: 0 new, 0 updated, 1 unchanged.",
+        "Header: row 1.",
     ]

@@ -174,5 +174,6 @@ async def test_bond_problems_are_all_named(session, sessions, stored, tmp_path):
             "Row {row} already has a bond of this official starting on the same date.",
         ),
         (5, "Kinh phí đào tạo", "“{value}” is not an amount in đồng, such as 35.000.000."),
+        (5, "Mã cán bộ", "No official has the code “{value}”; import the officials first."),
     ]
     assert (await session.scalars(select(Bond))).all() == []

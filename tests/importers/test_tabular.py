@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from storage.importers.bonds import BondsImporter
+from storage.importers.courses import CoursesImporter
+from storage.importers.enrollments import EnrollmentsImporter
+from storage.importers.headers import header_keys
 from storage.importers.officials import OfficialsImporter
 from storage.importers.tabular import FileRejected, open_sheet
 from storage.importers.vocabulary import Cell
@@ -16,7 +20,7 @@ COLUMNS = OfficialsImporter.columns
 
 
 def read(path: Path) -> tuple[dict[str, str], list[str], list[tuple[int, dict[str, Cell]]]]:
-    with open_sheet(path, COLUMNS) as sheet:
+    with open_sheet(path, COLUMNS, OfficialsImporter.synonyms) as sheet:
         return sheet.headers, sheet.ignored, list(sheet.rows)
 
 
@@ -27,6 +31,7 @@ def problems(path: Path) -> list[tuple[str, dict[str, object]]]:
 
 
 HEADERS = ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Mã đơn vị", "Chức vụ"]
+COLUMNS_BY_KEY = ["code", "full_name", "birth_date", "gender", "unit_code", "title"]
 ROW = ["CB001", "Nguyễn Văn An", "17/05/1980", "Nam", "70", "CT UBND"]
 
 
@@ -59,8 +64,8 @@ def test_a_missing_required_column_rejects_the_file_naming_it(tmp_path):
     path = write_csv(tmp_path / "r.csv", [HEADERS[:2] + HEADERS[3:], ROW[:2] + ROW[3:]])
     assert problems(path) == [
         (
-            "The required column “{header}” ({english}) is missing.",
-            {"header": "Ngày sinh", "english": "birth_date"},
+            "The header (row {row}) has no column “{header}” ({english}), which is required.",
+            {"header": "Ngày sinh", "english": "birth_date", "row": 1},
         )
     ]
 
@@ -81,12 +86,10 @@ def test_csv_with_or_without_bom_and_any_usual_delimiter(tmp_path, delimiter, en
     assert rows == [(2, dict(zip(found, ROW, strict=True)))]
 
 
-@pytest.mark.parametrize(("encoding", "name"), [("cp1258", "Lê Văn Tâm"), ("cp1252", "Gérard")])
-def test_csv_in_a_legacy_code_page_is_refused(tmp_path, encoding, name):
-    headers = ["code", "full_name", "birth_date", "gender", "unit_code", "title"]
-    rows = [headers, ["CB001", name, "17/05/1980", "Nam", "70", "CT UBND"]]
-    path = write_csv(tmp_path / "r.csv", rows, encoding=encoding)
-    assert "not UTF-8" in problems(path)[0][0]
+def test_bytes_that_are_no_text_we_read_are_refused(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(",".join(HEADERS).encode() + b"\nCB001,L\x81\x8d\n")
+    assert "not text that can be read" in problems(path)[0][0]
 
 
 def test_row_numbers_are_the_spreadsheet_rows_blank_rows_included(tmp_path):
@@ -123,8 +126,10 @@ def test_decomposed_unicode_is_normalised(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "fragment"),
     [
-        ("r.xls", b"\xd0\xcf\x11\xe0", "Only .xlsx and .csv"),
-        ("r.xlsx", b"not a zip", "not a readable Excel"),
+        ("r.xls", b"\xd0\xcf\x11\xe0", "not a readable spreadsheet"),
+        ("r.xlsx", b"not a zip", "not a readable spreadsheet"),
+        ("r.ods", b"PK\x03\x04", "not a readable spreadsheet"),
+        ("r.pdf", b"%PDF-1.4", "Only Excel"),
         ("r.csv", b"", "empty"),
     ],
 )
@@ -136,3 +141,71 @@ def test_unreadable_files_are_refused_with_a_reason(tmp_path, name, content, fra
 
 def test_a_missing_file_is_refused(tmp_path):
     assert problems(tmp_path / "none.csv")[0][0] == "The file does not exist."
+
+
+@pytest.mark.parametrize(
+    "importer", [OfficialsImporter, CoursesImporter, EnrollmentsImporter, BondsImporter]
+)
+def test_no_header_word_means_two_columns_of_one_roster(importer):
+    meaning: dict[str, str] = {}
+    for column in importer.columns:
+        names = (column.key, column.header, *importer.synonyms.get(column.key, ()))
+        for key in {k for name in names for k in header_keys(name)}:
+            assert meaning.setdefault(key, column.key) == column.key, key
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("Mã CB", "code"),
+        ("Họ tên", "full_name"),
+        ("Ngày, tháng, năm sinh", "birth_date"),
+        ("NGÀY THÁNG NĂM SINH", "birth_date"),
+        ("Chức danh", "title"),
+        ("Trình độ chuyên môn", "professional_level"),
+        ("Trình độ LLCT", "political_theory"),
+        ("SĐT", "phone"),
+        ("Số điện thoại (di động)", "phone"),
+        ("Họ và tên (1)", "full_name"),
+    ],
+)
+def test_the_boards_own_header_words(tmp_path, header, key):
+    if key in COLUMNS_BY_KEY:
+        headers, row = (
+            [header if k == key else h for k, h in zip(COLUMNS_BY_KEY, HEADERS, strict=True)],
+            ROW,
+        )
+    else:
+        headers, row = [*HEADERS, header], [*ROW, "x"]
+    found, _ignored, _rows = read(write_csv(tmp_path / "r.csv", [headers, row]))
+    assert found[key] == header
+
+
+def test_the_header_is_found_below_a_title_block_and_above_a_numbers_row(tmp_path):
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["UBND TỈNH BẮC NINH"],
+            ["DANH SÁCH CÁN BỘ, CÔNG CHỨC"],
+            [],
+            HEADERS,
+            ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"],
+            ROW,
+            ["Cộng: 1 người"],
+        ],
+    )
+    with open_sheet(path, COLUMNS) as sheet:
+        rows = list(sheet.rows)
+        assert (sheet.header_rows, sheet.foot) == ((4,), (7, "Cộng: 1 người"))
+    assert [number for number, _cells in rows] == [6]
+
+
+def test_a_file_without_a_header_row_says_what_it_needs(tmp_path):
+    path = write_csv(tmp_path / "r.csv", [["Danh sách"], ROW])
+    assert problems(path) == [
+        (
+            "No row in the first {rows} names the columns; the table needs a header row such "
+            "as: {names}.",
+            {"rows": 30, "names": "Mã cán bộ, Họ và tên, Ngày sinh, Giới tính, Mã đơn vị, Chức vụ"},
+        )
+    ]

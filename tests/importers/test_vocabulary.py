@@ -65,10 +65,24 @@ def test_genders(cell, expected):
         ("9/12", GeneralEducation.LOWER_SECONDARY),
         ("thcs", GeneralEducation.LOWER_SECONDARY),
         (None, None),
+        # "12/12" and "9/12" a spreadsheet turned into 12 and 9 December, as a cell or exported
+        (datetime(2026, 12, 12), GeneralEducation.UPPER_SECONDARY),
+        (date(2025, 12, 9), GeneralEducation.LOWER_SECONDARY),
+        ("12/12/2026", GeneralEducation.UPPER_SECONDARY),
+        ("09/12/2026", GeneralEducation.LOWER_SECONDARY),
+        ("2026-12-12", GeneralEducation.UPPER_SECONDARY),
+        ("12-Dec", GeneralEducation.UPPER_SECONDARY),
+        ("9-Dec-26", GeneralEducation.LOWER_SECONDARY),
     ],
 )
 def test_general_education(cell, expected):
     assert v.general_education(cell) is expected
+
+
+@pytest.mark.parametrize("cell", [datetime(2026, 11, 12), "10/12/2026", "12-Nov"])
+def test_other_dates_are_no_level_of_education(cell):
+    with pytest.raises(v.Invalid):
+        v.general_education(cell)
 
 
 @pytest.mark.parametrize(

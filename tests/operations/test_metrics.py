@@ -101,13 +101,18 @@ async def test_imports_are_counted_from_the_audit_log(session, engine, scrape, t
         await run_import(sessions, "officials", write_csv(tmp_path / "b.csv", rows))
     ).rejected
     await run_import(sessions, "officials", write_csv(tmp_path / "c.csv", rows), dry_run=True)
+    rows[2] = official_row("IM1", **{"Ngày sinh": "31/02/1980"})
+    assert (await run_import(sessions, "officials", write_csv(tmp_path / "d.csv", rows))).rejected
 
     samples = await scrape()
 
-    assert value(samples, "canbo_imports_total", kind="officials") == 2
+    def imports(outcome: str) -> float:
+        return value(samples, "canbo_imports_total", kind="officials", outcome=outcome)
+
+    assert (imports("imported"), imports("dry_run"), imports("rejected")) == (2, 1, 1)
     assert value(samples, "canbo_import_rows_total", kind="officials", result="created") == 5
     assert value(samples, "canbo_import_rows_total", kind="officials", result="updated") == 1
-    assert value(samples, "canbo_imports_total", kind="bonds") == 0
+    assert value(samples, "canbo_import_rows_total", kind="bonds", result="created") == 0
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

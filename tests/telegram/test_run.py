@@ -8,7 +8,8 @@ import logging
 import aiohttp
 import pytest
 
-from bot.app import protect_logs, serve
+from bot import log_masking
+from bot.app import serve
 from bot.cli import build_parser
 from bot.settings import Settings
 from tests.telegram.chat import Chat
@@ -53,8 +54,6 @@ async def test_without_a_token_the_service_still_serves_http(database_url, engin
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_the_token_never_reaches_the_logs(fake, database_url, engine, caplog):
     caplog.set_level(logging.DEBUG)
-    telegram_logger = logging.getLogger("telegram")
-    level = telegram_logger.level
     port = free_port()
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -63,16 +62,13 @@ async def test_the_token_never_reaches_the_logs(fake, database_url, engine, capl
         telegram_token=fake.token,
         telegram_api_url=fake.base_url,
     )
-    try:
-        protect_logs(settings)
-        logging.getLogger("somewhere").warning("calling %s/getMe", fake.base_url + fake.token)
-        stop = asyncio.Event()
-        service = asyncio.create_task(serve(settings, stop))
-        await Chat(fake, 801).say("/help")
-        stop.set()
-        await asyncio.wait_for(service, 5)
-    finally:
-        telegram_logger.setLevel(level)
+    log_masking.install(settings)
+    logging.getLogger("somewhere").warning("calling %s/getMe", fake.base_url + fake.token)
+    stop = asyncio.Event()
+    service = asyncio.create_task(serve(settings, stop))
+    await Chat(fake, 801).say("/help")
+    stop.set()
+    await asyncio.wait_for(service, 5)
 
     assert "calling http://127.0.0.1" in caplog.text
     assert fake.token not in caplog.text

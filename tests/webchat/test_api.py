@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.http import HttpServer, build_web_app
 from bot.media import MediaLinks
 from bot.webchat.routes import WebChat
-from bot.webchat.session import COOKIE, NewSessionLimit, SessionCookies
+from bot.webchat.session import COOKIE, SessionCookies
 from handlers.messages import Attachment, Reply
 from storage import media
 from storage.db import session_factory
@@ -209,17 +209,6 @@ def test_cookies_are_signed_and_expire():
     assert cookies.read(value, now + timedelta(days=31)) is None
     assert cookies.read(value.replace("abc", "abd"), now) is None
     assert SessionCookies(b"j" * 32).read(value, now) is None
-
-
-def test_new_sessions_are_capped_per_address():
-    limit = NewSessionLimit(limit=3, window=timedelta(hours=1))
-    now = utcnow()
-
-    first = [limit.allow("10.0.0.1", now) for _ in range(4)]
-
-    assert first == [True, True, True, False]
-    assert limit.allow("10.0.0.2", now) is True
-    assert limit.allow("10.0.0.1", now + timedelta(hours=1)) is True
 
 
 class _Charting:

@@ -10,12 +10,14 @@ let busy = false;
 async function api(path, body) {
   const options = body === undefined
     ? { credentials: "same-origin" }
-    : {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-Canbo-Chat": "1" },
-        body: JSON.stringify(body),
-      };
+    : body instanceof FormData
+      ? { method: "POST", credentials: "same-origin", headers: { "X-Canbo-Chat": "1" }, body }
+      : {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-Canbo-Chat": "1" },
+          body: JSON.stringify(body),
+        };
   const response = await fetch(path, options);
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -127,13 +129,13 @@ function scrollToAnswer(question) {
   log.scrollTop = Math.min(question.offsetTop - 8, log.scrollHeight - log.clientHeight);
 }
 
-async function send(body, shown) {
+async function send(body, shown, path = "/chat/api/message") {
   if (busy) return;
   busy = true;
   for (const button of document.querySelectorAll("button")) button.disabled = true;
   const question = say("me", shown);
   try {
-    const data = await api("/chat/api/message", body);
+    const data = await api(path, body);
     data.replies.forEach(showReply);
     applyState(data.state);
     scrollToAnswer(question);
@@ -167,6 +169,15 @@ function submitted(form, input) {
 document.addEventListener("DOMContentLoaded", async () => {
   submitted($("link-form"), $("code"));
   submitted($("composer"), $("text"));
+  $("attach").addEventListener("click", () => $("file").click());
+  $("file").addEventListener("change", () => {
+    const file = $("file").files[0];
+    if (!file) return;
+    const form = new FormData();
+    form.append("file", file, file.name);
+    $("file").value = "";
+    send(form, "📎 " + file.name, "/chat/api/upload");
+  });
   $("signout").addEventListener("click", async () => {
     try {
       await api("/chat/api/signout", {});

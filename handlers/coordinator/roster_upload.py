@@ -1,0 +1,133 @@
+"""A roster a coordinator sends to the bot (a Telegram document, an upload in the web chat): the
+bot checks it at once, as `canbo import officials --dry-run` would and within the coordinator's
+units only, and answers with the report and two buttons: "Nhập" imports it, "Hủy" drops it.
+
+The file waits in the database (``RosterUpload``) between the two steps, so any worker can take
+the press and a restart loses nothing; it is dropped once imported, cancelled or a day old.
+Buttons carry the upload's id (``ru:<ok|no>:<id>``), and a press is honoured only from the chat
+and the official that sent the file. The check and the import are each on the audit log, as
+every import is.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path, PurePath
+
+from sqlalchemy import delete, select
+
+from handlers.context import Context
+from handlers.coordinator.access import actor, coordinator_scope
+from handlers.messages import Button, Reply
+from storage.access import Scope
+from storage.importers import ImportReport, Job, import_within
+from storage.importers.tabular import SUFFIXES
+from storage.models import RosterUpload
+
+PREFIX = "ru"
+IMPORT = "ok"
+CANCEL = "no"
+KEPT = timedelta(days=1)
+
+
+async def on_file(context: Context) -> list[Reply]:
+    attachment = context.incoming.attachment
+    assert attachment is not None
+    scope = await coordinator_scope(context)
+    if isinstance(scope, Reply):
+        return [scope]
+    official = context.official
+    assert official is not None
+    _ = context._
+    if not attachment.content:
+        return [
+            Reply(
+                _(
+                    "I could not fetch that file: a bot receives files of up to 20 MB. Save the "
+                    "roster as .xlsx, which is smaller, or split it."
+                )
+            )
+        ]
+    if PurePath(attachment.filename).suffix.lower() not in SUFFIXES:
+        return [
+            Reply(
+                _(
+                    "Send me a roster as an Excel (.xlsx, .xls), LibreOffice (.ods) or CSV file, "
+                    "and I will check it for import."
+                )
+            )
+        ]
+    await context.session.execute(
+        delete(RosterUpload).where(RosterUpload.created_at < context.now - KEPT)
+    )
+    upload = RosterUpload(
+        chat_account_id=context.account.id,
+        official_id=official.id,
+        filename=PurePath(attachment.filename).name[:200],
+        content=attachment.content,
+        created_at=context.now,
+    )
+    context.session.add(upload)
+    await context.session.flush()
+    report = await _import(context, upload, scope, dry_run=True)
+    if report.rejected:
+        await context.session.delete(upload)
+        return [Reply(report.render(context.account.language))]
+    buttons = (
+        (
+            Button(_("Import"), f"{PREFIX}:{IMPORT}:{upload.id}"),
+            Button(_("Cancel"), f"{PREFIX}:{CANCEL}:{upload.id}"),
+        ),
+    )
+    return [Reply(report.render(context.account.language), buttons=buttons)]
+
+
+async def on_button(context: Context, data: str) -> list[Reply]:
+    scope = await coordinator_scope(context)
+    if isinstance(scope, Reply):
+        return [scope]
+    _ = context._
+    official = context.official
+    assert official is not None
+    _prefix, action, raw_id = [*data.split(":"), "", ""][:3]
+    upload = (
+        await context.session.scalar(
+            select(RosterUpload).where(
+                RosterUpload.id == int(raw_id),
+                RosterUpload.chat_account_id == context.account.id,
+                RosterUpload.official_id == official.id,
+                RosterUpload.created_at >= context.now - KEPT,
+            )
+        )
+        if raw_id.isdigit()
+        else None
+    )
+    if upload is None:
+        return [Reply(_("That file is no longer waiting to be imported; send it again."))]
+    await context.session.delete(upload)
+    if action != IMPORT:
+        return [Reply(_("Cancelled: nothing was imported from {file}.", file=upload.filename))]
+    report = await _import(context, upload, scope, dry_run=False)
+    return [Reply(report.render(context.account.language))]
+
+
+async def _import(
+    context: Context, upload: RosterUpload, scope: Scope, dry_run: bool
+) -> ImportReport:
+    """The officials roster in ``upload``, checked (or imported) within ``scope``."""
+    suffix = PurePath(upload.filename).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="canbo-upload-") as folder:
+        path = Path(folder) / f"roster{suffix}"
+        path.write_bytes(upload.content)
+        job = Job(
+            kind="officials",
+            path=path,
+            name=upload.filename,
+            dry_run=dry_run,
+            actor=actor(context),
+            lang=context.account.language,
+            today=context.today,
+            scope=scope,
+        )
+        return await import_within(context.session, job)
