@@ -58,6 +58,7 @@ class App:
     telegram: TelegramChannel | None
     http: HttpServer
     zalo: ZaloChannel | None = None
+    readiness: Readiness | None = None
     metrics_http: HttpServer | None = None
     services: list[Service] = field(default_factory=list)
     _started: list[Service] = field(default_factory=list)
@@ -118,7 +119,7 @@ async def build_app(settings: Settings) -> App:
     zalo = zalo_channel(settings, conversation, sessions, metrics, media)
     jobs = reminder_jobs(settings, engine)
     dispatcher = jobs.dispatcher
-    app: App
+    app: App  # assembled below; /readyz asks it which channels have started
     readiness = Readiness(
         engine,
         lambda: app.channels_started(),
@@ -137,7 +138,7 @@ async def build_app(settings: Settings) -> App:
         refused = partial(metrics.inc, "canbo_webhook_rejected_total", Channel.TELEGRAM.value)
         routes.append(Route("POST", WEBHOOK_PATH, json_only(telegram.webhook, refused)))
     http = HttpServer(build_web_app(routes), settings.http_host, settings.http_port)
-    app = App(settings, engine, sessions, metrics, conversation, telegram, http, zalo)
+    app = App(settings, engine, sessions, metrics, conversation, telegram, http, zalo, readiness)
     if settings.metrics_port is not None:
         token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
         app.metrics_http = HttpServer(
