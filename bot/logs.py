@@ -51,9 +51,15 @@ def formatter(log_format: str) -> logging.Formatter:
     return logging.Formatter(TEXT_FORMAT)
 
 
+def handler(log_format: str) -> logging.Handler:
+    """A handler to stderr in ``log_format``, whose records carry the bound ids."""
+    to_stderr = logging.StreamHandler()
+    to_stderr.setFormatter(formatter(log_format))
+    to_stderr.addFilter(_WithIds())
+    return to_stderr
+
+
 def configure(*, verbose: bool, log_format: str) -> None:
     """Log INFO and up (DEBUG with ``verbose``) to stderr in ``log_format``."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(formatter(log_format))
-    handler.addFilter(_WithIds())
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    level = logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=level, handlers=[handler(log_format)])
