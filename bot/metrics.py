@@ -7,7 +7,7 @@ What a scrape shows comes from three places:
 - what this process did: sends by outcome and their latency, planner runs (scheduler.metrics),
   and prometheus_client's process and Python collectors;
 - the database, read at each scrape (storage.gauges): outbox depth and the age of its oldest
-  due row per kind and channel, and roster imports.
+  due row per kind and channel, inbox depth and age per channel, and roster imports.
 
 Several workers: each serves its own CANBO_METRICS_PORT and Prometheus scrapes every one. Sum
 the counters over the workers; the database's gauges are the same in each, so take their
@@ -18,7 +18,8 @@ CANBO_METRICS_TOKEN and have Prometheus send it as a bearer token.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from datetime import datetime
 from time import perf_counter
 
 from aiohttp import web
@@ -86,7 +87,12 @@ async def database_families(sessions: async_sessionmaker[AsyncSession]) -> list[
     now = utcnow()
     async with sessions() as session:
         outbox = await gauges.outbox(session, now)
+        inbox = await gauges.inbox(session)
         imports = await gauges.imports(session)
+    return [*_outbox(outbox, now), *_inbox(inbox, now), *_imports(imports)]
+
+
+def _outbox(groups: list[gauges.OutboxGroup], now: datetime) -> list[Metric]:
     depth = GaugeMetricFamily(
         "canbo_outbox_messages",
         "Outbox rows not yet finished, by kind, channel and state (due, scheduled, sending).",
@@ -97,11 +103,30 @@ async def database_families(sessions: async_sessionmaker[AsyncSession]) -> list[
         "How long the oldest due outbox row has been waiting, by kind and channel.",
         labels=["kind", "channel"],
     )
-    for group in outbox:
+    for group in groups:
         depth.add_metric([group.kind, group.channel, group.state], group.rows)
         if group.oldest_due is not None:
-            waited = max(0.0, (now - group.oldest_due).total_seconds())
-            age.add_metric([group.kind, group.channel], waited)
+            age.add_metric([group.kind, group.channel], _since(group.oldest_due, now))
+    return [depth, age]
+
+
+def _inbox(groups: list[gauges.InboxGroup], now: datetime) -> list[Metric]:
+    depth = GaugeMetricFamily(
+        "canbo_inbox_updates", "Updates stored and not yet handled, by channel.", labels=["channel"]
+    )
+    age = GaugeMetricFamily(
+        "canbo_inbox_oldest_seconds",
+        "How long the oldest update not yet handled has been waiting, by channel.",
+        labels=["channel"],
+    )
+    for group in groups:
+        depth.add_metric([group.channel], group.waiting)
+        if group.oldest is not None:
+            age.add_metric([group.channel], _since(group.oldest, now))
+    return [depth, age]
+
+
+def _imports(totals: list[gauges.ImportTotals]) -> list[Metric]:
     files = CounterMetricFamily(
         "canbo_imports",
         "Roster imports by kind and outcome (imported, rejected, dry_run, interrupted, started), "
@@ -114,28 +139,28 @@ async def database_families(sessions: async_sessionmaker[AsyncSession]) -> list[
         labels=["kind", "result"],
     )
     kept: dict[str, tuple[int, int]] = {}
-    for totals in imports:
-        files.add_metric([totals.kind, totals.outcome], totals.files)
-        if totals.outcome == IMPORTED:
-            kept[totals.kind] = (totals.created, totals.updated)
+    for kind_totals in totals:
+        files.add_metric([kind_totals.kind, kind_totals.outcome], kind_totals.files)
+        if kind_totals.outcome == IMPORTED:
+            kept[kind_totals.kind] = (kind_totals.created, kind_totals.updated)
     for kind in gauges.KINDS:
         created, updated = kept.get(kind, (0, 0))
         rows.add_metric([kind, "created"], created)
         rows.add_metric([kind, "updated"], updated)
-    return [depth, age, files, rows]
+    return [files, rows]
+
+
+def _since(moment: datetime, now: datetime) -> float:
+    return max(0.0, (now - moment).total_seconds())
 
 
 async def exposition(metrics: Metrics, sessions: async_sessionmaker[AsyncSession]) -> bytes:
     """Everything a scrape shows, in the Prometheus text format."""
     database = CollectorRegistry()
     database.register(_Fixed(await database_families(sessions)))
-    return b"".join(generate_latest(registry) for registry in _registries(metrics, database))
-
-
-def _registries(metrics: Metrics, database: CollectorRegistry) -> Iterator[CollectorRegistry]:
-    yield metrics.registry
-    yield REGISTRY
-    yield database
+    return b"".join(
+        generate_latest(registry) for registry in (metrics.registry, REGISTRY, database)
+    )
 
 
 def metrics_app(

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.importers import KINDS as IMPORT_KINDS
-from storage.models import AuditEntry, ChatAccount, OutboxMessage, OutboxStatus
+from storage.models import AuditEntry, Base, ChatAccount, OutboxMessage, OutboxStatus
 
 NO_CHANNEL = "none"
 KINDS = (*IMPORT_KINDS, "units")  # rosters, and `canbo units import`
@@ -31,6 +31,13 @@ class OutboxGroup:
     state: str  # due, scheduled or sending
     rows: int
     oldest_due: datetime | None  # the earliest not_before of the due rows
+
+
+@dataclass(frozen=True)
+class InboxGroup:
+    channel: str
+    waiting: int  # updates stored and not yet handled
+    oldest: datetime | None  # when the longest-waiting one arrived
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,24 @@ async def outbox(session: AsyncSession, now: datetime) -> list[OutboxGroup]:
             _aware(oldest),
         )
         for kind, chat_channel, row_state, rows, oldest in await session.execute(query)
+    ]
+
+
+async def inbox(session: AsyncSession) -> list[InboxGroup]:
+    """Updates stored but not yet handled, per channel: the inbox every channel writes before
+    the messenger is told an update arrived (storage.inbox, issue 18). Nothing until this
+    version has that table."""
+    table = Base.metadata.tables.get("inbox")
+    if table is None:
+        return []
+    query = (
+        select(table.c.channel, func.count(), func.min(table.c.received_at))
+        .where(table.c.handled_at.is_(None))
+        .group_by(table.c.channel)
+    )
+    return [
+        InboxGroup(getattr(channel, "value", str(channel)), waiting, _aware(oldest))
+        for channel, waiting, oldest in await session.execute(query)
     ]
 
 

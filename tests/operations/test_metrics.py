@@ -3,6 +3,8 @@ the imports are counted right, on the metrics port only, and behind the token wh
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -14,7 +16,8 @@ from scheduler.clock import SystemClock
 from scheduler.dispatcher import Dispatcher, Outlet
 from scheduler.limits import RateLimits
 from storage.db import session_factory
-from storage.models import Channel
+from storage.models import Base, Channel
+from storage.types import utcnow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.importers.files import OFFICIALS_HEADER, official_row, run_import, write_csv
 from tests.scheduler.helpers import ALWAYS, queue_linked
@@ -133,3 +136,20 @@ async def test_the_token_guards_the_metrics(engine):
 
     assert (without, wrong, right[0]) == (401, 401, 200)
     assert "canbo_outbox_messages" in right[1]
+
+
+@pytest.mark.skipif("inbox" not in Base.metadata.tables, reason="the inbox lands with issue 18")
+async def test_updates_waiting_in_the_inbox_are_counted(session, scrape):
+    inbox = Base.metadata.tables["inbox"]
+    arrived = utcnow() - timedelta(minutes=2)
+    await session.execute(
+        inbox.insert(),
+        [
+            {"channel": Channel.TELEGRAM, "update_id": str(n), "payload": {}, "received_at": at}
+            for n, at in enumerate([arrived, utcnow(), utcnow()])
+        ],
+    )
+    await session.commit()
+    samples = await scrape()
+    assert value(samples, "canbo_inbox_updates", channel="telegram") == 3
+    assert value(samples, "canbo_inbox_oldest_seconds", channel="telegram") >= 120
