@@ -29,6 +29,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduler.metrics import LATENCY_BUCKETS
 from storage import gauges
 from storage.importers.audit import IMPORTED
 from storage.types import utcnow
@@ -40,7 +41,6 @@ COUNTERS = {
     "canbo_replies_sent_total": "Messages sent in reply.",
     "canbo_webhook_rejected_total": "Webhook requests refused (wrong secret or malformed body).",
 }
-UPDATE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
 class Metrics:
@@ -56,7 +56,7 @@ class Metrics:
             "canbo_update_seconds",
             "Time from an update's arrival until its replies were sent.",
             ["channel"],
-            buckets=UPDATE_BUCKETS,
+            buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
 
