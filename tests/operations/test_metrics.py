@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.channels.telegram_delivery import TelegramSender
@@ -18,8 +20,9 @@ from bot.http import HttpServer
 from bot.metrics import Metrics, metrics_app
 from scheduler.clock import SystemClock
 from scheduler.dispatcher import Dispatcher, Outlet
+from scheduler.jobs import ReminderJobs
 from scheduler.limits import RateLimits
-from storage.db import session_factory
+from storage.db import create_engine, session_factory
 from storage.models import Base, Channel
 from storage.types import utcnow
 from tests.fakes.telegram_api import FakeTelegram
@@ -178,3 +181,26 @@ async def test_the_dashboard_shows_only_metrics_that_exist(scrape):
         asked -= {"canbo_inbox_updates", "canbo_inbox_oldest_seconds"}
     series = {re.sub(r"_(bucket|sum|count)$", "", name) for name in asked}
     assert series - shown == set()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_planner_runs_are_timed_and_counted(engine, tmp_path):
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    before = {
+        "ok": sample("canbo_planner_runs_total", outcome="ok"),
+        "failed": sample("canbo_planner_runs_total", outcome="failed"),
+        "timed": sample("canbo_planner_run_seconds_count"),
+    }
+    await ReminderJobs(engine, ALWAYS, None).plan()
+    empty = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'no-tables.db'}")
+    try:
+        await ReminderJobs(empty, ALWAYS, None).plan()  # fails: logged and counted
+    finally:
+        await empty.dispose()
+
+    assert sample("canbo_planner_runs_total", outcome="ok") - before["ok"] == 1
+    assert sample("canbo_planner_runs_total", outcome="failed") - before["failed"] == 1
+    assert sample("canbo_planner_run_seconds_count") - before["timed"] == 1
+    assert sample("canbo_planner_last_success_timestamp_seconds") > time.time() - 60
