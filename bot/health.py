@@ -10,6 +10,7 @@ the worker that holds the dispatcher lock, i.e. the one sending reminders and an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from storage.migrate import schema_state
 
 logger = logging.getLogger(__name__)
 
+DATABASE_WAIT = 5.0  # seconds: a database slower than this to answer counts as unreachable
+
 
 @dataclass(frozen=True)
 class Readiness:
@@ -39,10 +42,10 @@ class Readiness:
         found: dict[str, Any] = {}
         ready = True
         try:
-            async with self.engine.connect() as connection:
+            async with asyncio.timeout(DATABASE_WAIT), self.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
                 state = await schema_state(connection)
-        except (SQLAlchemyError, OSError) as error:
+        except (SQLAlchemyError, OSError, TimeoutError) as error:
             logger.warning("readiness: database unreachable (%s)", type(error).__name__)
             return False, {"database": "unreachable"}
         found["database"] = "ok"
