@@ -41,6 +41,7 @@ from storage.models import (
     CourseKind,
     Enrollment,
     EnrollmentStatus,
+    HeldTitle,
     Official,
     Title,
     Unit,
@@ -56,6 +57,9 @@ POSTGRES_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 CHUNK = 5000  # rows per executemany
 CHILD_FLAG = "--child"
 CIVIL_SERVANT_FIELDS = ("Văn phòng - thống kê", "Tư pháp - hộ tịch", "Tài chính - kế toán")
+# The title kinds a synthetic official holds besides civil servants: those of 2025 and before.
+SINGLE_TITLES = tuple(k for k in TitleKind if k.is_key or k is TitleKind.SOURCE_TRAINEE)
+CONCURRENT = 20  # one official in 20 holds two titles
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -220,9 +224,7 @@ async def insert_units(engine: AsyncEngine, communes: int) -> list[int]:
 
 
 def _titles() -> list[dict[str, Any]]:
-    kinds: list[tuple[TitleKind, str]] = [
-        (kind, "") for kind in TitleKind if kind is not TitleKind.CIVIL_SERVANT
-    ]
+    kinds: list[tuple[TitleKind, str]] = [(kind, "") for kind in SINGLE_TITLES]
     kinds += [(TitleKind.CIVIL_SERVANT, field) for field in CIVIL_SERVANT_FIELDS]
     return [
         {"id": number, "kind": kind, "field": field, "name": title_name(kind, field)}
@@ -230,7 +232,7 @@ def _titles() -> list[dict[str, Any]]:
     ]
 
 
-def _official(number: int, unit_id: int, title_id: int, rng: random.Random) -> dict[str, Any]:
+def _official(number: int, unit_id: int, rng: random.Random) -> dict[str, Any]:
     born = date(1963, 1, 1) + timedelta(days=rng.randrange(36 * 365))
     return {
         "id": number,
@@ -239,7 +241,6 @@ def _official(number: int, unit_id: int, title_id: int, rng: random.Random) -> d
         "birth_date": born,
         "gender": rng.choice((Gender.MALE, Gender.FEMALE)),
         "unit_id": unit_id,
-        "title_id": title_id,
         "appointed_on": date(2015, 1, 1) + timedelta(days=rng.randrange(11 * 365)),
         "professional_level": rng.choice(list(ProfessionalLevel)),
         "political_theory": rng.choice(list(PoliticalTheory)),
@@ -339,14 +340,22 @@ async def populate(engine: AsyncEngine, officials: int, today: date, *, seed: in
 async def insert_people(
     engine: AsyncEngine, officials: int, unit_ids: Sequence[int], rng: random.Random
 ) -> None:
-    """The title catalogue and ``officials`` officials (ids 1…n) spread over ``unit_ids``."""
+    """The title catalogue and ``officials`` officials (ids 1…n) spread over ``unit_ids``; one
+    in ``CONCURRENT`` also holds a second title (kiêm nhiệm), drawn apart so the rest of the
+    province is the same with or without it."""
     titles = _titles()
-    people = [
-        _official(n, rng.choice(unit_ids), rng.choice(titles)["id"], rng)
-        for n in range(1, officials + 1)
-    ]
+    people, held = [], []
+    for n in range(1, officials + 1):
+        unit_id, title_id = rng.choice(unit_ids), rng.choice(titles)["id"]
+        people.append(_official(n, unit_id, rng))
+        held.append({"official_id": n, "title_id": title_id, "position": 0})
+    second = random.Random(officials)
+    for n in range(CONCURRENT, officials + 1, CONCURRENT):
+        other = second.choice([t["id"] for t in titles if t["id"] != held[n - 1]["title_id"]])
+        held.append({"official_id": n, "title_id": other, "position": 1})
     await bulk_insert(engine, Title.__table__, titles)  # type: ignore[arg-type]
     await bulk_insert(engine, Official.__table__, people)  # type: ignore[arg-type]
+    await bulk_insert(engine, HeldTitle.__table__, held)  # type: ignore[arg-type]
     await fix_sequences(engine, [Title.__table__, Official.__table__])  # type: ignore[list-item]
 
 

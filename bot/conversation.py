@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.reminder_buttons import reminder_button
 from bot.settings import Settings
 from handlers.conversation import ConversationConfig
@@ -11,12 +9,12 @@ from scheduler.config import ReminderConfig
 
 
 def conversation_config(settings: Settings) -> ConversationConfig:
+    reminders = ReminderConfig.from_settings(settings)
     return ConversationConfig(
-        profile_name=settings.standards_profile,
-        profile_override=Path(settings.standards_override) if settings.standards_override else None,
+        standards=reminders.standards,
         zone=settings.zone,
         default_language=settings.locale,
         link_code_days=settings.link_code_days,
         bot_username=settings.telegram_bot_username,
-        buttons=(reminder_button(ReminderConfig.from_settings(settings)),),
+        buttons=(reminder_button(reminders),),
     )

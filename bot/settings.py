@@ -14,7 +14,6 @@ from bot.proxies import TrustedProxies
 from locales import N_
 from scheduler.timing import QuietWindow
 
-DEFAULT_PROFILE = "nd33-2023"
 # A Bot API token as @BotFather hands it out: the bot's number, a colon, the secret.
 TELEGRAM_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 
@@ -27,7 +26,8 @@ class Settings(BaseSettings):
     http_port: int = 8080
     timezone: str = "Asia/Ho_Chi_Minh"
     locale: str = "vi"
-    standards_profile: str = DEFAULT_PROFILE
+    # a pinned profile; unset, the profile in force on each date applies (rules.profiles)
+    standards_profile: str | None = None
     standards_override: str | None = None
     telegram_token: SecretStr | None = None
     telegram_bot_username: str | None = None
@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     retention_chat_days: int = 90  # unlinked chats, unfinished dialogues, link codes, wrong codes
     retention_sent_days: int = 365  # the text of messages sent and of finished announcements
     retention_audit_days: int = 1825  # the audit log: a five-year term of office
+
+    @field_validator("standards_profile", "standards_override")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
 
     @field_validator("locale")
     @classmethod

@@ -1,5 +1,6 @@
 """/camket: where the official's service bond stands, what leaving today would cost, and the
-next milestone (Nghị định 101/2017/NĐ-CP Điều 5, 7, 8)."""
+next milestone, under the rule in force when the official was sent for training (rules.bonds:
+Nghị định 101/2017/NĐ-CP before 01/07/2025, Nghị định 171/2025/NĐ-CP from then)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from sqlalchemy.orm import selectinload
 from handlers.context import Context
 from handlers.formats import days_left, progress_bar
 from handlers.messages import Reply
-from locales import Translator
+from locales import N_, Translator
 from rules.bonds import (
-    EXEMPTION_CITATION,
-    REIMBURSEMENT_CITATION,
+    BondOutcome,
     bond_end,
     milestones,
     months_served,
     reimbursement,
+    reimbursement_rule,
 )
+from rules.evaluation import Confidence
 from storage.models import Bond, Official, Programme
 
 
@@ -84,18 +86,30 @@ def _reimbursement(_: Translator, bond: Bond, served: int) -> str:
     if bond.cost is None:
         return _("The training cost is not in your record, so what leaving would cost is unknown.")
     amount = reimbursement(bond.cost, bond.months, served)
+    # the sending date decides the rule; a bond that does not record it started after it
+    rule = reimbursement_rule(sent_on=bond.sent_on or bond.starts_on)
+    template = (
+        N_(
+            "F: training cost, T1: months required, T2: months served ({citation}). "
+            "Exempt: a transfer ordered by a competent authority, or no diploma through "
+            "serious illness or disaster ({exemption})."
+        )
+        if BondOutcome.TRANSFERRED_OUTSIDE in rule.exempt
+        else N_(
+            "F: training cost, T1: months required, T2: months served ({citation}). Exempt: "
+            "a transfer, rotation or secondment within the political system, or no diploma "
+            "through serious illness, natural disaster or epidemic ({exemption})."
+        )
+    )
+    exempt = _(template, citation=str(rule.citation), exemption=str(rule.exemption_citation))
+    if rule.confidence is Confidence.REPORTED:
+        exempt += " " + _("(reported, not confirmed in the regulation)")
     return "\n".join(
         [
             _("If you left today you would repay {amount}:", amount=_.money(amount)),
             f"S = F / T1 × (T1 − T2) = {_.money(bond.cost)} / {bond.months} × "
             f"({bond.months} − {served}) = {_.money(amount)}",
-            _(
-                "F: training cost, T1: months required, T2: months served ({citation}). "
-                "Exempt: a transfer ordered by a competent authority, or no diploma through "
-                "serious illness or disaster ({exemption}).",
-                citation=str(REIMBURSEMENT_CITATION),
-                exemption=str(EXEMPTION_CITATION),
-            ),
+            exempt,
         ]
     )
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.messages import Incoming, Reply
 from locales import Translator, translator
-from rules.profiles import Profile
+from rules.profiles import Profile, Standards
 from storage.models import ChatAccount, Official
 
 
@@ -21,8 +20,7 @@ from storage.models import ChatAccount, Official
 class ConversationConfig:
     """The deployment choices the conversation needs; bot/app.py builds it from Settings."""
 
-    profile_name: str
-    profile_override: Path | None
+    standards: Standards  # which profile applies on a day (pin, province override)
     zone: ZoneInfo
     default_language: str = "vi"
     link_code_days: int = 7
@@ -38,7 +36,6 @@ class Context:
     account: ChatAccount
     incoming: Incoming
     config: ConversationConfig
-    profile: Profile
     now: datetime  # aware, UTC
 
     @property
@@ -49,6 +46,11 @@ class Context:
     @property
     def today(self) -> date:
         return self.now.astimezone(self.config.zone).date()
+
+    @property
+    def profile(self) -> Profile:
+        """The standards in force today (rules.profiles.profile_in_force)."""
+        return self.config.standards.on(self.today)
 
     @property
     def official(self) -> Official | None:

@@ -17,7 +17,6 @@ from handlers import options, router
 from handlers.context import Context, ConversationConfig
 from handlers.messages import CAPABILITIES, Incoming, Reply
 from locales import LANGUAGES
-from rules.profiles import load_profile
 from storage import updates
 from storage.models import ChatAccount, Official
 from storage.types import utcnow
@@ -33,7 +32,7 @@ _ACCOUNT = (
     )
     .options(  # one statement: every message pays for it
         joinedload(ChatAccount.official).joinedload(Official.unit),
-        joinedload(ChatAccount.official).joinedload(Official.title),
+        joinedload(ChatAccount.official).selectinload(Official.held),
     )
 )
 
@@ -44,7 +43,6 @@ class Conversation:
     ) -> None:
         self._sessions = sessions
         self._config = config
-        self._profile = load_profile(config.profile_name, config.profile_override)
 
     async def handle(self, incoming: Incoming, now: datetime | None = None) -> list[Reply]:
         """Answer one message. ``now`` (aware) is for tests; the clock otherwise. On a
@@ -80,7 +78,6 @@ class Conversation:
                 account=account,
                 incoming=incoming,
                 config=self._config,
-                profile=self._profile,
                 now=now,
             )
             replies = await router.route(context)

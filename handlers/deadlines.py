@@ -13,7 +13,7 @@ from handlers.messages import Reply
 from handlers.records import gap_kinds, record
 from locales import N_
 from rules.evaluation import Status
-from rules.profiles import REFRESHER_KEY
+from rules.requirements import REFRESHER_KEY
 from rules.standards import NOTE_HOURS
 from storage.models import EnrollmentStatus, Official
 

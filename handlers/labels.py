@@ -7,8 +7,8 @@ import enum
 
 from locales import N_, Translator
 from rules.scales import GeneralEducation, PoliticalTheory, ProfessionalLevel, StateManagement
-from rules.titles import TitleKind
-from storage.models import CourseKind, Title
+from rules.titles import DEPARTMENT_HEADS, Post, TitleKind
+from storage.models import CourseKind
 
 TITLES: dict[TitleKind, str] = {
     TitleKind.PARTY_SECRETARY: N_("Party Committee Secretary"),
@@ -18,6 +18,13 @@ TITLES: dict[TitleKind, str] = {
     TitleKind.COMMITTEE_CHAIR: N_("Chair of the People's Committee"),
     TitleKind.COMMITTEE_VICE_CHAIR: N_("Vice Chair of the People's Committee"),
     TitleKind.FRONT_CHAIR: N_("Chair of the Fatherland Front Committee"),
+    TitleKind.YOUTH_UNION_SECRETARY: N_("Secretary of the Youth Union"),
+    TitleKind.WOMEN_UNION_CHAIR: N_("Chair of the Women's Union"),
+    TitleKind.FARMERS_UNION_CHAIR: N_("Chair of the Farmers' Union"),
+    TitleKind.VETERANS_CHAIR: N_("Chair of the Veterans' Association"),
+    TitleKind.MILITARY_COMMANDER: N_("Commune military commander"),
+    TitleKind.DEPARTMENT_HEAD: N_("Head of a department"),
+    TitleKind.DEPUTY_DEPARTMENT_HEAD: N_("Deputy head of a department"),
     TitleKind.CIVIL_SERVANT: N_("Civil servant"),
     TitleKind.SOURCE_TRAINEE: N_("Source trainee"),
 }
@@ -29,6 +36,7 @@ REQUIREMENTS: dict[str, str] = {
     "political_theory": N_("Political theory"),
     "state_management": N_("State management"),
     "term_age": N_("Working age for a full term"),
+    "reelection": N_("Working age for re-election"),
     "refresher": N_("Yearly refresher training"),
 }
 
@@ -63,10 +71,18 @@ COURSE_KINDS: dict[str, str] = {
 }
 
 
-def title_name(_: Translator, title: Title) -> str:
-    """The title in the reader's language; a civil servant's field is kept as recorded."""
-    name = _(TITLES[title.kind])
-    return f"{name} {title.field}" if title.field else name
+def title_name(_: Translator, post: Post) -> str:
+    """The title in the reader's language; a civil servant's field is kept as recorded, and a
+    department head's title, which names the office, is shown as recorded."""
+    if post.kind in DEPARTMENT_HEADS and post.field:
+        return post.field
+    name = _(TITLES[post.kind])
+    return f"{name} {post.field}" if post.field else name
+
+
+def titles_name(_: Translator, posts: tuple[Post, ...]) -> str:
+    """Every title held, main first: "Bí thư Đảng ủy, Chủ tịch HĐND"."""
+    return ", ".join(title_name(_, post) for post in posts)
 
 
 def requirement_name(_: Translator, key: str) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from handlers.context import Context
-from handlers.labels import title_name
+from handlers.labels import titles_name
 from handlers.menu import menu
 from handlers.messages import Reply
 from locales import N_
@@ -238,9 +238,7 @@ def _actor(context: Context) -> str:
 
 async def _link(context: Context, official_id: int, method: str) -> Reply:
     official = await context.session.scalar(
-        select(Official)
-        .where(Official.id == official_id)
-        .options(selectinload(Official.unit), selectinload(Official.title))
+        select(Official).where(Official.id == official_id).options(selectinload(Official.unit))
     )
     assert official is not None
     context.account.official = official
@@ -250,7 +248,7 @@ async def _link(context: Context, official_id: int, method: str) -> Reply:
         _(
             "Linked. Hello {name}, {title}, {unit}. Choose a topic from the menu, or just ask me.",
             name=official.full_name,
-            title=title_name(_, official.title),
+            title=titles_name(_, official.posts),
             unit=official.unit.name,
         ),
         menu=menu(_),

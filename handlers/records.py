@@ -51,12 +51,12 @@ async def official_by_code(session: AsyncSession, code: str) -> Official | None:
     return await session.scalar(
         select(Official)
         .where(Official.code_key == code_key(code))
-        .options(joinedload(Official.unit), joinedload(Official.title))
+        .options(joinedload(Official.unit))
     )
 
 
 async def record(session: AsyncSession, official: Official, profile: Profile, on: date) -> Record:
-    """``official``'s record on ``on`` (their ``unit`` and ``title`` loaded): one statement
+    """``official``'s record on ``on`` (their ``unit`` and titles loaded): one statement
     reads their enrollments and the open courses together."""
     enrollments: list[Enrollment] = []
     open_courses: list[Course] = []
@@ -85,7 +85,7 @@ def facts(official: Official, enrollments: list[Enrollment]) -> OfficialFacts:
         for enrollment in enrollments
         if enrollment.status is EnrollmentStatus.COMPLETED and enrollment.completed_on
     )
-    return official_facts(official, official.unit, official.title, trainings)
+    return official_facts(official, official.unit, trainings)
 
 
 async def open_course(session: AsyncSession, course_id: int, today: date) -> Course | None:

@@ -14,16 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.context import Context
 from handlers.courses import course_line
 from handlers.formats import days_left
-from handlers.labels import level_name, requirement_name, title_name
+from handlers.labels import level_name, requirement_name, title_name, titles_name
 from handlers.messages import Reply
 from handlers.records import record
 from locales import Translator
 from rules.evaluation import Confidence, RequirementResult, Status
-from rules.profiles import PROFESSIONAL_FIELD, REFRESHER_KEY, TERM_AGE, Profile
+from rules.profiles import Profile
+from rules.requirements import PROFESSIONAL_FIELD, REELECTION, REFRESHER_KEY, TERM_AGE
 from rules.standards import NOTE_AT_APPOINTMENT, NOTE_HOURS, closing_course_kinds
 from storage.models import Course, Official
 
-MARKS = {Status.MET: "✅", Status.MISSING: "❌", Status.UNKNOWN: "❔"}
+MARKS = {Status.MET: "✅", Status.MISSING: "❌", Status.UNKNOWN: "❔", Status.INFO: "ℹ️"}
 COURSES_PER_GAP = 3
 
 
@@ -35,24 +36,26 @@ async def reply(context: Context, official: Official) -> Reply:
 async def status_text(
     session: AsyncSession, official: Official, profile: Profile, today: date, _: Translator
 ) -> str:
-    """The status message for ``official`` (with ``unit`` and ``title`` loaded) on ``today``."""
+    """The status message for ``official`` (with ``unit`` and titles loaded) on ``today``,
+    under ``profile``: the one in force that day."""
     standing = await record(session, official, profile, today)
     result, courses = standing.evaluation, standing.open_courses
     lines = [
         _(
             "{name}, {title}, {unit}",
             name=official.full_name,
-            title=title_name(_, official.title),
+            title=titles_name(_, official.posts),
             unit=official.unit.name,
         ),
-        _("Standards of {document}, on {date}:", document=profile.document, date=_.date(today)),
+        _("Standards of {document}, on {date}:", document=result.document, date=_.date(today)),
         "",
     ]
     if not result.results:
         lines.append(_("No standard of this profile applies to your title."))
         return "\n".join(lines)
+    several = len(official.posts) > 1
     for requirement in result.results:
-        lines.extend(_requirement(_, requirement, today, courses))
+        lines.extend(_requirement(_, requirement, today, courses, several))
     lines.append("")
     if result.meets_all:
         lines.append(_("You meet all the standards of your title."))
@@ -72,9 +75,12 @@ async def status_text(
 
 
 def _requirement(
-    _: Translator, result: RequirementResult, today: date, courses: list[Course]
+    _: Translator, result: RequirementResult, today: date, courses: list[Course], several: bool
 ) -> list[str]:
-    lines = [f"{MARKS[result.status]} {requirement_name(_, result.key)}: {_finding(_, result)}"]
+    line = f"{MARKS[result.status]} {requirement_name(_, result.key)}: {_finding(_, result)}"
+    if several and result.post is not None:  # the title whose requirement is strictest
+        line += f" ({title_name(_, result.post)})"
+    lines = [line]
     if result.deadline is not None and result.status is not Status.MET:
         lines.append(
             "   "
@@ -106,6 +112,8 @@ def _finding(_: Translator, result: RequirementResult) -> str:
     """What was compared, in words: the level needed and held, months of working age, etc."""
     if result.key == TERM_AGE:
         return _term_age(_, result)
+    if result.key == REELECTION:
+        return _reelection(_, result)
     if result.key == REFRESHER_KEY:
         return _refresher(_, result)
     if result.key == PROFESSIONAL_FIELD:
@@ -132,6 +140,26 @@ def _term_age(_: Translator, result: RequirementResult) -> str:
         "{n} month of working age left, {required} needed",
         "{n} months of working age left, {required} needed",
         result.actual,
+        required=result.required,
+    )
+
+
+def _reelection(_: Translator, result: RequirementResult) -> str:
+    """Information only: old enough to stand again at the next congress or election?"""
+    assert isinstance(result.required, int) and result.term is not None
+    start, end = result.term
+    if isinstance(result.actual, int) and result.actual >= result.required:
+        return _("old enough to stand again for the {start}–{end} term", start=start, end=end)
+    if not isinstance(result.actual, int):
+        return _("your birth date in the record is wrong")
+    return _.plural(
+        "not old enough to stand again for the {start}–{end} term: {n} month of working age "
+        "left then, {required} needed",
+        "not old enough to stand again for the {start}–{end} term: {n} months of working age "
+        "left then, {required} needed",
+        result.actual,
+        start=start,
+        end=end,
         required=result.required,
     )
 

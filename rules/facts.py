@@ -13,7 +13,7 @@ from rules.scales import (
     ProfessionalLevel,
     StateManagement,
 )
-from rules.titles import TitleKind
+from rules.titles import Post
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,14 @@ class TrainingRecord:
 
 @dataclass(frozen=True)
 class OfficialFacts:
-    """One official's record as the regulations see it. ``None`` means the data is absent."""
+    """One official's record as the regulations see it. ``None`` means the data is absent.
+
+    ``posts`` are the titles they hold, the main one first; ``appointed_on`` is when they took
+    the current one (rosters give one date)."""
 
     birth_date: date
     gender: Gender
-    title: TitleKind
-    title_field: str | None = None
+    posts: tuple[Post, ...]
     appointed_on: date | None = None
     general_education: GeneralEducation | None = None
     professional_level: ProfessionalLevel | None = None

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from rules.evaluation import Status
 from rules.facts import TrainingRecord
-from rules.profiles import Requirement
+from rules.requirements import RefresherRequirement
 
 COURSES = "courses"
 HOURS = "hours"
@@ -42,7 +42,7 @@ def refresher_deadline(year: int) -> date:
 
 
 def refresher_progress(
-    requirement: Requirement, trainings: Iterable[TrainingRecord], year: int
+    requirement: RefresherRequirement, trainings: Iterable[TrainingRecord], year: int
 ) -> RefresherProgress:
     """Progress towards a profile's refresher ``requirement`` with the courses done in ``year``."""
     counted = [
@@ -56,6 +56,6 @@ def refresher_progress(
     elif requirement.courses_per_year is not None:
         required, done, undecided, unit = requirement.courses_per_year, len(counted), False, COURSES
     else:
-        raise ValueError(f"not a refresher requirement: {requirement.key}")
+        raise ValueError("a refresher requirement needs courses_per_year or hours_per_year")
     status = Status.MET if done >= required else Status.UNKNOWN if undecided else Status.MISSING
     return RefresherProgress(year, unit, required, done, refresher_deadline(year), status)

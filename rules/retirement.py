@@ -1,10 +1,12 @@
-"""Retirement age (Bộ luật Lao động 2019, Điều 169; Nghị định 135/2020/NĐ-CP, Điều 4).
+"""Retirement age (Bộ luật Lao động 2019, Điều 169; Nghị định 135/2020/NĐ-CP, Điều 3 and 4).
 
 Under normal working conditions the retirement age rose from 1 January 2021 by a fixed step each
 year: men from 60 years 3 months by 3 months a year until 62 (reached in 2028), women from 55
 years 4 months by 4 months a year until 60 (reached in 2035). Before 2021 it was 60 and 55.
 The age that applies is the one in force in the calendar year in which the person reaches it,
-and retirement takes effect at the end of the month that age is reached.
+and retirement takes effect at the end of the month that age is reached (Nghị định 135/2020
+Điều 3: "kết thúc ngày cuối cùng của tháng đủ tuổi nghỉ hưu"). Gender is taken as a
+``Gender`` or its spelling, English or Vietnamese ("Nam", "nữ").
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from rules.checks import born_by, day
 from rules.dates import month_end
 from rules.evaluation import Citation
 from rules.scales import Gender
 
-CITATION = Citation("Bộ luật Lao động 2019", "Điều 169; Nghị định 135/2020/NĐ-CP, Điều 4")
+CITATION = Citation("Bộ luật Lao động 2019", "Điều 169; Nghị định 135/2020/NĐ-CP, Điều 3, Điều 4")
 
 ROADMAP_START = 2021  # Điều 169 khoản 2: the roadmap begins on 1 January 2021
 
@@ -43,15 +46,6 @@ _ROADMAPS = {
 }
 
 
-def _gender(gender: str | Gender) -> Gender:
-    if isinstance(gender, Gender):
-        return gender
-    try:
-        return Gender(gender.strip().lower())
-    except ValueError:
-        raise ValueError(f"gender must be 'male' or 'female', got {gender!r}") from None
-
-
 def _month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
@@ -74,14 +68,15 @@ def _retirement_age_months(birth_date: date, gender: Gender) -> int:
 
 def retirement_age(birth_date: date, gender: str | Gender) -> tuple[int, int]:
     """The retirement age that applies to this person, as (years, months)."""
-    return divmod(_retirement_age_months(birth_date, _gender(gender)), 12)
+    return divmod(_retirement_age_months(birth_date, Gender.of(gender)), 12)
 
 
 @lru_cache(maxsize=65536)  # asked for every official on every planning run
 def retirement_date(birth_date: date, gender: str | Gender) -> date:
     """The last day of the month in which the retirement age is reached."""
+    birth_date = day(birth_date, "birth_date")
     year, month0 = divmod(
-        _month_index(birth_date) + _retirement_age_months(birth_date, _gender(gender)), 12
+        _month_index(birth_date) + _retirement_age_months(birth_date, Gender.of(gender)), 12
     )
     return month_end(year, month0 + 1)
 
@@ -92,6 +87,7 @@ def months_of_work_left(birth_date: date, gender: str | Gender, on: date) -> int
     The month of ``on`` counts only when ``on`` is its first day: someone appointed on
     01/06/2025 who retires at the end of 05/2030 has exactly 60 months.
     """
+    born_by(birth_date, on)
     last_month = _month_index(retirement_date(birth_date, gender))
     months = last_month - _month_index(on) + (1 if on.day == 1 else 0)
     return max(0, months)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from functools import cache, total_ordering
 
+from rules.text import fold
+
 
 @total_ordering
 class OrderedLevel(enum.Enum):
@@ -71,5 +73,24 @@ class Gender(enum.Enum):
     MALE = "male"
     FEMALE = "female"
 
+    @classmethod
+    def of(cls, value: Gender | str) -> Gender:
+        """A gender from its value or its Vietnamese spelling, in any case and with or without
+        marks: "male", "Nam", "female", "nữ", "NỮ", "nu"."""
+        if isinstance(value, Gender):
+            return value
+        if isinstance(value, str):
+            found = _GENDER_SPELLINGS.get(fold(value))
+            if found is not None:
+                return found
+        raise ValueError(f"gender must be male/female or Nam/Nữ, got {value!r}")
+
+
+_GENDER_SPELLINGS = {
+    "male": Gender.MALE,
+    "nam": Gender.MALE,
+    "female": Gender.FEMALE,
+    "nu": Gender.FEMALE,
+}
 
 Level = GeneralEducation | ProfessionalLevel | PoliticalTheory | StateManagement

@@ -1,9 +1,14 @@
-"""Whether an official has the working age for a term (nhiệm kỳ, 5 years).
+"""Whether an official has the working age for a term (nhiệm kỳ, five years).
 
-Nghị định 33/2023/NĐ-CP Điều 8 and Chỉ thị 45-CT/TW (14/04/2025): whoever takes a committee or
-government post for the first time needs working age left for at least one full term, 60
-months, at the reference date (the appointment, or the start of the term); whoever stands again
-for the Party committee needs at least 48 months.
+- On first taking a post: working age left for at least one full term, 60 months, on the day
+  the post is taken (Nghị định 33/2023/NĐ-CP Điều 8 khoản 1 and 3: "khi tham gia giữ chức vụ
+  lần đầu"); Chỉ thị 45-CT/TW (14/04/2025) measures it at the start of the congress or
+  election.
+- To stand again: at least 48 months at the start of the Party congress (Chỉ thị 45-CT/TW), 36
+  at the election of the HĐND and UBND leaders or the Front's congress (reported).
+
+The thresholds are profile data (rules.requirements); the congress and election dates are
+configuration (``[elections]``).
 """
 
 from __future__ import annotations
@@ -12,13 +17,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules.evaluation import Citation
+from rules.requirements import ReelectionRequirement, TermAgeRequirement
 from rules.retirement import months_of_work_left, retirement_date
 from rules.scales import Gender
 
-FULL_TERM_MONTHS = 60
-REELECTION_MONTHS = 48
-
-DIRECTIVE_45 = Citation("Chỉ thị 45-CT/TW", "tuổi tham gia cấp ủy", date(2025, 4, 14))
+TERM_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -31,30 +34,34 @@ class TermEligibility:
     citation: Citation
 
 
-def eligibility(
-    birth_date: date,
-    gender: str | Gender,
-    at: date,
-    required_months: int,
-    citation: Citation = DIRECTIVE_45,
+def first_term_eligibility(
+    birth_date: date, gender: str | Gender, at: date, rule: TermAgeRequirement
 ) -> TermEligibility:
-    """Whether ``required_months`` of working age remain at ``at``."""
+    """Taking a post for the first time on ``at``: ``rule.months`` of working age left."""
+    return _eligibility(birth_date, gender, at, rule.months, rule.citation)
+
+
+def reelection_eligibility(
+    birth_date: date, gender: str | Gender, election: date, rule: ReelectionRequirement
+) -> TermEligibility:
+    """Standing again at the congress or election starting on ``election``."""
+    return _eligibility(birth_date, gender, election, rule.months, rule.citation)
+
+
+def term_opened_by(election: date) -> tuple[int, int]:
+    """The term a congress or election in ``election``'s year opens: 2030 → (2030, 2035)."""
+    return election.year, election.year + TERM_YEARS
+
+
+def _eligibility(
+    birth_date: date, gender: str | Gender, at: date, required: int, citation: Citation
+) -> TermEligibility:
     left = months_of_work_left(birth_date, gender, at)
     return TermEligibility(
-        eligible=left >= required_months,
+        eligible=left >= required,
         months_left=left,
-        required_months=required_months,
+        required_months=required,
         at=at,
-        retires_on=retirement_date(birth_date, gender),
+        retires_on=retirement_date(birth_date, Gender.of(gender)),
         citation=citation,
     )
-
-
-def first_term_eligibility(birth_date: date, gender: str | Gender, at: date) -> TermEligibility:
-    """Taking a post for the first time: one full term of working age."""
-    return eligibility(birth_date, gender, at, FULL_TERM_MONTHS)
-
-
-def reelection_eligibility(birth_date: date, gender: str | Gender, at: date) -> TermEligibility:
-    """Standing again for the Party committee: at least 48 months."""
-    return eligibility(birth_date, gender, at, REELECTION_MONTHS)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler import kinds
 from scheduler.config import ReminderConfig
-from scheduler.snapshot import coordinators_of, load_scopes
+from scheduler.snapshot import coordinators_of, load_coverage
 from storage.models import (
     AnswerKind,
     Official,
@@ -119,7 +119,7 @@ async def _tell_coordinators(
             .where(Official.id == official_id)
         )
     ).one()
-    scopes, admins = await load_scopes(session)
+    coverage, admins = await load_coverage(session)
     payload = {
         "about": official_id,
         "official": name,
@@ -138,6 +138,6 @@ async def _tell_coordinators(
                 milestone=f"decline:{row.id}",
                 cycle=row.cycle,
             )
-            for coordinator in coordinators_of(scopes, admins, official_id, path)
+            for coordinator in coordinators_of(coverage, admins, official_id, path)
         ],
     )

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 from functools import cached_property
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from rules.profiles import Standards
 from scheduler.timing import QuietWindow, WorkCalendar
 
 
@@ -17,8 +19,8 @@ from scheduler.timing import QuietWindow, WorkCalendar
 class ReminderConfig:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     quiet_hours: QuietWindow = field(default_factory=lambda: QuietWindow(time(21), time(7)))
-    profile: str = "nd33-2023"
-    profile_override: str | None = None
+    # the standards of the day planned for (a pin and a province override may apply)
+    standards: Standards = field(default_factory=Standards)
 
     course_start_days: tuple[int, ...] = (14, 3, 1)
     enrol_by_days: tuple[int, ...] = (14, 3)
@@ -43,8 +45,10 @@ class ReminderConfig:
         return cls(
             zone=ZoneInfo(settings.timezone),
             quiet_hours=QuietWindow.parse(settings.quiet_hours),
-            profile=settings.standards_profile,
-            profile_override=settings.standards_override,
+            standards=Standards(
+                settings.standards_profile,
+                Path(settings.standards_override) if settings.standards_override else None,
+            ),
         )
 
 
@@ -56,6 +60,6 @@ class ServiceSettings(Protocol):
     @property
     def quiet_hours(self) -> str: ...
     @property
-    def standards_profile(self) -> str: ...
+    def standards_profile(self) -> str | None: ...
     @property
     def standards_override(self) -> str | None: ...

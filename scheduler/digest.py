@@ -16,7 +16,7 @@ from scheduler import kinds
 from scheduler.config import ReminderConfig
 from scheduler.kinds import Candidate
 from scheduler.messages import LIST_LIMIT
-from scheduler.snapshot import Case, Scope, World
+from scheduler.snapshot import Case, Coverage, World
 from storage.models import OutboxMessage
 from storage.outbox import Notice
 
@@ -28,13 +28,13 @@ class DigestBook:
     only those are kept: a province's coordinator costs no more memory than a commune's.
     """
 
-    def __init__(self, world: World, config: ReminderConfig, day: date, scopes: list[Scope]):
+    def __init__(self, world: World, config: ReminderConfig, day: date, coverage: list[Coverage]):
         self.world = world
         self.config = config
         self.day = day
         self.cycle = _cycle(day)
-        self.scopes = scopes
-        self.waiting = frozenset(scope.official_id for scope in scopes)
+        self.coverage = coverage
+        self.waiting = frozenset(covered.official_id for covered in coverage)
         self.horizon = world.today + timedelta(days=config.digest_horizon_days)
         self.sections: defaultdict[int, dict[str, _Section]] = defaultdict(
             lambda: {key: _Section(order) for key, order in ORDERS.items()}
@@ -44,7 +44,7 @@ class DigestBook:
     async def open(cls, session: AsyncSession, world: World, config: ReminderConfig) -> DigestBook:
         today = world.today
         day = today - timedelta(days=(today.weekday() - config.digest_weekday) % 7)
-        scopes: list[Scope] = []
+        coverage: list[Coverage] = []
         if today - day <= timedelta(days=config.grace_days):
             sent = set(
                 await session.scalars(
@@ -53,8 +53,8 @@ class DigestBook:
                     )
                 )
             )
-            scopes = [s for s in world.scopes if s.official_id not in sent]
-        return cls(world, config, day, scopes)
+            coverage = [c for c in world.coverage if c.official_id not in sent]
+        return cls(world, config, day, coverage)
 
     @property
     def horizon_read(self) -> date:
@@ -94,8 +94,8 @@ class DigestBook:
         calendar = self.config.calendar
         release = calendar.release(max(now, calendar.morning(self.day)), urgent=False)
         units: defaultdict[int, list[str]] = defaultdict(list)
-        for scope in self.scopes:
-            units[scope.official_id].append(scope.unit_name)
+        for covered in self.coverage:
+            units[covered.official_id].append(covered.unit_name)
         return [
             Notice(
                 kind=kinds.DIGEST,

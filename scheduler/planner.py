@@ -53,7 +53,7 @@ from scheduler.snapshot import (
     IN_LIST,
     Case,
     Chain,
-    Person,
+    OfficialView,
     World,
     load_people,
     load_world,
@@ -202,10 +202,10 @@ class _Releases:
 
 
 def _cases(
-    people: Iterable[Person], world: World, config: ReminderConfig, horizon: date
+    people: Iterable[OfficialView], world: World, config: ReminderConfig, horizon: date
 ) -> Iterator[Case]:
     for person in people:
-        evaluation = evaluate(person.facts, world.profile, world.today)
+        evaluation = evaluate(person.facts, world.profile, world.today, terms=False)
         yield Case(person, evaluation, world, config, horizon)
 
 

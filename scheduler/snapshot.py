@@ -21,9 +21,10 @@ from sqlalchemy.orm import QueryableAttribute
 
 from rules.evaluation import Evaluation, RequirementResult
 from rules.facts import OfficialFacts, TrainingRecord
-from rules.profiles import Profile, load_profile
+from rules.profiles import Profile
+from rules.titles import Post
 from scheduler.config import ReminderConfig
-from storage.facts import FACT_COLUMNS, facts_from_row
+from storage.facts import FACT_COLUMNS, facts_from_row, held_posts
 from storage.models import (
     AnswerKind,
     Bond,
@@ -32,6 +33,7 @@ from storage.models import (
     CourseKind,
     Enrollment,
     EnrollmentStatus,
+    HeldTitle,
     Official,
     Programme,
     ProgrammeMember,
@@ -39,7 +41,6 @@ from storage.models import (
     ReminderAnswer,
     Role,
     RoleKind,
-    Title,
     Unit,
 )
 
@@ -48,7 +49,7 @@ BLOCKED = "blocked"
 IN_LIST = 5000  # ids per IN list, under both databases' limits on bound parameters
 
 Chain = tuple[int, str, str, str]  # recipient, kind, subject, cycle
-# What a reminder needs of an official, their unit and title: who, where, then the facts.
+# What a reminder needs of an official and their unit: who, where, then the facts.
 OFFICIAL_COLUMNS = (
     Official.id,
     Official.full_name,
@@ -104,7 +105,9 @@ class StepView:
 
 
 @dataclass(frozen=True, slots=True)
-class Person:
+class OfficialView:
+    """An official with everything their reminders depend on."""
+
     id: int
     name: str
     unit_name: str
@@ -122,7 +125,7 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Scope:
+class Coverage:
     """A coordinator and the unit subtree they look after."""
 
     official_id: int
@@ -136,9 +139,9 @@ class World:
     (the course closing a gap, the coordinators of a unit) are answered once per run."""
 
     today: date
-    profile: Profile
+    profile: Profile  # the one in force on ``today``
     open_courses: tuple[CourseView, ...]  # soonest start first
-    scopes: tuple[Scope, ...]
+    coverage: tuple[Coverage, ...]
     admins: tuple[int, ...]
     stopped: frozenset[Chain]
     _covered: dict[str, list[int]] = field(
@@ -152,7 +155,7 @@ class World:
             found = self._covered[unit_path] = _covering(self._by_path, unit_path)
         return found
 
-    def coordinators_of(self, person: Person) -> list[int]:
+    def coordinators_of(self, person: OfficialView) -> list[int]:
         return _hearing(self.covering(person.unit_path), self.admins, person.id)
 
     def course_to_enrol(self, kinds: set[str]) -> CourseView | None:
@@ -172,7 +175,7 @@ class World:
 
     @cached_property
     def _by_path(self) -> dict[str, set[int]]:
-        return _by_path(self.scopes)
+        return _by_path(self.coverage)
 
     @cached_property
     def _closing(self) -> dict[str, CourseView]:
@@ -206,7 +209,7 @@ async def load_world(session: AsyncSession, today: date, config: ReminderConfig)
         .where(Course.starts_on > today, or_(Course.enroll_by.is_(None), Course.enroll_by >= today))
         .order_by(Course.starts_on, Course.id)
     )
-    scopes, admins = await load_scopes(session)
+    coverage, admins = await load_coverage(session)
     stops = await session.execute(
         select(
             ReminderAnswer.official_id,
@@ -217,17 +220,17 @@ async def load_world(session: AsyncSession, today: date, config: ReminderConfig)
     )
     return World(
         today=today,
-        profile=load_profile(config.profile, config.profile_override),
+        profile=config.standards.on(today),
         open_courses=tuple(_course(*row) for row in courses),
-        scopes=scopes,
+        coverage=coverage,
         admins=admins,
         stopped=frozenset((o, k, s, c) for o, k, s, c in stops.all()),
     )
 
 
-async def load_scopes(session: AsyncSession) -> tuple[tuple[Scope, ...], tuple[int, ...]]:
-    """Every coordinator's scope (a coordinator role without a unit covers everything), and
-    the admins."""
+async def load_coverage(session: AsyncSession) -> tuple[tuple[Coverage, ...], tuple[int, ...]]:
+    """What every coordinator covers (a coordinator role without a unit covers everything),
+    and the admins."""
     roles = (
         await session.execute(
             select(Role.official_id, Role.kind, Unit.path, Unit.name).outerjoin(
@@ -235,36 +238,36 @@ async def load_scopes(session: AsyncSession) -> tuple[tuple[Scope, ...], tuple[i
             )
         )
     ).all()
-    scopes = tuple(
-        Scope(official_id, path or "/", name or "")
+    coverage = tuple(
+        Coverage(official_id, path or "/", name or "")
         for official_id, kind, path, name in roles
         if kind is RoleKind.COORDINATOR
     )
-    return scopes, tuple(sorted({r.official_id for r in roles if r.kind is RoleKind.ADMIN}))
+    return coverage, tuple(sorted({r.official_id for r in roles if r.kind is RoleKind.ADMIN}))
 
 
-def _by_path(scopes: Iterable[Scope]) -> dict[str, set[int]]:
+def _by_path(coverage: Iterable[Coverage]) -> dict[str, set[int]]:
     """The coordinators by the path of the unit subtree they look after."""
     found: defaultdict[str, set[int]] = defaultdict(set)
-    for scope in scopes:
-        found[scope.path].add(scope.official_id)
+    for covered in coverage:
+        found[covered.path].add(covered.official_id)
     return found
 
 
 def _covering(by_path: Mapping[str, set[int]], unit_path: str) -> list[int]:
     """The coordinators (``_by_path``) whose path begins ``unit_path``, that is whose subtree
     holds the unit, sorted. Looks up each beginning of the path rather than testing each
-    scope: a country has as many scopes as communes."""
+    coordinator: a country has as many as communes."""
     beginnings = (unit_path[:end] for end in range(len(unit_path) + 1))
     return sorted({c for path in beginnings for c in by_path.get(path, ())})
 
 
 def coordinators_of(
-    scopes: Sequence[Scope], admins: Sequence[int], official_id: int, unit_path: str
+    coverage: Sequence[Coverage], admins: Sequence[int], official_id: int, unit_path: str
 ) -> list[int]:
     """Who hears about an official: the coordinators of a unit above or at theirs; the admins
     when no coordinator covers it, so an escalation never goes nowhere."""
-    return _hearing(_covering(_by_path(scopes), unit_path), admins, official_id)
+    return _hearing(_covering(_by_path(coverage), unit_path), admins, official_id)
 
 
 def _hearing(covering: list[int], admins: Sequence[int], official_id: int) -> list[int]:
@@ -272,7 +275,7 @@ def _hearing(covering: list[int], admins: Sequence[int], official_id: int) -> li
     return found or [admin for admin in admins if admin != official_id]
 
 
-async def province(session: AsyncSession, size: int) -> AsyncIterator[list[Person]]:
+async def province(session: AsyncSession, size: int) -> AsyncIterator[list[OfficialView]]:
     """Every official, ``size`` at a time in id order. Each chunk is read by a range of ids
     (an index range scan whatever the database's statistics), so the caller may commit
     between chunks."""
@@ -290,9 +293,9 @@ async def province(session: AsyncSession, size: int) -> AsyncIterator[list[Perso
         yield await _people(session, _between(ids[0], last), courses)
 
 
-async def load_people(session: AsyncSession, ids: Sequence[int]) -> list[Person]:
+async def load_people(session: AsyncSession, ids: Sequence[int]) -> list[OfficialView]:
     """The officials ``ids`` with everything their reminders depend on."""
-    people: list[Person] = []
+    people: list[OfficialView] = []
     courses: dict[int, CourseView] = {}
     for start in range(0, len(ids), IN_LIST):
         people += await _people(session, _among(ids[start : start + IN_LIST]), courses)
@@ -309,7 +312,7 @@ def _among(ids: Sequence[int]) -> Officials:
 
 async def _people(
     session: AsyncSession, officials: Officials, courses: dict[int, CourseView]
-) -> list[Person]:
+) -> list[OfficialView]:
     """The ``officials``, reading each course once into ``courses``, shared across calls."""
     connection = await session.connection()  # rows as they come: no ORM result handling
     enrollments = await _enrollments(connection, officials, courses)
@@ -341,23 +344,23 @@ async def _people(
         )
     ):
         reachable[owner] = reachable.get(owner, False) or unreachable_since is None
+    posts = await held_posts(connection, officials(HeldTitle.official_id))
     people = []
     for row in await connection.execute(
         select(*OFFICIAL_COLUMNS)
         .join(Unit, Official.unit_id == Unit.id)
-        .join(Title, Official.title_id == Title.id)
         .where(officials(Official.id))
         .order_by(Official.id)
     ):
         official_id, name, unit_name, unit_path = row[:4]
         mine = tuple(enrollments.get(official_id, ()))
         people.append(
-            Person(
+            OfficialView(
                 id=official_id,
                 name=name,
                 unit_name=unit_name,
                 unit_path=unit_path,
-                facts=_facts(row[4:], mine),
+                facts=_facts(row[4:], posts.get(official_id, ()), mine),
                 enrollments=mine,
                 bonds=tuple(bonds.get(official_id, ())),
                 steps=tuple(steps.get(official_id, ())),
@@ -404,14 +407,16 @@ def _course(
     return CourseView(course_id, name, kind.value, starts_on, enroll_by, hours)
 
 
-def _facts(columns: Sequence[Any], enrollments: tuple[EnrollmentView, ...]) -> OfficialFacts:
-    """``OFFICIAL_COLUMNS`` from the birth date on, with the completed courses."""
+def _facts(
+    columns: Sequence[Any], posts: tuple[Post, ...], enrollments: tuple[EnrollmentView, ...]
+) -> OfficialFacts:
+    """``OFFICIAL_COLUMNS`` from the birth date on, with the titles and completed courses."""
     trainings = tuple(
         TrainingRecord(e.course.kind, e.completed_on, e.course.hours)
         for e in enrollments
         if e.status is EnrollmentStatus.COMPLETED and e.completed_on is not None
     )
-    return facts_from_row(columns, trainings)
+    return facts_from_row(columns, posts, trainings)
 
 
 Schedule = tuple[tuple[str, date], ...]  # a chain's (milestone, due day), in order
@@ -427,7 +432,7 @@ class Case:
     it. The kinds leave such candidates out (``in_sight``): half of a province's, most days.
     """
 
-    person: Person
+    person: OfficialView
     evaluation: Evaluation
     world: World
     config: ReminderConfig

@@ -5,7 +5,8 @@ A and B, holding title X, planned for Y, without LLCT trung cấp. No filter at 
 everyone in the scope. A level gap ("without LLCT trung cấp") matches a *recorded* level below
 it: an official whose record lacks the level is not counted, so nobody is told they lack what
 they may hold. The gap ``standard`` asks the rules (rules.standards.evaluate): officials missing
-a qualification requirement of their own title on the day.
+a qualification requirement of their own titles on the day, under the standards in force that
+day.
 
 Whether a member can be reached is read from their chats: none on a messenger that can push
 (Telegram, Zalo) is "not linked"; all of them marked unreachable (the bot was blocked) is
@@ -27,13 +28,13 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from locales import N_
 from rules.evaluation import Status
-from rules.profiles import (
+from rules.profiles import Profile
+from rules.requirements import (
     GENERAL_EDUCATION,
     POLITICAL_THEORY,
     PROFESSIONAL_LEVEL,
     QUALIFICATION_KEYS,
     STATE_MANAGEMENT,
-    Profile,
 )
 from rules.scales import (
     GeneralEducation,
@@ -52,6 +53,7 @@ from storage.models import (
     Course,
     Enrollment,
     EnrollmentStatus,
+    HeldTitle,
     Official,
     Programme,
     ProgrammeMember,
@@ -193,10 +195,7 @@ async def resolve(
 
 def _query(audience: Audience, scope: Scope) -> Select[int]:
     query = (
-        select(Official.id)
-        .join(Unit, Official.unit_id == Unit.id)
-        .join(Title, Official.title_id == Title.id)
-        .where(scope.clause(Unit.path))
+        select(Official.id).join(Unit, Official.unit_id == Unit.id).where(scope.clause(Unit.path))
     )
     if audience.units:
         chosen = aliased(Unit)
@@ -205,8 +204,19 @@ def _query(audience: Audience, scope: Scope) -> Select[int]:
                 select(1).where(chosen.code.in_(audience.units), Unit.path.startswith(chosen.path))
             )
         )
-    if audience.titles:
-        query = query.where(Title.kind.in_([TitleKind(v) for v in audience.titles]))
+    if audience.titles:  # one of the titles they hold
+        held = aliased(Title)
+        query = query.where(
+            exists(
+                select(1)
+                .select_from(HeldTitle)
+                .join(held, HeldTitle.title_id == held.id)
+                .where(
+                    HeldTitle.official_id == Official.id,
+                    held.kind.in_([TitleKind(v) for v in audience.titles]),
+                )
+            )
+        )
     if audience.planned:
         aim = aliased(Title)
         query = query.where(
@@ -279,14 +289,13 @@ async def _missing_standards(
         chunk = ids[start : start + CHUNK]
         trainings = await completed_trainings(session, chunk)
         rows = await session.execute(
-            select(Official, Unit, Title)
+            select(Official, Unit)
             .join(Unit, Official.unit_id == Unit.id)
-            .join(Title, Official.title_id == Title.id)
             .where(Official.id.in_(chunk))
         )
-        for official, unit, title in rows:
-            facts = official_facts(official, unit, title, trainings.get(official.id, ()))
-            results = evaluate(facts, profile, on).results
+        for official, unit in rows:
+            facts = official_facts(official, unit, trainings.get(official.id, ()))
+            results = evaluate(facts, profile, on, terms=False).results
             if any(r.key in QUALIFICATION_KEYS and r.status is Status.MISSING for r in results):
                 missing.add(official.id)
     return missing

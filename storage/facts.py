@@ -1,4 +1,4 @@
-"""Officials as the rules see them, loaded in bulk for audiences and reports over many people."""
+"""Officials as the rules see them, loaded in bulk for audiences, reports and the planner."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from rules.facts import OfficialFacts, TrainingRecord
-from storage.models import Course, Enrollment, EnrollmentStatus, Official, Title, Unit
+from rules.titles import Post
+from storage.models import Course, Enrollment, EnrollmentStatus, HeldTitle, Official, Title, Unit
 
 CHUNK = 500  # ids per IN list
 
@@ -36,13 +37,27 @@ async def completed_trainings(
     return {official_id: tuple(records) for official_id, records in found.items()}
 
 
-# What the rules read of an official, their title and their unit, by OfficialFacts field: the
-# columns to select where officials are read as plain rows (the planner), in this order.
+async def held_posts(
+    connection: AsyncConnection, which: ColumnElement[bool]
+) -> dict[int, tuple[Post, ...]]:
+    """The titles the officials ``which`` selects (a condition on ``HeldTitle.official_id``)
+    hold, main first, as plain values."""
+    found: defaultdict[int, list[Post]] = defaultdict(list)
+    for official_id, kind, field in await connection.execute(
+        select(HeldTitle.official_id, Title.kind, Title.field)
+        .join(Title, HeldTitle.title_id == Title.id)
+        .where(which)
+        .order_by(HeldTitle.official_id, HeldTitle.position)
+    ):
+        found[official_id].append(Post(kind, field))
+    return {official_id: tuple(posts) for official_id, posts in found.items()}
+
+
+# What the rules read of an official and their unit, by OfficialFacts field: the columns to
+# select where officials are read as plain rows (the planner), in this order.
 FACT_COLUMNS: dict[str, QueryableAttribute[Any]] = {
     "birth_date": Official.birth_date,
     "gender": Official.gender,
-    "title": Title.kind,
-    "title_field": Title.field,
     "appointed_on": Official.appointed_on,
     "general_education": Official.general_education,
     "professional_level": Official.professional_level,
@@ -54,16 +69,18 @@ FACT_COLUMNS: dict[str, QueryableAttribute[Any]] = {
 }
 
 
-def facts_from_row(values: Sequence[Any], trainings: tuple[TrainingRecord, ...]) -> OfficialFacts:
+def facts_from_row(
+    values: Sequence[Any], posts: tuple[Post, ...], trainings: tuple[TrainingRecord, ...]
+) -> OfficialFacts:
     """The facts from the values of ``FACT_COLUMNS``, in order."""
     fields = dict(zip(FACT_COLUMNS, values, strict=True))
-    fields["title_field"] = fields["title_field"] or None  # no field: "", as stored
-    return OfficialFacts(**fields, trainings=trainings)
+    return OfficialFacts(**fields, posts=posts, trainings=trainings)
 
 
 def official_facts(
-    official: Official, unit: Unit, title: Title, trainings: tuple[TrainingRecord, ...] = ()
+    official: Official, unit: Unit, trainings: tuple[TrainingRecord, ...] = ()
 ) -> OfficialFacts:
-    rows: dict[object, object] = {Official: official, Unit: unit, Title: title}
+    """The facts of an ORM official (their titles are loaded with them)."""
+    rows: dict[object, object] = {Official: official, Unit: unit}
     values = [getattr(rows[column.class_], column.key) for column in FACT_COLUMNS.values()]
-    return facts_from_row(values, trainings)
+    return facts_from_row(values, official.posts, trainings)

@@ -36,6 +36,7 @@ async def make_official(
     unit: Unit | None = None,
     title: TitleKind = TitleKind.COMMITTEE_CHAIR,
     title_field: str = "",
+    also: tuple[TitleKind, ...] = (),
     full_name: str = "Nguyễn Văn An",
     birth_date: date = date(1980, 5, 17),
     gender: Gender = Gender.MALE,
@@ -49,7 +50,10 @@ async def make_official(
         birth_date=birth_date,
         gender=gender,
         unit=unit,
-        title=await get_or_create_title(session, title, title_field),
+        titles=[
+            await get_or_create_title(session, title, title_field),
+            *[await get_or_create_title(session, kind) for kind in also],
+        ],
         **fields,
     )
     session.add(official)

@@ -27,7 +27,6 @@ from storage.models import (
     Programme,
     ProgrammeMember,
     ProgrammeStep,
-    Title,
     Unit,
 )
 
@@ -45,12 +44,8 @@ async def _everything(session: AsyncSession) -> dict[str, list[tuple[object, ...
 
 
 async def _officials(session: AsyncSession) -> list[Official]:
-    query = select(Official).join(Title).where(Official.code.like("DEMO-%"))
+    query = select(Official).where(Official.code.like("DEMO-%"))
     return list(await session.scalars(query))
-
-
-async def _titles(session: AsyncSession) -> dict[int, TitleKind]:
-    return {title.id: title.kind for title in await session.scalars(select(Title))}
 
 
 async def test_the_demo_fills_ten_communes_of_bac_ninh_and_loads_its_catalogue(session):
@@ -58,7 +53,6 @@ async def test_the_demo_fills_ten_communes_of_bac_ninh_and_loads_its_catalogue(s
     await session.commit()
 
     officials = await _officials(session)
-    titles = await _titles(session)
     units = {unit.id: unit for unit in await session.scalars(select(Unit))}
     assert (summary.province, summary.communes) == ("Bắc Ninh", 10)
     assert (summary.officials, summary.trainees) == (140, 15)
@@ -68,7 +62,7 @@ async def test_the_demo_fills_ten_communes_of_bac_ninh_and_loads_its_catalogue(s
     assert len(communes) == 10
     assert {units[unit].parent.code for unit in communes} == {"24"}
     for commune in communes:
-        posts = Counter(titles[o.title_id] for o in officials if o.unit_id == commune)
+        posts = Counter(p.kind for o in officials if o.unit_id == commune for p in o.posts)
         assert {kind for kind in posts if kind.is_key} == KEY_TITLES
         assert posts[TitleKind.CIVIL_SERVANT] >= 5
     ethnicities = Counter(official.ethnicity for official in officials)
@@ -104,8 +98,7 @@ async def test_some_key_officials_miss_a_standard_and_some_records_are_incomplet
     await load_demo(session, TODAY)
     await session.commit()
 
-    titles = await _titles(session)
-    key = [o for o in await _officials(session) if titles[o.title_id].is_key]
+    key = [o for o in await _officials(session) if o.posts[0].kind.is_key]
     below_degree = [
         o
         for o in key
@@ -151,8 +144,7 @@ async def test_classes_open_after_today_and_refreshers_show_who_is_done(session)
         and e.completed_on
         and e.completed_on.year == TODAY.year
     }
-    titles = await _titles(session)
-    key = {o.id for o in await _officials(session) if titles[o.title_id].is_key}
+    key = {o.id for o in await _officials(session) if o.posts[0].kind.is_key}
     assert 0 < len(done_this_year & key) < len(key)
 
 
@@ -179,10 +171,9 @@ async def test_bonds_are_at_every_stage_and_the_cohort_is_mid_programme(session)
     assert programme.min_bond_months == 60 and len(steps) == 5
     assert sum(s.starts_on <= TODAY <= s.ends_on for s in steps) == 1
     members = list(await session.scalars(select(ProgrammeMember.official_id)))
-    titles = await _titles(session)
     trainees = [o for o in await _officials(session) if o.id in members]
     assert len(trainees) == 15
-    assert {titles[o.title_id] for o in trainees} == {TitleKind.SOURCE_TRAINEE}
+    assert {o.posts[0].kind for o in trainees} == {TitleKind.SOURCE_TRAINEE}
 
 
 async def test_a_later_day_moves_the_dates_without_adding_rows(session):
@@ -213,3 +204,21 @@ def test_the_demo_command_prints_a_summary(tmp_path, monkeypatch, capsys):
     first, second = capsys.readouterr().out.splitlines()
     assert first.startswith("Đã tạo tỉnh mẫu Bắc Ninh: 10 xã, phường, 140 cán bộ, 15 học viên")
     assert second.endswith("Số bản ghi thêm mới hoặc thay đổi: 0.")
+
+
+async def test_in_some_communes_the_secretary_chairs_the_council_too(session):
+    """Kiêm nhiệm (Chỉ thị 45-CT/TW): the Bí thư chairs the council, which has two vice chairs."""
+    await load_demo(session, TODAY)
+    await session.commit()
+    officials = await _officials(session)
+    joined = [o for o in officials if len(o.posts) > 1]
+    assert len(joined) == 2
+    for secretary in joined:
+        assert [p.kind for p in secretary.posts] == [
+            TitleKind.PARTY_SECRETARY,
+            TitleKind.COUNCIL_CHAIR,
+        ]
+        council = Counter(
+            p.kind for o in officials if o.unit_id == secretary.unit_id for p in o.posts
+        )
+        assert (council[TitleKind.COUNCIL_CHAIR], council[TitleKind.COUNCIL_VICE_CHAIR]) == (1, 2)

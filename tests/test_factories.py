@@ -16,4 +16,4 @@ async def test_official_sits_in_its_unit_subtree(session: AsyncSession) -> None:
     )
     await session.commit()
     assert ward.path.startswith(province.path)
-    assert official.title.name == "Công chức Tư pháp - Hộ tịch"
+    assert [title.name for title in official.titles] == ["Công chức Tư pháp - Hộ tịch"]

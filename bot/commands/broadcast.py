@@ -29,7 +29,6 @@ from handlers.coordinator.figures import headcount_text
 from handlers.coordinator.sheets import delivery_workbook
 from handlers.coordinator.when import parse_moment
 from locales import Translator, translator
-from rules.profiles import load_profile
 from rules.titles import TitleKind
 from storage import broadcasts
 from storage.access import OutOfScope, Refused, Scope, named_unit, refuse
@@ -121,8 +120,7 @@ async def _create(call: Call, _: Translator) -> int:
     session, args, settings, acting = call.session, call.args, call.settings, call.acting
     now = utcnow()
     today = now.astimezone(settings.zone).date()
-    config = conversation_config(settings)
-    profile = load_profile(config.profile_name, config.profile_override)
+    profile = conversation_config(settings).standards.on(today)
     draft = broadcasts.new_draft(session, acting.actor, acting.official, acting.scope)
     await session.flush()  # the message names the draft's id
     audience = Audience(

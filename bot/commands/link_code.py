@@ -25,7 +25,7 @@ from bot.commands.running import add_actions, cli_actor, synchronous
 from bot.commands.unit_choice import unit_or_complain
 from bot.link_slips import Slip, slips_pdf, slips_workbook
 from bot.settings import Settings
-from handlers.labels import title_name
+from handlers.labels import titles_name
 from handlers.linking import issue_code, issue_codes
 from locales import Translator, translator
 from storage.audit import record
@@ -122,7 +122,7 @@ async def _unit(
         Slip(
             name=official.full_name,
             unit=official.unit.name,
-            title=title_name(_, official.title),
+            title=titles_name(_, official.posts),
             official_code=official.code,
             link_code=codes[official.id],
             link=deep_link(username, codes[official.id]) if username else "",
@@ -163,7 +163,7 @@ async def unlinked(session: AsyncSession, unit: Unit) -> list[Official]:
             select(Official)
             .join(Unit, Official.unit_id == Unit.id)
             .where(Unit.path.startswith(unit.path), ~linked)
-            .options(selectinload(Official.unit), selectinload(Official.title))
+            .options(selectinload(Official.unit))
             .order_by(Unit.name, Official.full_name, Official.code)
         )
     )

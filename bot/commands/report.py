@@ -23,7 +23,6 @@ from handlers.coordinator.chart import qualification_chart
 from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
 from locales import LANGUAGES, translator
-from rules.profiles import load_profile
 from storage.access import Refused, Scope, unit_in_scope
 from storage.audit import record
 from storage.reports.qualifications import qualification_report
@@ -54,8 +53,7 @@ async def _qualifications(args: argparse.Namespace, settings: Settings) -> int:
     if args.compare is not None and args.compare >= on:
         print(_("The date to compare with must be before the report date."), file=sys.stderr)
         return 1
-    config = conversation_config(settings)
-    profile = load_profile(config.profile_name, config.profile_override)
+    standards = conversation_config(settings).standards
     async with open_session(settings) as session:
         scope, actor = Scope.all(), cli_actor()
         if args.official:
@@ -69,7 +67,7 @@ async def _qualifications(args: argparse.Namespace, settings: Settings) -> int:
             await session.commit()  # a refusal on scope is audited
             print(_(refusal.message, **refusal.params), file=sys.stderr)
             return 1
-        report = await qualification_report(session, unit, profile, on, args.compare)
+        report = await qualification_report(session, unit, standards.on, on, args.compare)
         record(
             session,
             actor,

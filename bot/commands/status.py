@@ -14,7 +14,6 @@ from bot.conversation import conversation_config
 from bot.settings import Settings
 from handlers.status import status_text
 from locales import LANGUAGES, translator
-from rules.profiles import load_profile
 from storage.audit import record
 
 
@@ -38,9 +37,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 @synchronous
 async def _status(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(args.lang or settings.locale)
-    config = conversation_config(settings)
-    profile = load_profile(config.profile_name, config.profile_override)
     on = args.on or datetime.now(settings.zone).date()
+    profile = conversation_config(settings).standards.on(on)
     async with open_session(settings) as session:
         official = await official_or_complain(session, args.code, _)
         if official is None:

@@ -114,7 +114,9 @@ async def _report(
         compare=compare.isoformat() if compare else None,
         format=kind,
     )
-    return await qualification_report(context.session, unit, context.profile, on, compare)
+    return await qualification_report(
+        context.session, unit, context.config.standards.on, on, compare
+    )
 
 
 def _check_days(context: Context, on: date, compare: date | None) -> Reply | None:

@@ -18,15 +18,15 @@ from zoneinfo import ZoneInfo
 
 from handlers.coordinator.figures import level_label, local_time, scale_name
 from handlers.coordinator.outcomes import outcome_name
-from handlers.labels import TITLES
+from handlers.labels import title_name, titles_name
 from locales import Translator
-from rules.titles import TitleKind
+from rules.titles import Post
 from storage.exports import append_row
 from storage.reports.delivery import DeliveryReport
 from storage.reports.qualifications import (
     SCALES,
+    Counted,
     Figures,
-    Person,
     QualificationReport,
 )
 
@@ -93,7 +93,7 @@ def _roster_sheet(
     sheet: Worksheet,
     report: QualificationReport,
     unit: str,
-    people: Sequence[Person],
+    people: Sequence[Counted],
 ) -> None:
     append_row(sheet, [f"{unit}, {_.date(report.on)}"])
     _bold(sheet, 1)
@@ -113,7 +113,7 @@ def _roster_sheet(
             [
                 person.code,
                 person.name,
-                _title(_, person.title, person.title_field),
+                titles_name(_, person.posts),
                 *(level_label(_, person.levels[key]) for key in SCALES),
                 _("Yes") if person.meets_all else _("No"),
             ],
@@ -149,7 +149,7 @@ def delivery_workbook(_: Translator, report: DeliveryReport, zone: ZoneInfo) -> 
                 person.code,
                 person.name,
                 person.unit,
-                _title(_, person.title, person.title_field),
+                title_name(_, Post(person.title, person.title_field)),
                 outcome_name(_, person.outcome),
                 _when(_, person.sent_at, zone),
                 _when(_, person.acknowledged_at, zone),
@@ -157,11 +157,6 @@ def delivery_workbook(_: Translator, report: DeliveryReport, zone: ZoneInfo) -> 
         )
     _widths(sheet, [12, 28, 24, 32, 18, 18, 18])
     return _saved(book)
-
-
-def _title(_: Translator, kind: TitleKind, field: str) -> str:
-    name = _(TITLES[kind])
-    return f"{name} {field}" if field else name
 
 
 def _when(_: Translator, moment: datetime | None, zone: ZoneInfo) -> str | None:

@@ -11,14 +11,14 @@ from typing import Any
 
 from rules.dates import add_months
 from rules.evaluation import Status
-from rules.profiles import REFRESHER_KEY
+from rules.requirements import REFRESHER_KEY
 from rules.standards import closing_course_kinds
 from scheduler.kinds import ESCALATE_REFRESHER, ESCALATE_STANDARDS, Candidate, milestone
 from scheduler.kinds.standards import open_gaps
-from scheduler.snapshot import Case, Person
+from scheduler.snapshot import Case, OfficialView
 
 
-def about(person: Person) -> dict[str, Any]:
+def about(person: OfficialView) -> dict[str, Any]:
     """Who an escalation is about, as coordinators read it."""
     return {"official": person.name, "unit": person.unit_name}
 

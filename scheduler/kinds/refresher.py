@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 
 from rules.evaluation import Status
-from rules.profiles import REFRESHER_KEY
+from rules.requirements import REFRESHER_KEY
 from scheduler.kinds import REFRESHER, Candidate
 from scheduler.snapshot import Case, Schedule
 

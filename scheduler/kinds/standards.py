@@ -10,7 +10,7 @@ from typing import Any
 
 from rules.dates import add_months
 from rules.evaluation import RequirementResult
-from rules.profiles import REFRESHER_KEY
+from rules.requirements import REFRESHER_KEY
 from rules.standards import closing_course_kinds
 from scheduler.kinds import STANDARDS, Candidate, milestone
 from scheduler.snapshot import Case, Schedule

@@ -26,14 +26,17 @@ CODE_PREFIX = "DEMO-"
 class Commune:
     code: str  # catalogue code; the name comes from the catalogue
     highland: bool = False  # mountainous, ethnic minorities: a difficult area (NĐ 33/2023 Đ.10)
+    # the Bí thư is also Chủ tịch HĐND (kiêm nhiệm), as Chỉ thị 35-CT/TW and 45-CT/TW ask where
+    # possible; the council then has two vice chairs
+    secretary_chairs_council: bool = False
 
 
 COMMUNES = (
     Commune("07615", highland=True),  # Xã Sơn Động
     Commune("07616", highland=True),  # Xã Tây Yên Tử
     Commune("07582", highland=True),  # Xã Lục Ngạn
-    Commune("07444"),  # Xã Lục Nam
-    Commune("07375"),  # Xã Lạng Giang
+    Commune("07444", secretary_chairs_council=True),  # Xã Lục Nam
+    Commune("07375", secretary_chairs_council=True),  # Xã Lạng Giang
     Commune("07210"),  # Phường Bắc Giang
     Commune("07777"),  # Phường Việt Yên
     Commune("09187"),  # Phường Kinh Bắc

@@ -12,16 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from rules.bonds import BondOutcome
 from rules.scales import PoliticalTheory, ProfessionalLevel, StateManagement
 from rules.titles import TitleKind
 from storage.catalogue.national import load_catalogue, parse_province
 from storage.demo import data
 from storage.demo.calendar import add_months, monday, months_between, resolve
-from storage.demo.people import Person, draft
+from storage.demo.people import DemoOfficial, draft
 from storage.models import (
     Base,
     Bond,
-    BondEnd,
     Course,
     CourseKind,
     Enrollment,
@@ -131,10 +131,10 @@ async def _units(session: AsyncSession, writer: _Writer) -> dict[str, Unit]:
 
 
 async def _officials(
-    session: AsyncSession, writer: _Writer, people: list[Person], units: dict[str, Unit]
+    session: AsyncSession, writer: _Writer, people: list[DemoOfficial], units: dict[str, Unit]
 ) -> dict[str, Official]:
     titles: dict[tuple[TitleKind, str], Title] = {}
-    for kind, field in {(p.title, p.field) for p in people} | {
+    for kind, field in {post for p in people for post in p.posts} | {
         (kind, "") for p in people for kind in p.planned
     }:
         titles[(kind, field)] = await get_or_create_title(session, kind, field)
@@ -154,7 +154,7 @@ async def _officials(
             gender=p.gender,
             ethnicity=p.ethnicity,
             unit_id=units[p.commune].id,
-            title_id=titles[(p.title, p.field)].id,
+            titles=[titles[post] for post in p.posts],
             appointed_on=p.appointed_on,
             general_education=p.general_education,
             professional_level=p.professional_level,
@@ -240,7 +240,7 @@ async def _programme(
     writer: _Writer,
     today: date,
     officials: dict[str, Official],
-    people: list[Person],
+    people: list[DemoOfficial],
 ) -> Programme:
     """The source programme's cohort and its five steps (seed 000), with a 5-year bond (003)."""
     stored = await session.scalar(select(Programme).where(Programme.code == data.PROGRAMME_CODE))
@@ -283,7 +283,9 @@ async def _programme(
     return programme
 
 
-def _enrollments(people: list[Person], today: date) -> dict[tuple[str, str], EnrollmentStatus]:
+def _enrollments(
+    people: list[DemoOfficial], today: date
+) -> dict[tuple[str, str], EnrollmentStatus]:
     """Who is or was in which class: (official code, course code) → how it went or will go.
 
     Of the key officials below LLCT trung cấp, a third study in the running class, a third are
@@ -417,8 +419,9 @@ async def _bind(
             course_id=course.id,
             programme_id=programme.id if in_programme else None,
             starts_on=starts_on,
+            sent_on=course.starts_on,
             months=months,
             cost=course.cost_per_trainee,
             ended_on=ends_on if served else None,
-            end_reason=BondEnd.SERVED if served else None,
+            end_reason=BondOutcome.SERVED if served else None,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import count
 from typing import TypeVar
@@ -25,11 +25,11 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Person:
+class DemoOfficial:
     code: str
     group: str  # "key", "civil_servant" or "trainee": which weights in ``data`` apply
     commune: str
-    title: TitleKind
+    title: TitleKind  # the main title, with its field
     field: str
     full_name: str
     gender: Gender
@@ -45,13 +45,19 @@ class Person:
     party_joined_on: date | None
     phone: str | None
     planned: tuple[TitleKind, ...]
+    also: tuple[TitleKind, ...] = ()  # titles held concurrently
+
+    @property
+    def posts(self) -> tuple[tuple[TitleKind, str], ...]:
+        """Every title held, main first, as (kind, field)."""
+        return ((self.title, self.field), *((kind, "") for kind in self.also))
 
 
-def draft(today: date) -> list[Person]:
+def draft(today: date) -> list[DemoOfficial]:
     """Every commune's key officials and civil servants, then the source trainees."""
     rng = random.Random(data.SEED)
     numbers = count(1)
-    people: list[Person] = []
+    people: list[DemoOfficial] = []
     for commune in data.COMMUNES:
         mix = data.ETHNICITIES_HIGHLAND if commune.highland else data.ETHNICITIES_LOWLAND
         posts = [(post, "") for post in data.KEY_POSTS]
@@ -78,7 +84,20 @@ def draft(today: date) -> list[Person]:
                 data.TRAINEE_PLANS[index % len(data.TRAINEE_PLANS)],
             )
         )
-    return people
+    return _concurrent(people)
+
+
+def _concurrent(people: list[DemoOfficial]) -> list[DemoOfficial]:
+    """Where the Bí thư chairs the council too, the drawn council chair becomes a vice chair."""
+    joined = {commune.code for commune in data.COMMUNES if commune.secretary_chairs_council}
+    changed: list[DemoOfficial] = []
+    for person in people:
+        if person.commune in joined and person.title is TitleKind.PARTY_SECRETARY:
+            person = replace(person, also=(TitleKind.COUNCIL_CHAIR,))
+        elif person.commune in joined and person.title is TitleKind.COUNCIL_CHAIR:
+            person = replace(person, title=TitleKind.COUNCIL_VICE_CHAIR)
+        changed.append(person)
+    return changed
 
 
 def _person(
@@ -91,7 +110,7 @@ def _person(
     field: str,
     ethnicities: Sequence[tuple[str, int]],
     planned: tuple[TitleKind, ...],
-) -> Person:
+) -> DemoOfficial:
     gender = Gender.FEMALE if rng.random() < data.FEMALE_SHARE[group] else Gender.MALE
     sex = gender.value
     ethnicity = _pick(rng, ethnicities)
@@ -110,7 +129,7 @@ def _person(
     party_member = rng.random() < data.PARTY_SHARE[group]
     joined_at = rng.randint(20, max(20, min(30, age - 2)))
     phone = f"+849{rng.randrange(10**8):08d}" if rng.random() < data.PHONE_SHARE else None
-    return Person(
+    return DemoOfficial(
         code=f"{data.CODE_PREFIX}{number:04d}",
         group=group,
         commune=commune,

@@ -1,9 +1,11 @@
 """Service bonds (IMPORT_FORMAT.md, "bonds"): upserted on (official, start date).
 
-When the file gives no number of months, ``rules.bonds.required_months`` decides from the course
-the bond follows: twice its training time for trung cấp to đại học level training (Nghị định
-101/2017 Điều 5), and for a source course at least the minimum of the official's programme
-(Hải Phòng's 5 years, seed 003). Other courses carry no bond by law: the file must say.
+Each bond records the day the official was sent for training ("Ngày cử đi học", by default the
+start of the course it follows): the bond rule in force that day applies (rules.bonds). When
+the file gives no number of months, ``rules.bonds.required_months`` decides from the course:
+a multiple of its training time for trung cấp to đại học level training, and for a source
+course at least the minimum of the official's programme (Hải Phòng's 5 years, seed 003).
+Other courses carry no bond by law: the file must say.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ FIELDS = (
     Field(Column("official_code", "Mã cán bộ", required=True), "official_code", v.text(64)),
     Field(Column("course_code", "Mã lớp"), "course_code", v.text(64)),
     Field(Column("starts_on", "Ngày bắt đầu", required=True), "starts_on", v.day),
+    Field(Column("sent_on", "Ngày cử đi học"), "sent_on", v.day),
     Field(Column("months", "Số tháng cam kết"), "months", v.count),
     Field(Column("cost", "Kinh phí đào tạo"), "cost", v.money),
 )
@@ -58,12 +61,16 @@ def training_months(starts_on: date, ends_on: date) -> int:
     return max(1, months if add_months(starts_on, months) == after else months + 1)
 
 
-def default_months(training: Training, programme_minimum: int | None) -> int | None:
-    """The bond the rules require after ``training``; None when they require none."""
+def default_months(training: Training, programme_minimum: int | None, sent_on: date) -> int | None:
+    """The bond the rules in force on ``sent_on`` require after ``training``; None when they
+    require none."""
     level = TRAINING_LEVELS.get(training.kind, ProfessionalLevel.NONE)
     try:
         return required_months(
-            training_months(training.starts_on, training.ends_on), level, programme_minimum
+            training_months(training.starts_on, training.ends_on),
+            level,
+            programme_minimum,
+            sent_on=sent_on,
         )
     except ValueError:
         return None
@@ -81,9 +88,13 @@ class BondsImporter(Importer):
 
     async def resolve(self, records: list[Record]) -> list[Record]:
         resolved = await refer_training(self, records)
+        trainings = await self._trainings(resolved)
+        for record in resolved:
+            training = trainings.get(record.values.get("course_id"))
+            if record.values.get("sent_on") is None:  # every record says, for the comparison
+                record.values["sent_on"] = training.starts_on if training else None
         undecided = [record for record in resolved if record.values.get("months") is None]
         if undecided:
-            trainings = await self._trainings(undecided)
             minimums = await self._programme_minimums(undecided)
             for record in undecided:
                 training = trainings.get(record.values.get("course_id"))
@@ -96,7 +107,9 @@ class BondsImporter(Importer):
                     continue
                 minimum = minimums.get(record.values["official_id"])
                 months = default_months(
-                    training, minimum if training.kind is CourseKind.SOURCE else None
+                    training,
+                    minimum if training.kind is CourseKind.SOURCE else None,
+                    record.values["sent_on"],
                 )
                 if months is None:
                     self.error(

@@ -1,4 +1,8 @@
-"""The officials roster (IMPORT_FORMAT.md, "officials"): upserted on Mã cán bộ."""
+"""The officials roster (IMPORT_FORMAT.md, "officials"): upserted on Mã cán bộ.
+
+"Chức vụ" may name several titles (kiêm nhiệm), separated by ",", ";" or "kiêm": the official
+holds them all, the first as the main title (storage.models.HeldTitle).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from storage.importers import vocabulary as v
 from storage.importers.importer import Field, Importer, Record, RowReader, Stored
 from storage.importers.report import Message
 from storage.importers.tabular import Column
-from storage.models import Official, Title, Unit, planned_titles
+from storage.models import HeldTitle, Official, Title, Unit, planned_titles
 from storage.official_codes import code_key
 from storage.titles import get_or_create_title
 
@@ -37,7 +41,7 @@ FIELDS = (
     Field(Column("gender", "Giới tính", required=True), "gender", v.gender),
     Field(Column("ethnicity", "Dân tộc"), "ethnicity", v.text(60)),
     Field(UNIT, "unit_code", v.text(32)),
-    Field(TITLE, "title", v.title),
+    Field(TITLE, "titles", v.titles),
     Field(APPOINTED, "appointed_on", v.day),
     Field(PLANNED, "planned", v.titles),
     Field(Column("general_education", "Học vấn"), "general_education", v.general_education),
@@ -102,14 +106,15 @@ class OfficialsImporter(Importer):
     kind = "officials"
     model = Official
     fields = FIELDS
-    extra: ClassVar[frozenset[str]] = frozenset({"planned"})
+    # the titles held (in order, main first) and planned: rows of link tables
+    extra: ClassVar[frozenset[str]] = frozenset({"titles", "planned"})
     official_codes = frozenset({"code"})
     synonyms = headers.OFFICIALS
 
     async def prepare(self) -> None:
         self.units = await UnitCodes.load(self.session)
-        self.titles = TitleIds(self.session)
-        await self.titles.load()
+        self.title_ids = TitleIds(self.session)
+        await self.title_ids.load()
 
     async def resolve(self, records: list[Record]) -> list[Record]:
         resolved: list[Record] = []
@@ -118,10 +123,12 @@ class OfficialsImporter(Importer):
             values = record.values
             code = values.pop("unit_code")
             values["unit_id"] = self.units.find(code)
-            values["title_id"] = await self.titles.id(values.pop("title"), create=create)
+            values["titles"] = tuple(
+                [await self.title_ids.id(ref, create=create) for ref in values["titles"]]
+            )
             if "planned" in values:
                 values["planned"] = frozenset(
-                    [await self.titles.id(ref, create=create) for ref in values["planned"]]
+                    [await self.title_ids.id(ref, create=create) for ref in values["planned"]]
                 )
             if values["unit_id"] is None:
                 self.error(record, "unit_code", UNKNOWN_UNIT, value=code)
@@ -166,6 +173,8 @@ class OfficialsImporter(Importer):
                 self.error(record, "unit_code", UNKNOWN_UNIT, value=code)
 
     def check(self, row: RowReader, values: dict[str, Any]) -> None:
+        if values.get("titles") == ():  # a cell of separators only (None: already refused)
+            row.fail(TITLE, Message(N_("Name at least one title.")))
         born = values.get("birth_date")
         if born is None:
             return
@@ -202,8 +211,16 @@ class OfficialsImporter(Importer):
 
     async def stored(self, records: Sequence[Record]) -> dict[Hashable, Stored]:
         found = await super().stored(records)
+        by_id = {current.id: current for current in found.values()}
+        for current in by_id.values():
+            current.values["titles"] = ()
+        for official_id, title_id in await self.session.execute(
+            select(HeldTitle.official_id, HeldTitle.title_id)
+            .where(HeldTitle.official_id.in_(list(by_id)))
+            .order_by(HeldTitle.official_id, HeldTitle.position)
+        ):
+            by_id[official_id].values["titles"] += (title_id,)
         if "planned" in records[0].values:
-            by_id = {current.id: current for current in found.values()}
             for current in by_id.values():
                 current.values["planned"] = frozenset()
             rows = await self.session.execute(
@@ -219,20 +236,35 @@ class OfficialsImporter(Importer):
         self, created: list[Record], updated: list[tuple[Record, dict[str, Any]]]
     ) -> None:
         await super().write(created, updated)
-        replaced = [record for record, changes in updated if "planned" in changes]
+        await self._links(HeldTitle.__table__, "titles", created, updated, ordered=True)
+        await self._links(planned_titles, "planned", created, updated, ordered=False)
+
+    async def _links(
+        self,
+        table: Any,
+        attribute: str,
+        created: list[Record],
+        updated: list[tuple[Record, dict[str, Any]]],
+        *,
+        ordered: bool,
+    ) -> None:
+        """Replace the link rows (titles held, titles planned) of the officials whose
+        ``attribute`` is new or changed."""
+        replaced = [record for record, changes in updated if attribute in changes]
         if replaced:
             await self.session.execute(
-                delete(planned_titles).where(
-                    planned_titles.c.official_id.in_([record.stored_id for record in replaced])
+                delete(table).where(
+                    table.c.official_id.in_([record.stored_id for record in replaced])
                 )
             )
         links = [
             {"official_id": record.stored_id, "title_id": title_id}
+            | ({"position": position} if ordered else {})
             for record in [*created, *replaced]
-            for title_id in record.values.get("planned", ())
+            for position, title_id in enumerate(record.values.get(attribute, ()))
         ]
         if links:
-            await self.session.execute(insert(planned_titles), links)
+            await self.session.execute(insert(table), links)
 
 
 def _age(born: date, on: date) -> int:

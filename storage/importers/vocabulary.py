@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -308,19 +309,59 @@ _ABBREVIATIONS: dict[TitleKind, tuple[str, ...]] = {
     TitleKind.COMMITTEE_CHAIR: ("CT UBND",),
     TitleKind.COMMITTEE_VICE_CHAIR: ("PCT UBND",),
     TitleKind.FRONT_CHAIR: ("CT MTTQ", "CT UB MTTQ", "Chủ tịch MTTQ"),
+    TitleKind.YOUTH_UNION_SECRETARY: (
+        "Bí thư Đoàn",
+        "Bí thư Đoàn TN",
+        "Bí thư Đoàn Thanh niên",
+        "Bí thư Đoàn TNCS HCM",
+        "BT Đoàn",
+    ),
+    TitleKind.WOMEN_UNION_CHAIR: (
+        "Chủ tịch Hội Phụ nữ",
+        "Chủ tịch Hội LHPN",
+        "CT Hội Phụ nữ",
+        "CT Hội LHPN",
+        "CT HPN",
+    ),
+    TitleKind.FARMERS_UNION_CHAIR: ("CT Hội Nông dân", "CT Hội ND", "CT HND"),
+    TitleKind.VETERANS_CHAIR: ("Chủ tịch Hội CCB", "CT Hội CCB", "CT CCB", "CT HCCB"),
+    TitleKind.MILITARY_COMMANDER: (
+        "Chỉ huy trưởng Quân sự",
+        "Chỉ huy trưởng BCHQS",
+        "Chỉ huy trưởng Ban CHQS",
+        "CHT BCHQS",
+        "CHT Quân sự",
+    ),
 }
 _TITLES: dict[str, TitleKind] = {
     word(spelling): kind
     for kind in TitleKind
-    if kind is not TitleKind.CIVIL_SERVANT
+    if not kind.has_field
     for spelling in (TITLE_NAMES[kind], *_ABBREVIATIONS.get(kind, ()))
 }
 _UNIT_SUFFIXES = ("xa", "phuong", "thitran", "dackhu")
+# The commune's leadership posts, named with their office: "Trưởng phòng Kinh tế", "Chánh Văn
+# phòng HĐND và UBND", "Giám đốc Trung tâm Phục vụ hành chính công", and their deputies.
+_HEADS = ("truong phong ", "chanh van phong ", "giam doc trung tam ")
+# How a roster joins the titles of one person: "Bí thư Đảng ủy, Chủ tịch HĐND",
+# "Bí thư ĐU; CT HĐND", "Bí thư Đảng ủy kiêm Chủ tịch HĐND" (also "kiêm nhiệm").
+_SEPARATOR = re.compile(
+    r"\s*[,;]\s*(?:ki[eê]m(?:\s+nhi[eệ]m)?\s+)?|\s+ki[eê]m(?:\s+nhi[eệ]m)?\s+", re.IGNORECASE
+)
+ACCEPTED_TITLES = ", ".join(
+    [
+        *(TITLE_NAMES[kind] for kind in TitleKind if not kind.has_field),
+        "Trưởng phòng …, Chánh Văn phòng HĐND và UBND, Giám đốc Trung tâm Phục vụ hành chính công",
+        "Phó Trưởng phòng …",
+        "Công chức Tư pháp - Hộ tịch (Công chức + lĩnh vực)",
+    ]
+)
 
 
 def title(cell: Cell) -> TitleRef | None:
-    """A title or its usual abbreviation; a civil servant names the field after "Công chức"
-    or "CC". A trailing "xã" or "phường" ("Chủ tịch UBND xã") is ignored."""
+    """One title or its usual abbreviation. A civil servant names the field after "Công chức"
+    or "CC"; a department head is named with the office. A trailing "xã" or "phường" ("Chủ
+    tịch UBND xã") is ignored."""
     if cell is None:
         return None
     written = as_text(cell)
@@ -335,7 +376,12 @@ def title(cell: Cell) -> TitleRef | None:
             )
         if len(field) > 120:
             raise Invalid(N_("Too long: at most {limit} characters."), limit=120)
+        if fold(field).startswith("chi huy truong"):
+            return TitleKind.MILITARY_COMMANDER, ""
         return TitleKind.CIVIL_SERVANT, field
+    head = _department_head(written)
+    if head is not None:
+        return head
     key = word(written)
     for suffix in _UNIT_SUFFIXES:
         if key.endswith(suffix) and key[: -len(suffix)] in _TITLES:
@@ -344,20 +390,33 @@ def title(cell: Cell) -> TitleRef | None:
         return _TITLES[key], ""
     raise Invalid(
         N_(
-            "“{value}” is not a title we know; write e.g. Chủ tịch UBND, PCT HĐND, PBT or "
-            "Công chức Tư pháp - Hộ tịch."
+            "“{value}” is not a title we know. Write one of: {titles}; separate several titles "
+            "with “,”, “;” or “kiêm”."
         ),
         value=written,
+        titles=ACCEPTED_TITLES,
     )
 
 
+def _department_head(written: str) -> TitleRef | None:
+    folded = f"{fold(written)} "
+    deputy = folded.startswith("pho ")
+    if not any(folded.removeprefix("pho ").startswith(head) for head in _HEADS):
+        return None
+    if len(written) > 120:
+        raise Invalid(N_("Too long: at most {limit} characters."), limit=120)
+    kind = TitleKind.DEPUTY_DEPARTMENT_HEAD if deputy else TitleKind.DEPARTMENT_HEAD
+    return kind, _DASH.sub(" - ", written)
+
+
 def titles(cell: Cell) -> tuple[TitleRef, ...]:
-    """Titles separated by ";" (the titles an official is planned for); empty means none."""
+    """Titles separated by ",", ";" or "kiêm": the titles one official holds (Chức vụ) or is
+    planned for (Chức danh quy hoạch), in the order written; empty means none."""
     if cell is None:
         return ()
     found: list[TitleRef] = []
-    for part in as_text(cell).split(";"):
-        ref = title(part.strip() or None)
+    for part in _SEPARATOR.split(unicodedata.normalize("NFC", as_text(cell))):
+        ref = title(part.strip(" ,;") or None)
         if ref is not None and ref not in found:
             found.append(ref)
     return tuple(found)

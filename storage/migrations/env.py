@@ -14,14 +14,25 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a SQLite table by copying it and dropping the old one; with
+        # foreign keys on, the drop would cascade to every table that references it (dropping
+        # ``officials`` would empty bonds, enrollments and chats). Off for the run (a PRAGMA
+        # outside a transaction), and every reference checked once it is done.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"the migration left rows that refer to nothing: {broken[:5]}")
 
 
 async def _run_async() -> None:

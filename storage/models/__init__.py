@@ -12,10 +12,9 @@ from storage.models.delivery import (
     OutboxStatus,
     ReminderAnswer,
 )
-from storage.models.officials import Official, Title, planned_titles
+from storage.models.officials import HeldTitle, Official, Title, planned_titles
 from storage.models.training import (
     Bond,
-    BondEnd,
     Course,
     CourseKind,
     Enrollment,
@@ -34,7 +33,6 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Bond",
-    "BondEnd",
     "Broadcast",
     "BroadcastRecipient",
     "BroadcastStatus",
@@ -45,6 +43,7 @@ __all__ = [
     "DeliveryAttempt",
     "Enrollment",
     "EnrollmentStatus",
+    "HeldTitle",
     "LinkCode",
     "LinkFailure",
     "MediaFile",

@@ -1,4 +1,5 @@
-"""Officials, their titles and the titles they are planned for (quy hoạch)."""
+"""Officials, the titles they hold (one or more: kiêm nhiệm) and the titles they are planned for
+(quy hoạch)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from rules.scales import (
@@ -16,7 +19,7 @@ from rules.scales import (
     ProfessionalLevel,
     StateManagement,
 )
-from rules.titles import TitleKind
+from rules.titles import Post, TitleKind
 from storage.models.base import Base, Timestamped
 from storage.models.units import Unit
 from storage.official_codes import code_key
@@ -33,6 +36,25 @@ class Title(Base):
     kind: Mapped[TitleKind] = mapped_column(enum_column(TitleKind))
     field: Mapped[str] = mapped_column(String(120), default="")
     name: Mapped[str] = mapped_column(String(200))
+
+    @property
+    def post(self) -> Post:
+        return Post(self.kind, self.field)
+
+
+class HeldTitle(Base):
+    """A title an official holds; ``position`` orders an official's titles, the main one (as
+    the roster lists it) first."""
+
+    __tablename__ = "official_titles"
+
+    official_id: Mapped[int] = mapped_column(
+        ForeignKey("officials.id", ondelete="CASCADE"), primary_key=True
+    )
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    title: Mapped[Title] = relationship(lazy="joined")
 
 
 planned_titles = Table(
@@ -60,7 +82,6 @@ class Official(Timestamped, Base):
     gender: Mapped[Gender] = mapped_column(enum_column(Gender, 8))
     ethnicity: Mapped[str | None] = mapped_column(String(60))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id"), index=True)
     appointed_on: Mapped[date | None]
     general_education: Mapped[GeneralEducation | None] = mapped_column(
         enum_column(GeneralEducation)
@@ -76,8 +97,21 @@ class Official(Timestamped, Base):
     phone: Mapped[str | None] = mapped_column(String(16), index=True)
 
     unit: Mapped[Unit] = relationship()
-    title: Mapped[Title] = relationship()
+    held: Mapped[list[HeldTitle]] = relationship(
+        order_by=HeldTitle.position,
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+    # the titles held, main first; assigning a list replaces them in that order
+    titles: AssociationProxy[list[Title]] = association_proxy(
+        "held", "title", creator=lambda title: HeldTitle(title=title)
+    )
     planned: Mapped[list[Title]] = relationship(secondary=planned_titles)
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        return tuple(title.post for title in self.titles)
 
     @validates("code")
     def _keep_key(self, _name: str, code: str) -> str:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rules.bonds import BondOutcome
 from storage.models.base import Base, Timestamped
 from storage.models.officials import Official
 from storage.types import enum_column
@@ -117,16 +118,6 @@ class ProgrammeMember(Base):
     )
 
 
-class BondEnd(enum.Enum):
-    """Why a bond ended before its term (Nghị định 101/2017 Điều 7-8; 171/2025 Điều 8)."""
-
-    SERVED = "served"
-    LEFT = "left"  # resigned or moved on its own: reimburse pro rata
-    DROPPED_OUT = "dropped_out"  # did not finish or graduate: reimburse in full
-    TRANSFERRED = "transferred"  # rotation ordered by a competent authority: exempt
-    ILLNESS_OR_DISASTER = "illness_or_disaster"  # exempt
-
-
 class Bond(Timestamped, Base):
     """A post-training service commitment (cam kết phục vụ)."""
 
@@ -138,10 +129,12 @@ class Bond(Timestamped, Base):
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
     starts_on: Mapped[date]
+    # the day the official was sent for training: which bond rule applies (rules.bonds)
+    sent_on: Mapped[date | None]
     months: Mapped[int]
     cost: Mapped[Decimal | None] = mapped_column(Money)
     ended_on: Mapped[date | None]
-    end_reason: Mapped[BondEnd | None] = mapped_column(enum_column(BondEnd))
+    end_reason: Mapped[BondOutcome | None] = mapped_column(enum_column(BondOutcome))
 
     official: Mapped[Official] = relationship()
     course: Mapped[Course | None] = relationship()

@@ -19,6 +19,7 @@ from storage.audience import Reach, reach_of
 from storage.models import (
     Broadcast,
     BroadcastRecipient,
+    HeldTitle,
     Official,
     OutboxMessage,
     OutboxStatus,
@@ -41,7 +42,7 @@ class Recipient:
     code: str
     name: str
     unit: str
-    title: TitleKind
+    title: TitleKind  # the main title they hold
     title_field: str
     outcome: Outcome
     sent_at: datetime | None
@@ -85,7 +86,8 @@ async def delivery_report(session: AsyncSession, broadcast: Broadcast) -> Delive
             .select_from(BroadcastRecipient)
             .join(Official, BroadcastRecipient.official_id == Official.id)
             .join(Unit, Official.unit_id == Unit.id)
-            .join(Title, Official.title_id == Title.id)
+            .join(HeldTitle, (HeldTitle.official_id == Official.id) & (HeldTitle.position == 0))
+            .join(Title, HeldTitle.title_id == Title.id)
             .outerjoin(OutboxMessage, BroadcastRecipient.outbox_id == OutboxMessage.id)
             .where(BroadcastRecipient.broadcast_id == broadcast.id)
         )

@@ -3,43 +3,44 @@ scale the count at each level out of the total, the share meeting the standard o
 and the same per sub-unit (DOMAIN.md, "How results are reported").
 
 Who counts: the officials in the unit and everything under it, except source trainees, who
-hold no post yet. "Meeting the standard" on a scale means the title's requirement on it is met
-(rules.standards.evaluate); overall, every qualification requirement of the title is met.
+hold no post yet. "Meeting the standard" on a scale means the requirement of their titles on
+it is met (rules.standards.evaluate, the strictest title's for a concurrent post); overall,
+every qualification requirement of their titles is met.
 
 On an earlier date records keep no history, so the figures are rebuilt from what does carry a
 date: officials appointed after it are left out (not yet in that post), and a level reached
 through a course completed after it is taken one step back (a graduate of LLCT trung cấp in
 2026 had at most sơ cấp in 2025). Other levels are taken as recorded now. The standards are
-evaluated as of that date.
+evaluated under the profile in force on that date (rules.profiles.profile_in_force).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.evaluation import Status
 from rules.facts import OfficialFacts
-from rules.profiles import (
+from rules.profiles import Profile
+from rules.requirements import (
     GENERAL_EDUCATION,
     LEVEL_SCALES,
     POLITICAL_THEORY,
     PROFESSIONAL_LEVEL,
     QUALIFICATION_KEYS,
     STATE_MANAGEMENT,
-    Profile,
 )
 from rules.scales import Level, PoliticalTheory, ProfessionalLevel
 from rules.standards import evaluate
-from rules.titles import TitleKind
+from rules.titles import Post, TitleKind
 from storage.facts import completed_trainings, official_facts
-from storage.models import CourseKind, Official, Title, Unit
+from storage.models import CourseKind, HeldTitle, Official, Title, Unit
 
 SCALES = (GENERAL_EDUCATION, PROFESSIONAL_LEVEL, POLITICAL_THEORY, STATE_MANAGEMENT)
 # Courses whose graduates reach a level on a scale.
@@ -51,15 +52,14 @@ COURSE_LEVELS: dict[str, tuple[str, Level]] = {
 
 
 @dataclass(frozen=True)
-class Person:
+class Counted:
     """One official as counted on the report's date."""
 
     code: str
     name: str
     unit_id: int
     part_id: int  # the unit right under the report's unit that holds them (or that unit)
-    title: TitleKind
-    title_field: str
+    posts: tuple[Post, ...]  # the titles they hold, main first
     levels: dict[str, Level | None]
     required: frozenset[str]  # scales on which their title sets a standard
     met: frozenset[str]  # of those, the ones they meet
@@ -95,7 +95,7 @@ class Roster:
 
     code: str
     name: str
-    people: tuple[Person, ...]
+    people: tuple[Counted, ...]
     figures: Figures
 
 
@@ -104,7 +104,7 @@ class QualificationReport:
     code: str
     name: str
     on: date
-    profile: str
+    profile: str  # the name of the profile in force on ``on``
     whole: Figures
     parts: tuple[Figures, ...]  # the units right under it, each with everything below
     rosters: tuple[Roster, ...]  # every unit holding officials, by name
@@ -114,21 +114,26 @@ class QualificationReport:
 async def qualification_report(
     session: AsyncSession,
     unit: Unit,
-    profile: Profile,
+    standards: Callable[[date], Profile],
     on: date,
     compare: date | None = None,
 ) -> QualificationReport:
-    """The figures for ``unit`` on ``on``, and on ``compare`` too when given."""
+    """The figures for ``unit`` on ``on``, and on ``compare`` too when given, each under the
+    profile ``standards`` gives for its day."""
+    holds_a_post = exists(
+        select(HeldTitle.official_id)
+        .join(Title, HeldTitle.title_id == Title.id)
+        .where(HeldTitle.official_id == Official.id, Title.kind != TitleKind.SOURCE_TRAINEE)
+    )
     found = await session.execute(
-        select(Official, Unit, Title)
+        select(Official, Unit)
         .join(Unit, Official.unit_id == Unit.id)
-        .join(Title, Official.title_id == Title.id)
-        .where(Unit.path.startswith(unit.path), Title.kind != TitleKind.SOURCE_TRAINEE)
+        .where(Unit.path.startswith(unit.path), holds_a_post)
     )
     # sorted here, not by the database, so every backend's collation gives the same order
     rows = sorted(found.all(), key=lambda row: (row[0].full_name, row[0].code))
-    trainings = await completed_trainings(session, [official.id for official, _u, _t in rows])
-    units = {u.id: u for _o, u, _t in rows}
+    trainings = await completed_trainings(session, [official.id for official, _u in rows])
+    units = {u.id: u for _o, u in rows}
     part_ids = {_part_of(unit, u) for u in units.values()}
     missing = part_ids - set(units) - {unit.id}
     if missing:
@@ -137,14 +142,15 @@ async def qualification_report(
         )
     units[unit.id] = unit
     facts = [
-        (official, u, title, official_facts(official, u, title, trainings.get(official.id, ())))
-        for official, u, title in rows
+        (official, u, official_facts(official, u, trainings.get(official.id, ())))
+        for official, u in rows
     ]
 
     def build(day: date) -> QualificationReport:
+        profile = standards(day)
         people = [
-            _person(official, u, title, dated, _part_of(unit, u), profile, day)
-            for official, u, title, known in facts
+            _counted(official, u, dated, _part_of(unit, u), profile, day)
+            for official, u, known in facts
             if (dated := as_of(known, day)) is not None
         ]
         return _report(unit, units, profile, day, people)
@@ -189,24 +195,22 @@ def level(facts: OfficialFacts, key: str) -> Level | None:
     return levels[key]
 
 
-def _person(
+def _counted(
     official: Official,
     unit: Unit,
-    title: Title,
     facts: OfficialFacts,
     part_id: int,
     profile: Profile,
     day: date,
-) -> Person:
-    results = evaluate(facts, profile, day).results
+) -> Counted:
+    results = evaluate(facts, profile, day, terms=False).results
     qualifications = [r for r in results if r.key in QUALIFICATION_KEYS]
-    return Person(
+    return Counted(
         code=official.code,
         name=official.full_name,
         unit_id=unit.id,
         part_id=part_id,
-        title=title.kind,
-        title_field=title.field,
+        posts=facts.posts,
         levels={key: level(facts, key) for key in SCALES},
         required=frozenset(r.key for r in results if r.key in SCALES),
         met=frozenset(r.key for r in results if r.key in SCALES and r.status is Status.MET),
@@ -215,15 +219,15 @@ def _person(
 
 
 def _report(
-    unit: Unit, units: dict[int, Unit], profile: Profile, day: date, people: Sequence[Person]
+    unit: Unit, units: dict[int, Unit], profile: Profile, day: date, people: Sequence[Counted]
 ) -> QualificationReport:
-    by_part: defaultdict[int, list[Person]] = defaultdict(list)
-    by_unit: defaultdict[int, list[Person]] = defaultdict(list)
+    by_part: defaultdict[int, list[Counted]] = defaultdict(list)
+    by_unit: defaultdict[int, list[Counted]] = defaultdict(list)
     for person in people:
         by_part[person.part_id].append(person)
         by_unit[person.unit_id].append(person)
 
-    def ordered(groups: dict[int, list[Person]]) -> list[tuple[Unit, list[Person]]]:
+    def ordered(groups: dict[int, list[Counted]]) -> list[tuple[Unit, list[Counted]]]:
         return sorted(
             ((units[i], members) for i, members in groups.items()),
             key=lambda pair: (pair[0].name, pair[0].code),
@@ -243,7 +247,7 @@ def _report(
     )
 
 
-def figures(code: str, name: str, people: Iterable[Person]) -> Figures:
+def figures(code: str, name: str, people: Iterable[Counted]) -> Figures:
     people = list(people)
     scales = []
     for key in SCALES:

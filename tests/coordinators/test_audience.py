@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from rules.profiles import load_profile
+from rules.profiles import profile_in_force
+from rules.scales import PoliticalTheory
+from rules.titles import TitleKind
 from storage.access import Refused, Scope, scope_of
 from storage.audience import Audience, Headcount, Reach, check, resolve
 from tests.coordinators.conftest import ON
+from tests.factories import make_official
 
-PROFILE = load_profile("nd33-2023")
+PROFILE = profile_in_force(ON)  # the standards in force on the day the audience is resolved
 
 
 async def _codes(session, world, audience: Audience, scope: Scope) -> set[str]:
@@ -78,3 +81,30 @@ async def test_units_outside_the_scope_or_unknown_are_refused(session, world, au
 
 async def test_an_official_without_a_role_has_no_scope(session, world):
     assert await scope_of(session, world.people["A2"].id) is None
+
+
+async def test_a_concurrent_post_is_reached_through_each_of_its_titles(session, world):
+    """Bí thư kiêm Chủ tịch HĐND is among the council chairs, and among those missing a
+    standard when only the council chair's title asks for it (LLCT trung cấp)."""
+    await make_official(
+        session,
+        "A7",
+        unit=world.a,
+        title=TitleKind.PARTY_SECRETARY,
+        also=(TitleKind.COUNCIL_CHAIR,),
+        political_theory=PoliticalTheory.ELEMENTARY,
+    )
+    await session.commit()
+    scope = await scope_of(session, world.people["CA"].id)
+    assert scope is not None
+    codes = {
+        member.official_id
+        for member in await resolve(
+            session, Audience(titles=("council_chair",)), scope, PROFILE, ON
+        )
+    }
+    assert len(codes) == 2  # A2 and A7
+    unmet = await resolve(
+        session, Audience(titles=("party_secretary",), gaps=("standard",)), scope, PROFILE, ON
+    )
+    assert len(unmet) == 1

@@ -12,12 +12,12 @@ from handlers.coordinator.chart import qualification_chart
 from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
 from locales import translator
-from rules.profiles import load_profile
+from rules.profiles import profile_in_force
 from rules.scales import PoliticalTheory
 from storage.reports.qualifications import qualification_report
 from tests.coordinators.conftest import EARLIER, ON
 
-PROFILE = load_profile("nd33-2023")
+PROFILE = profile_in_force  # each day's figures under the standards in force that day
 vi = translator("vi")
 
 
@@ -38,6 +38,8 @@ async def test_figures_of_a_commune_now_and_before(session, world):
     }
     earlier = report.earlier
     assert earlier is not None
+    # each day's figures under the standards in force that day
+    assert (report.profile, earlier.profile) == ("nd334-2025", "nd33-2023")
     assert (earlier.whole.total, earlier.whole.meeting_all) == (4, 1)
     before = earlier.whole.scale("professional_level")
     assert (before.meeting, before.required) == (3, 4)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from handlers.conversation import Conversation, ConversationConfig
 from handlers.linking import issue_code
 from handlers.messages import Contact, Incoming, Reply, parse_command
+from rules.profiles import Standards
 from rules.scales import GeneralEducation, PoliticalTheory, ProfessionalLevel
 from storage.db import session_factory
 from storage.models import (
@@ -124,9 +125,7 @@ async def world(session: AsyncSession) -> World:
 
 @pytest.fixture
 def conversation(engine: AsyncEngine) -> Conversation:
-    config = ConversationConfig(
-        profile_name="nd33-2023", profile_override=None, zone=ZONE, bot_username="canbo_test_bot"
-    )
+    config = ConversationConfig(standards=Standards(), zone=ZONE, bot_username="canbo_test_bot")
     return Conversation(session_factory(engine), config)
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from bot.cli import main
 from handlers.conversation import Conversation, ConversationConfig
+from rules.profiles import Standards
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import Official
@@ -45,7 +46,7 @@ def cli(cli_database, monkeypatch, tmp_path):
 async def bot_reply(url: str, text: str, official: Official) -> str:
     engine = create_engine(url)
     try:
-        config = ConversationConfig(profile_name="nd33-2023", profile_override=None, zone=ZONE)
+        config = ConversationConfig(standards=Standards(), zone=ZONE)
         conversation = Conversation(session_factory(engine), config)
         chat = await linked_chat(conversation, engine, official, chat_id="cli-check")
         return await chat.say(text, now=NOW)
@@ -110,7 +111,7 @@ def test_link_code_prints_a_code_and_deep_link_that_link_a_chat(cli, capsys):
     async def use_the_code() -> str:
         engine = create_engine(url)
         try:
-            config = ConversationConfig(profile_name="nd33-2023", profile_override=None, zone=ZONE)
+            config = ConversationConfig(standards=Standards(), zone=ZONE)
             chat = Chat(Conversation(session_factory(engine), config), chat_id="cli-link")
             return await chat.say(f"/start {code}")
         finally:
@@ -124,3 +125,16 @@ def test_link_code_without_a_bot_username_prints_just_the_code(cli, capsys):
     assert "t.me" not in capsys.readouterr().out
     assert main(["link-code", "issue", "--official", "KHONGCO"]) == 1
     assert "Không có cán bộ nào có mã KHONGCO." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("day", "document"),
+    [
+        ("30/06/2025", "Nghị định 33/2023/NĐ-CP"),
+        ("01/07/2025", "Luật Cán bộ, công chức 2025"),
+    ],
+)
+def test_status_on_a_date_names_the_law_in_force_that_day(cli, capsys, day, document):
+    assert main(["status", "CB001", "--on", day]) == 0
+    printed = capsys.readouterr().out
+    assert f"Tiêu chuẩn theo {document}, tính đến ngày {day}:" in printed

@@ -177,3 +177,28 @@ async def test_bond_problems_are_all_named(session, sessions, stored, tmp_path):
         (5, "Mã cán bộ", "No official has the code “{value}”; import the officials first."),
     ]
     assert (await session.scalars(select(Bond))).all() == []
+
+
+async def test_bonds_record_the_day_the_official_was_sent(session, sessions, stored, tmp_path):
+    """ "Ngày cử đi học" decides which bond rule applies; by default, the course's first day."""
+    an, binh = stored
+    path = write_csv(
+        tmp_path / "b.csv",
+        [
+            [*BOND_HEADER, "Ngày cử đi học"],
+            ["CB001", "LLCT-12", "01/03/2024", "", "", ""],  # sent when the course began
+            ["CB002", "LLCT-12", "01/03/2024", "", "", "15/08/2023"],
+            ["CB001", "", "01/03/2025", "48", "", ""],  # no course, no date: not known
+        ],
+    )
+    report = await run_import(sessions, "bonds", path)
+    assert report.created == 3, report.render()
+    rows = await session.execute(select(Bond.official_id, Bond.starts_on, Bond.sent_on))
+    assert {(official, start): sent for official, start, sent in rows} == {
+        (an.id, date(2024, 3, 1)): date(2023, 9, 1),
+        (binh.id, date(2024, 3, 1)): date(2023, 8, 15),
+        (an.id, date(2025, 3, 1)): None,
+    }
+    await session.commit()
+    again = await run_import(sessions, "bonds", path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)

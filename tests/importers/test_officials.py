@@ -15,7 +15,7 @@ from rules.scales import (
     ProfessionalLevel,
     StateManagement,
 )
-from rules.titles import TitleKind
+from rules.titles import Post, TitleKind
 from storage.models import Official, Title, UnitKind
 from tests.factories import make_official, make_unit
 from tests.importers.files import (
@@ -95,7 +95,7 @@ FULL_ROWS = [
 async def officials(session) -> dict[str, Official]:
     rows = await session.scalars(
         select(Official)
-        .options(selectinload(Official.title), selectinload(Official.planned))
+        .options(selectinload(Official.planned))
         .execution_options(populate_existing=True)
     )
     found = {official.code: official for official in rows}
@@ -104,8 +104,8 @@ async def officials(session) -> dict[str, Official]:
 
 
 UNKNOWN_TITLE = (
-    "“{value}” is not a title we know; write e.g. Chủ tịch UBND, PCT HĐND, PBT or "
-    "Công chức Tư pháp - Hộ tịch."
+    "“{value}” is not a title we know. Write one of: {titles}; separate several titles "
+    "with “,”, “;” or “kiêm”."
 )
 NOT_A_PHONE = "This is not a Vietnamese phone number (0912 345 678, +84912345678, 024 3825 1234)."
 
@@ -130,9 +130,9 @@ async def test_every_column_is_imported_from_csv_and_xlsx(
         Gender.MALE,
         "Kinh",
     )
-    assert (an.unit_id, an.title.kind, an.appointed_on) == (
+    assert (an.unit_id, an.posts, an.appointed_on) == (
         ward.id,
-        TitleKind.COMMITTEE_CHAIR,
+        (Post(TitleKind.COMMITTEE_CHAIR),),
         date(2021, 7, 1),
     )
     assert {title.kind for title in an.planned} == {
@@ -153,11 +153,10 @@ async def test_every_column_is_imported_from_csv_and_xlsx(
         date(2005, 3, 19),
         "+84912345678",
     )
-    assert (rinh.gender, rinh.title.kind, rinh.title.field, rinh.title.name) == (
+    assert (rinh.gender, rinh.posts, [title.name for title in rinh.titles]) == (
         Gender.FEMALE,
-        TitleKind.CIVIL_SERVANT,
-        "Tư pháp - Hộ tịch",
-        "Công chức Tư pháp - Hộ tịch",
+        (Post(TitleKind.CIVIL_SERVANT, "Tư pháp - Hộ tịch"),),
+        ["Công chức Tư pháp - Hộ tịch"],
     )
     assert (rinh.political_theory, rinh.state_management, rinh.party_member, rinh.phone) == (
         PoliticalTheory.NONE,
@@ -340,3 +339,73 @@ async def test_a_missing_required_column_rejects_the_file(session, sessions, war
         "r.csv: The header (row 1) has no column “Chức vụ” (title), which is required."
     )
     assert await session.scalar(select(func.count()).select_from(Official)) == 0
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Bí thư Đảng ủy, Chủ tịch HĐND",
+        "Bí thư ĐU; CT HĐND",
+        "Bí thư Đảng ủy kiêm Chủ tịch HĐND",
+        "bi thu dang uy KIEM chu tich hdnd",
+    ],
+)
+async def test_a_concurrent_post_is_imported_with_each_separator(
+    session, sessions, ward, tmp_path, cell
+):
+    path = write_csv(tmp_path / "r.csv", [OFFICIALS_HEADER, official_row(**{"Chức vụ": cell})])
+    report = await run_import(sessions, "officials", path)
+    assert not report.rejected, report.render()
+    official = (await officials(session))["CB001"]
+    assert official.posts == (Post(TitleKind.PARTY_SECRETARY), Post(TitleKind.COUNCIL_CHAIR))
+
+
+async def test_titles_held_are_replaced_in_their_new_order(session, sessions, ward, tmp_path):
+    first = write_csv(
+        tmp_path / "a.csv", [OFFICIALS_HEADER, official_row(**{"Chức vụ": "BT, CT HĐND"})]
+    )
+    await run_import(sessions, "officials", first)
+    again = await run_import(sessions, "officials", first)
+    assert (again.updated, again.unchanged) == (0, 1)
+    second = write_csv(
+        tmp_path / "b.csv", [OFFICIALS_HEADER, official_row(**{"Chức vụ": "CT HĐND kiêm BT"})]
+    )
+    report = await run_import(sessions, "officials", second)
+    assert (report.updated, report.unchanged) == (1, 0)
+    official = (await officials(session))["CB001"]
+    assert official.posts == (Post(TitleKind.COUNCIL_CHAIR), Post(TitleKind.PARTY_SECRETARY))
+    third = write_csv(
+        tmp_path / "c.csv", [OFFICIALS_HEADER, official_row(**{"Chức vụ": "PCT UBND"})]
+    )
+    await run_import(sessions, "officials", third)
+    official = (await officials(session))["CB001"]
+    assert official.posts == (Post(TitleKind.COMMITTEE_VICE_CHAIR),)
+
+
+async def test_an_unknown_title_among_several_names_the_row_and_writes_nothing(
+    session, sessions, ward, tmp_path
+):
+    before = await snapshot(session)
+    await session.commit()
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            OFFICIALS_HEADER,
+            official_row("CB001", **{"Chức vụ": "Bí thư Đảng ủy"}),
+            official_row("CB002", **{"Chức vụ": "Bí thư Đảng ủy, Trưởng ban Dân vận"}),
+        ],
+    )
+    report = await run_import(sessions, "officials", path)
+    assert report.rejected
+    assert row_errors(report) == [(3, "Chức vụ", UNKNOWN_TITLE)]
+    params = {key: str(value) for key, value in report.row_errors[0].reason.params.items()}
+    assert params["value"] == "Trưởng ban Dân vận"
+    for accepted in ("Bí thư Đảng ủy", "Chủ tịch HĐND", "Chỉ huy trưởng Ban Chỉ huy Quân sự"):
+        assert accepted in params["titles"]
+    assert await snapshot(session) == before
+
+
+async def test_a_title_cell_of_separators_only_is_refused(session, sessions, ward, tmp_path):
+    path = write_csv(tmp_path / "r.csv", [OFFICIALS_HEADER, official_row(**{"Chức vụ": " ; , "})])
+    report = await run_import(sessions, "officials", path)
+    assert row_errors(report) == [(2, "Chức vụ", "Name at least one title.")]

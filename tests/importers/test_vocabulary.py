@@ -210,6 +210,26 @@ def test_phone_garbage_is_refused_without_echoing_the_number(cell):
         ("CC Tư pháp – Hộ tịch", (TitleKind.CIVIL_SERVANT, "Tư pháp - Hộ tịch")),
         ("Cong chuc Van hoa-Xa hoi", (TitleKind.CIVIL_SERVANT, "Van hoa - Xa hoi")),
         ("Học viên dự nguồn", (TitleKind.SOURCE_TRAINEE, "")),
+        ("Bí thư Đoàn", (TitleKind.YOUTH_UNION_SECRETARY, "")),
+        ("Chủ tịch Hội Liên hiệp Phụ nữ", (TitleKind.WOMEN_UNION_CHAIR, "")),
+        ("CT Hội Nông dân xã", (TitleKind.FARMERS_UNION_CHAIR, "")),
+        ("CT Hội CCB", (TitleKind.VETERANS_CHAIR, "")),
+        ("Chỉ huy trưởng Ban Chỉ huy Quân sự", (TitleKind.MILITARY_COMMANDER, "")),
+        ("CHT BCHQS", (TitleKind.MILITARY_COMMANDER, "")),
+        ("Công chức Chỉ huy trưởng Quân sự", (TitleKind.MILITARY_COMMANDER, "")),
+        ("Trưởng phòng Kinh tế", (TitleKind.DEPARTMENT_HEAD, "Trưởng phòng Kinh tế")),
+        (
+            "Chánh Văn phòng HĐND và UBND",
+            (TitleKind.DEPARTMENT_HEAD, "Chánh Văn phòng HĐND và UBND"),
+        ),
+        (
+            "Giám đốc Trung tâm Phục vụ hành chính công",
+            (TitleKind.DEPARTMENT_HEAD, "Giám đốc Trung tâm Phục vụ hành chính công"),
+        ),
+        (
+            "Phó Trưởng phòng Văn hóa–Xã hội",
+            (TitleKind.DEPUTY_DEPARTMENT_HEAD, "Phó Trưởng phòng Văn hóa - Xã hội"),
+        ),
     ],
 )
 def test_titles_and_their_abbreviations(cell, expected):
@@ -222,6 +242,29 @@ def test_unknown_titles_are_refused(cell):
         v.title(cell)
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Bí thư Đảng ủy, Chủ tịch HĐND",
+        "Bí thư Đảng ủy; Chủ tịch HĐND",
+        "Bí thư Đảng ủy kiêm Chủ tịch HĐND",
+        "Bí thư Đảng ủy kiêm nhiệm Chủ tịch HĐND",
+        "Bí thư Đảng ủy, kiêm Chủ tịch HĐND",
+        "BT KIÊM CT HĐND",
+        "bi thu kiem ct hdnd",
+    ],
+)
+def test_concurrent_titles_in_one_cell(cell):
+    assert v.titles(cell) == ((TitleKind.PARTY_SECRETARY, ""), (TitleKind.COUNCIL_CHAIR, ""))
+
+
+def test_a_field_that_contains_kiem_is_not_split():
+    """Only "kiêm" as a word separates: "Kiểm" (as in kiểm toán) is not it."""
+    assert v.titles("Công chức Tài chính - Kiểm toán") == (
+        (TitleKind.CIVIL_SERVANT, "Tài chính - Kiểm toán"),
+    )
+
+
 def test_planned_titles_are_separated_by_semicolons():
     assert v.titles("Bí thư ĐU; PCT UBND;;CT UBND ; PCT UBND") == (
         (TitleKind.PARTY_SECRETARY, ""),
@@ -231,7 +274,7 @@ def test_planned_titles_are_separated_by_semicolons():
     assert v.titles(None) == ()
     with pytest.raises(v.Invalid) as caught:
         v.titles("PBT; Giám đốc")
-    assert caught.value.message.params == {"value": "Giám đốc"}
+    assert caught.value.message.params["value"] == "Giám đốc"
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,15 @@ import pytest
 from rules.bonds import (
     BondOutcome,
     bond_end,
+    length_rule,
     milestones,
     months_served,
     reimbursement,
     reimbursement_due,
+    reimbursement_rule,
     required_months,
 )
+from rules.evaluation import Confidence
 from rules.scales import ProfessionalLevel
 
 
@@ -46,54 +49,146 @@ def test_reimbursement_rejects_impossible_input(cost, required, served, message)
         reimbursement(cost, required, served)
 
 
+BEFORE = date(2025, 6, 30)  # sent under Nghị định 101/2017 (as amended by 89/2021)
+FROM = date(2025, 7, 1)  # sent under Nghị định 171/2025
+
+
 @pytest.mark.parametrize(
-    ("outcome", "due"),
+    ("outcome", "sent_on", "due"),
     [
-        ("left", Decimal(35_000_000)),
-        (BondOutcome.LEFT, Decimal(35_000_000)),
-        ("dropped_out", Decimal(60_000_000)),  # Điều 7: the whole cost, whatever was served
-        ("transferred", Decimal(0)),  # ordered rotation: exempt
-        ("illness_or_disaster", Decimal(0)),  # exempt
-        ("served", Decimal(0)),
+        ("left", BEFORE, Decimal(35_000_000)),
+        (BondOutcome.LEFT, FROM, Decimal(35_000_000)),
+        ("dropped_out", BEFORE, Decimal(60_000_000)),  # the whole cost, whatever was served
+        ("dropped_out", FROM, Decimal(60_000_000)),  # Nghị định 171/2025 Điều 6
+        ("transferred", BEFORE, Decimal(0)),  # ordered rotation: exempt
+        ("transferred", FROM, Decimal(0)),  # within the political system: Điều 8 khoản 1 b
+        ("transferred_outside", BEFORE, Decimal(0)),
+        ("transferred_outside", FROM, Decimal(35_000_000)),  # outside it: not exempt
+        ("illness_or_disaster", BEFORE, Decimal(0)),
+        ("illness_or_disaster", FROM, Decimal(0)),  # Điều 8 khoản 1 a
+        ("epidemic", BEFORE, Decimal(60_000_000)),  # no diploma: not exempt before 171/2025
+        ("epidemic", FROM, Decimal(0)),  # an epidemic beside illness and disaster
+        ("served", FROM, Decimal(0)),
     ],
 )
-def test_reimbursement_by_outcome(outcome, due):
-    assert reimbursement_due(60_000_000, 48, 20, outcome) == due
+def test_reimbursement_by_outcome_and_sending_date(outcome, sent_on, due):
+    assert reimbursement_due(60_000_000, 48, 20, outcome, sent_on=sent_on) == due
 
 
 def test_unknown_outcome_is_rejected():
     with pytest.raises(ValueError, match="fired"):
-        reimbursement_due(60_000_000, 48, 20, "fired")
+        reimbursement_due(60_000_000, 48, 20, "fired", sent_on=FROM)
 
 
 @pytest.mark.parametrize(
-    ("training", "level", "minimum", "months"),
+    ("sent_on", "citation", "exemption", "confidence"),
     [
-        (24, ProfessionalLevel.UNIVERSITY, None, 48),  # 2× (Nghị định 101/2017 Điều 5)
-        (18, "college", None, 36),
-        (12, "intermediate", None, 24),
-        (24, ProfessionalLevel.MASTER, None, 72),  # 3× (Nghị định 171/2025 Điều 5)
-        (36, "doctor", None, 108),
-        (15, "university", 60, 60),  # Hải Phòng's 5-year programme minimum wins
-        (36, "university", 60, 72),  # twice the training is longer than the minimum
-        (2, "elementary", 12, 12),  # no statutory bond: the programme's own
+        (
+            BEFORE,
+            "Nghị định 101/2017/NĐ-CP, Điều 7, Điều 8",
+            "Nghị định 101/2017/NĐ-CP, Điều 7, Điều 8",
+            Confidence.REPORTED,
+        ),
+        (
+            FROM,
+            "Nghị định 171/2025/NĐ-CP, Điều 6, Điều 7",
+            "Nghị định 171/2025/NĐ-CP, Điều 8 khoản 1",
+            Confidence.CONFIRMED,
+        ),
     ],
 )
-def test_required_months(training, level, minimum, months):
-    assert required_months(training, level, minimum) == months
+def test_reimbursement_cites_the_rule_of_the_sending_date(sent_on, citation, exemption, confidence):
+    rule = reimbursement_rule(sent_on=sent_on)
+    assert (str(rule.citation), str(rule.exemption_citation), rule.confidence) == (
+        citation,
+        exemption,
+        confidence,
+    )
 
 
 @pytest.mark.parametrize(
-    ("training", "level", "message"),
+    ("training", "level", "minimum", "sent_on", "months"),
     [
-        (0, "university", "training_months"),
-        (3, "elementary", "elementary"),
-        (3, "postdoc", "postdoc"),
+        # trung cấp to đại học: twice the training, before and after the reform (reported)
+        (24, ProfessionalLevel.UNIVERSITY, None, BEFORE, 48),
+        (24, ProfessionalLevel.UNIVERSITY, None, FROM, 48),
+        (18, "college", None, BEFORE, 36),
+        (18, "college", None, FROM, 36),
+        (12, "intermediate", None, BEFORE, 24),
+        (12, "intermediate", None, FROM, 24),
+        # postgraduate: 2× until 30/06/2025, 3× from 01/07/2025
+        (24, ProfessionalLevel.MASTER, None, BEFORE, 48),
+        (24, ProfessionalLevel.MASTER, None, FROM, 72),
+        (36, "doctor", None, BEFORE, 72),
+        (36, "doctor", None, FROM, 108),
+        # a programme's own minimum when it is longer than the multiple, not when shorter
+        (15, "university", 60, BEFORE, 60),  # Hải Phòng's 5-year programme minimum wins
+        (36, "university", 60, BEFORE, 72),  # twice the training is longer than the minimum
+        (24, "master", 60, BEFORE, 60),  # 48 < 60
+        (24, "master", 60, FROM, 72),  # 72 > 60
+        (2, "elementary", 12, FROM, 12),  # no statutory bond: the programme's own
     ],
 )
-def test_required_months_rejects(training, level, message):
+def test_required_months(training, level, minimum, sent_on, months):
+    assert required_months(training, level, minimum, sent_on=sent_on) == months
+
+
+@pytest.mark.parametrize(
+    ("level", "sent_on", "multiple", "citation", "confidence"),
+    [
+        (
+            "master",
+            BEFORE,
+            2,
+            "Nghị định 101/2017/NĐ-CP, sửa đổi bởi Nghị định 89/2021/NĐ-CP, Điều 6 khoản 1",
+            Confidence.CONFIRMED,
+        ),
+        ("master", FROM, 3, "Nghị định 171/2025/NĐ-CP, Điều 5 khoản 3", Confidence.CONFIRMED),
+        ("university", FROM, 2, "Nghị định 101/2017/NĐ-CP, Điều 5", Confidence.REPORTED),
+    ],
+)
+def test_the_bond_rule_names_its_source(level, sent_on, multiple, citation, confidence):
+    rule = length_rule(level, sent_on=sent_on)
+    assert rule is not None
+    assert (rule.multiple, str(rule.citation), rule.confidence) == (multiple, citation, confidence)
+
+
+@pytest.mark.parametrize(
+    ("training", "level", "minimum", "message"),
+    [
+        (0, "university", None, "training_months must be above zero"),
+        (-3, "university", None, "training_months must be above zero"),
+        (2.5, "university", None, "training_months must be a whole number"),
+        (True, "university", None, "training_months must be a whole number"),
+        (12, "university", 0.5, "programme_minimum must be a whole number"),
+        (12, "university", False, "programme_minimum must be a whole number"),
+        (3, "elementary", None, "elementary"),
+        (3, "postdoc", None, "postdoc"),
+    ],
+)
+def test_required_months_rejects(training, level, minimum, message):
     with pytest.raises(ValueError, match=message):
-        required_months(training, level)
+        required_months(training, level, minimum, sent_on=FROM)
+
+
+@pytest.mark.parametrize(
+    ("required", "served", "message"),
+    [
+        (True, 0, "required_months must be a whole number"),
+        (48.0, 0, "required_months must be a whole number"),
+        (48, 2.5, "served_months must be a whole number"),
+        (48, False, "served_months must be a whole number"),
+        (48, -1, "served_months must be zero or more"),
+    ],
+)
+def test_reimbursement_rejects_booleans_and_fractions(required, served, message):
+    with pytest.raises(ValueError, match=message):
+        reimbursement(1_000, required, served)
+
+
+def test_bond_end_rejects_a_fraction_of_a_month():
+    with pytest.raises(ValueError, match="months must be a whole number"):
+        bond_end(date(2025, 1, 1), 1.5)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -49,3 +49,39 @@ FIELDS = {"Tư pháp": ["luật"], "Tài chính": ["kế toán"], "Địa chính
 )
 def test_field_for(title_field, field):
     assert field_for(FIELDS, title_field) == field
+
+
+# The bundled false friends (rules/profiles/*.toml, [false_friends]).
+FALSE_FRIENDS = {
+    "xây dựng đảng": ["xây dựng"],
+    "kinh tế chính trị": ["kinh tế"],
+    "luật kinh tế": ["kinh tế"],
+    "chủ nghĩa xã hội": ["xã hội"],
+    "công nghệ thông tin": ["thông tin"],
+}
+
+
+@pytest.mark.parametrize(
+    ("keywords", "major", "matches"),
+    [
+        # Party work is not construction (issue 16: it was taken to fit Địa chính - Xây dựng)
+        (["xây dựng"], "Xây dựng Đảng và chính quyền nhà nước", False),
+        (["xây dựng"], "xay dung dang", False),  # typed without marks
+        (["xây dựng"], "Kỹ thuật xây dựng", True),
+        (["xây dựng"], "Xây dựng dân dụng và công nghiệp", True),
+        # political economy is theory, not economics
+        (["kinh tế"], "Kinh tế chính trị", False),
+        (["kinh tế"], "Kinh tế nông nghiệp", True),
+        # a law degree in economic law is law, not finance
+        (["kinh tế"], "Luật kinh tế", False),
+        (["luật"], "Luật kinh tế", True),  # the false friend hides only what it lists
+        (["xã hội"], "Chủ nghĩa xã hội khoa học", False),
+        (["xã hội"], "Công tác xã hội", True),
+        (["thông tin"], "Công nghệ thông tin", False),
+        (["thông tin"], "Thông tin - Thư viện", True),
+        # a false friend does not hide a second, genuine occurrence
+        (["kinh tế"], "Kinh tế chính trị và kinh tế phát triển", True),
+    ],
+)
+def test_false_friends_do_not_match(keywords, major, matches):
+    assert major_matches(keywords, major, FALSE_FRIENDS) is matches

@@ -7,13 +7,12 @@ import pytest
 
 from rules.evaluation import Citation, Status
 from rules.facts import TrainingRecord
-from rules.profiles import Requirement
 from rules.refresher import refresher_deadline, refresher_progress
+from rules.requirements import RefresherRequirement
 
 CITE = Citation("Quy định 145-QĐ/TW", "")
-ONE_COURSE = Requirement(key="refresher", citation=CITE, courses_per_year=1)
-FORTY_HOURS = Requirement(
-    key="refresher",
+ONE_COURSE = RefresherRequirement(citation=CITE, courses_per_year=1)
+FORTY_HOURS = RefresherRequirement(
     citation=CITE,
     hours_per_year=Decimal(40),
     counted_kinds=frozenset({"refresher", "state_management"}),
@@ -84,6 +83,6 @@ def test_deadline_is_the_last_day_of_the_year():
     assert refresher_deadline(2026) == date(2026, 12, 31)
 
 
-def test_a_requirement_that_is_not_a_refresher_is_refused():
-    with pytest.raises(ValueError, match="general_education"):
-        refresher_progress(Requirement(key="general_education", citation=CITE), (), 2025)
+def test_a_refresher_without_a_yearly_amount_is_refused():
+    with pytest.raises(ValueError, match="courses_per_year or hours_per_year"):
+        refresher_progress(RefresherRequirement(citation=CITE), (), 2025)

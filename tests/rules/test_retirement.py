@@ -78,14 +78,31 @@ def test_retirement_takes_effect_at_the_end_of_the_month(gender, born, retires):
     assert retirement_date(born, gender) == retires
 
 
-@pytest.mark.parametrize("gender", ["male", "Male", " MALE ", Gender.MALE])
+@pytest.mark.parametrize("gender", ["male", "Male", " MALE ", "nam", "Nam", "NAM", Gender.MALE])
 def test_gender_spellings(gender):
     assert retirement_date(date(1966, 4, 1), gender) == date(2028, 4, 30)
 
 
-def test_unknown_gender_is_rejected_by_name():
-    with pytest.raises(ValueError, match="'other'"):
-        retirement_date(date(1966, 4, 1), "other")
+@pytest.mark.parametrize("gender", ["female", "nữ", "Nữ", "NỮ", "nu", "Nu"])
+def test_vietnamese_spellings_of_female(gender):
+    assert retirement_date(date(1975, 5, 1), gender) == date(2035, 5, 31)
+    assert months_of_work_left(date(1975, 5, 1), gender, date(2035, 5, 1)) == 1
+
+
+def test_a_birth_date_after_the_day_counted_from_is_refused():
+    with pytest.raises(ValueError, match=r"birth_date 02/01/2026 is after 01/01/2026"):
+        months_of_work_left(date(2026, 1, 2), "nam", date(2026, 1, 1))
+
+
+def test_a_birth_date_must_be_a_date():
+    with pytest.raises(ValueError, match="birth_date must be a date"):
+        retirement_date("1966-04-01", "nam")
+
+
+@pytest.mark.parametrize("gender", ["other", True, 1])
+def test_unknown_gender_is_rejected_by_name(gender):
+    with pytest.raises(ValueError, match="gender must be"):
+        retirement_date(date(1966, 4, 1), gender)
 
 
 @pytest.mark.parametrize(
