@@ -9,44 +9,17 @@ chat and one announcement due (``--quick``: 20,000). SQLite, and PostgreSQL when
 from __future__ import annotations
 
 import asyncio
-import random
 import statistics
 import time
-from datetime import timedelta
 
 import common
 from sqlalchemy import func, select
 
 from bot.metrics import Metrics, exposition
-from storage import broadcasts
 from storage.db import create_engine, session_factory
-from storage.models import ChatAccount, OutboxMessage, OutboxStatus
-from storage.outbox import Notice, enqueue
-from storage.types import utcnow
+from storage.models import OutboxMessage, OutboxStatus
 
 REPEAT = 5
-
-
-async def _fill(url: str, officials: int) -> None:
-    engine = create_engine(url)
-    unit_ids = await common.insert_units(engine, max(1, officials // 25))
-    await common.insert_people(engine, officials, unit_ids, random.Random(1))
-    await common.bulk_insert(
-        engine,
-        ChatAccount.__table__,  # type: ignore[arg-type]
-        common.linked_chats(range(1, officials + 1)),
-    )
-    payload = {"broadcast": 1, "text": "Họp giao ban", "signature": "", "ack": False}
-    now = utcnow() - timedelta(minutes=5)
-    async with session_factory(engine)() as session:
-        for start in range(1, officials + 1, 5000):
-            notices = [
-                Notice(broadcasts.KIND, payload, now, official_id=n, subject="1", urgent=True)
-                for n in range(start, min(start + 5000, officials + 1))
-            ]
-            await enqueue(session, notices)
-        await session.commit()
-    await engine.dispose()
 
 
 async def _measure(url: str) -> tuple[float, float]:
@@ -72,7 +45,7 @@ def backend(name: str, url: str | None, officials: int) -> None:
     if url is None:
         print(f"{name}: not reachable, skipped")
         return
-    asyncio.run(_fill(url, officials))
+    asyncio.run(common.queue_announcement(url, officials, "Họp giao ban"))
     scrape, count = asyncio.run(_measure(url))
     print(
         f"{name}: {officials:,} due: scrape {scrape * 1000:.0f} ms, COUNT(*) {count * 1000:.0f} ms,"
