@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import random
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -29,11 +27,8 @@ from scheduler.clock import SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.limits import RateLimits
-from storage import broadcasts
 from storage.db import create_engine, session_factory
-from storage.models import Channel, ChatAccount, DeliveryAttempt, OutboxMessage, OutboxStatus
-from storage.outbox import Notice, enqueue
-from storage.types import utcnow
+from storage.models import Channel, DeliveryAttempt, OutboxMessage, OutboxStatus
 from tests.fakes.telegram_api import FakeTelegram
 
 CONCURRENCY = DispatchSettings.concurrency  # the bare client's requests in flight
@@ -105,28 +100,6 @@ class Outcome:
         return (self.sent - 1) / self.span if self.span else 0.0
 
 
-async def _queue(url: str, recipients: int) -> None:
-    engine = create_engine(url)
-    unit_ids = await common.insert_units(engine, 10)
-    await common.insert_people(engine, recipients, unit_ids, random.Random(1))
-    await common.bulk_insert(
-        engine,
-        ChatAccount.__table__,  # type: ignore[arg-type]
-        common.linked_chats(range(1, recipients + 1)),
-    )
-    payload = {"broadcast": 1, "text": TEXT, "signature": "", "ack": False}
-    now = utcnow() - timedelta(seconds=1)
-    async with session_factory(engine)() as session:
-        for start in range(1, recipients + 1, 1000):
-            notices = [
-                Notice(broadcasts.KIND, payload, now, official_id=n, subject="1", urgent=True)
-                for n in range(start, min(start + 1000, recipients + 1))
-            ]
-            await enqueue(session, notices)
-        await session.commit()
-    await engine.dispose()
-
-
 async def _dispatch(
     url: str, token: str, base_url: str, rate: float, concurrency: int
 ) -> tuple[float, float, int, int]:
@@ -156,7 +129,7 @@ async def _dispatch(
 
 def broadcast(recipients: int, rate: float, concurrency: int) -> Outcome:
     with common.sqlite_database() as url:
-        asyncio.run(_queue(url, recipients))
+        asyncio.run(common.queue_announcement(url, recipients, TEXT))
         fake = FakeProcess(rate)
         try:
             wall, cpu, left, retried = asyncio.run(

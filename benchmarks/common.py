@@ -31,7 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from rules.scales import Gender, PoliticalTheory, ProfessionalLevel, StateManagement
 from rules.titles import TitleKind
-from storage.db import create_engine
+from storage import broadcasts
+from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import (
     Bond,
@@ -47,7 +48,9 @@ from storage.models import (
     Unit,
     UnitKind,
 )
+from storage.outbox import Notice, enqueue
 from storage.titles import title_name
+from storage.types import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -373,6 +376,26 @@ def linked_chats(official_ids: Sequence[int]) -> list[dict[str, Any]]:
         }
         for number, official_id in enumerate(official_ids, start=1)
     ]
+
+
+async def queue_announcement(url: str, recipients: int, text: str) -> None:
+    """``recipients`` officials (ids 1…n) in ten communes, each with a linked Telegram chat and
+    an announcement of ``text`` due now in the outbox."""
+    engine = create_engine(url)
+    unit_ids = await insert_units(engine, 10)
+    await insert_people(engine, recipients, unit_ids, random.Random(1))
+    await bulk_insert(engine, ChatAccount.__table__, linked_chats(range(1, recipients + 1)))  # type: ignore[arg-type]
+    payload = {"broadcast": 1, "text": text, "signature": "", "ack": False}
+    now = utcnow() - timedelta(seconds=1)
+    async with session_factory(engine)() as session:
+        for start in range(1, recipients + 1, 1000):
+            notices = [
+                Notice(broadcasts.KIND, payload, now, official_id=n, subject="1", urgent=True)
+                for n in range(start, min(start + 1000, recipients + 1))
+            ]
+            await enqueue(session, notices)
+        await session.commit()
+    await engine.dispose()
 
 
 def ratio(value: float, baseline: float) -> str:

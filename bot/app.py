@@ -2,6 +2,7 @@
 
 Everything long-running is a ``Service`` in ``App.services``: started in order, stopped in
 reverse, so the HTTP server is up before Telegram is told where to post, and goes last.
+/readyz (bot/health.py) reports the channels among them that have started.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from bot.channels.telegram_delivery import reminder_jobs
 from bot.channels.zalo import WEBHOOK_PATH as ZALO_WEBHOOK_PATH
 from bot.channels.zalo import ZaloChannel, zalo_channel
 from bot.conversation import conversation_config
+from bot.health import Readiness, health_routes
 from bot.http import HttpServer, Route, build_web_app, json_only
 from bot.media import MediaLinks, public_url
-from bot.metrics import Metrics
+from bot.metrics import Metrics, metrics_app
 from bot.settings import Settings
 from bot.webchat.routes import web_chat
 from handlers import intents
@@ -37,6 +39,7 @@ from storage.types import utcnow
 logger = logging.getLogger(__name__)
 
 PRUNE_EVERY = timedelta(hours=6)
+CHANNELS = ("telegram", "zalo")  # the services /readyz expects started when configured
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,19 @@ class App:
     telegram: TelegramChannel | None
     http: HttpServer
     zalo: ZaloChannel | None = None
+    readiness: Readiness | None = None
+    metrics_http: HttpServer | None = None
     services: list[Service] = field(default_factory=list)
     _started: list[Service] = field(default_factory=list)
+
+    def channels_started(self) -> dict[str, bool]:
+        """Each configured messenger channel: has it started?"""
+        started = {service.name for service in self._started}
+        return {
+            service.name: service.name in started
+            for service in self.services
+            if service.name in CHANNELS
+        }
 
     async def start(self) -> None:
         """Start every service in order; if one fails, stop those already started. Free text
@@ -106,17 +120,37 @@ async def build_app(settings: Settings) -> App:
     )
     media = MediaLinks(sessions, public_url(settings))
     zalo = zalo_channel(settings, conversation, sessions, metrics, media)
-    routes = [*web_chat(settings, conversation, sessions, media).routes(), media.route()]
+    jobs = reminder_jobs(settings, engine)
+    dispatcher = jobs.dispatcher
+    app: App  # assembled below; /readyz asks it which channels have started
+    readiness = Readiness(
+        engine,
+        lambda: app.channels_started(),
+        dispatcher.worker if dispatcher is not None else None,
+        dispatcher.lock if dispatcher is not None else None,
+    )
+    routes = [
+        *health_routes(readiness),
+        *web_chat(settings, conversation, sessions, media).routes(),
+        media.route(),
+    ]
     if zalo is not None and zalo.webhook_mode:
         refused = partial(metrics.inc, "canbo_webhook_rejected_total", Channel.ZALO.value)
         routes.append(Route("POST", ZALO_WEBHOOK_PATH, json_only(zalo.webhook, refused)))
     if telegram is not None and telegram.webhook_mode:
         refused = partial(metrics.inc, "canbo_webhook_rejected_total", Channel.TELEGRAM.value)
         routes.append(Route("POST", WEBHOOK_PATH, json_only(telegram.webhook, refused)))
-    http = HttpServer(
-        build_web_app(engine, metrics, routes), settings.http_host, settings.http_port
-    )
-    app = App(settings, engine, sessions, metrics, conversation, telegram, http, zalo)
+    http = HttpServer(build_web_app(routes), settings.http_host, settings.http_port)
+    app = App(settings, engine, sessions, metrics, conversation, telegram, http, zalo, readiness)
+    if settings.metrics_port is not None:
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        app.metrics_http = HttpServer(
+            metrics_app(metrics, sessions, token),
+            settings.metrics_host,
+            settings.metrics_port,
+            "CANBO_METRICS_PORT",
+        )
+        app.services.append(Service("metrics", app.metrics_http.start, app.metrics_http.stop))
     app.services.append(Service("http", http.start, http.stop))
     if telegram is not None:
         app.services.append(Service("telegram", telegram.start, telegram.stop))
@@ -124,7 +158,6 @@ async def build_app(settings: Settings) -> App:
         app.services.append(Service("zalo", zalo.start, zalo.stop))
     if telegram is not None or zalo is not None:
         app.services.append(_pruner(sessions))
-    jobs = reminder_jobs(settings, engine)
     app.services.append(Service("reminders", jobs.start, jobs.stop))
     return app
 
@@ -160,7 +193,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not main thread
             loop.add_signal_handler(sig, stop.set)
     app = await build_app(settings)
     await app.start()

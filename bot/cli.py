@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
+import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 
 from pydantic import ValidationError
 
-from bot import log_masking
+from bot import log_masking, logs
 from bot.settings import Settings
+from locales import check as check_catalogues
 from locales import translator
+
+SIGPIPE_EXIT = 141  # how a shell reports a command stopped by a closed pipe (128 + SIGPIPE)
 
 # Command name -> (module, one-line help). Only the module of the command being run is
 # imported, so `canbo --help` and quick commands start fast.
@@ -33,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("bot.commands.report", "qualification reports"),
     "audit": ("bot.commands.audit", "read the audit log"),
     "purge": ("bot.commands.purge", "remove what is past its retention"),
+    "backup": ("bot.commands.backup", "copy the SQLite database while the service runs"),
+    "restore": ("bot.commands.restore", "bring a SQLite database back from a backup"),
 }
 
 
@@ -44,6 +50,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         description="Chatbot and reminders for commune-level officials.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--version", action="version", version=f"canbo {version('canbo')}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     chosen = next((word for word in argv if word in COMMANDS), None)
     for name, (module, summary) in COMMANDS.items():
@@ -55,31 +62,59 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    words = list(sys.argv[1:] if argv is None else argv)
+    """Run one command. A failure the operator can fix ends in one line saying how
+    (bot/failures.py); a reader that stops early (`canbo audit | head`) ends it quietly."""
+    try:
+        try:
+            return _main(list(sys.argv[1:] if argv is None else argv))
+        finally:
+            sys.stdout.flush()  # here, so a closed pipe is met inside this ``try``
+    except BrokenPipeError:
+        _silence_stdout()
+        return SIGPIPE_EXIT
+
+
+def _main(words: list[str]) -> int:
     args = build_parser(words).parse_args(words)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     try:
         settings = Settings()
     except ValidationError as error:
         _report_settings(error)
         return 2
+    logs.configure(verbose=args.verbose, log_format=settings.log_format)
     log_masking.install(settings)
-    result: int = args.run(args, settings)
+    try:
+        check_catalogues()
+        result: int = args.run(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        raise
+    except Exception as error:
+        from bot.failures import explain  # imported on failure only: it loads the channels
+
+        line = explain(error, settings.locale)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 1
     return result
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def _report_settings(error: ValidationError) -> None:
-    """A bad CANBO_* variable is an operator's typo: name it, no traceback."""
+    """A bad CANBO_* variable is an operator's typo: name it, no traceback, never its value."""
     _ = translator()
     for problem in error.errors():
         name = "CANBO_" + "_".join(str(part) for part in problem["loc"]).upper()
-        print(
-            _("Invalid setting {name}: {problem}", name=name, problem=problem["msg"]),
-            file=sys.stderr,
-        )
+        cause = problem.get("ctx", {}).get("error")
+        reason = _(str(cause)) if isinstance(cause, ValueError) else problem["msg"]
+        print(_("Invalid setting {name}: {problem}", name=name, problem=reason), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,26 +1,29 @@
-"""The service's own HTTP server: health, metrics and the messengers' webhooks.
+"""The service's own HTTP servers: the public one (web chat, webhooks, health) and, on a port
+of its own, the metrics (bot/metrics.py).
 
 Channels add their routes (``Route``) when the app is assembled (bot/app.py), so the web chat
 and the Zalo webhook join the same server without it knowing them. The webhooks take JSON only
-(``json_only``).
+(``json_only``). Each request is logged with its id: the proxy's X-Request-Id when it sends one,
+else a new one, returned in the response either way.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from aiohttp import web
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.metrics import Metrics
+from bot import logs
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+REQUEST_ID = "X-Request-Id"
+_READABLE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -30,26 +33,26 @@ class Route:
     handler: Handler
 
 
-def build_web_app(
-    engine: AsyncEngine, metrics: Metrics, routes: Sequence[Route] = ()
-) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
+class ListenFailed(OSError):
+    """A server could not take its port; ``setting`` names the variable that chose it."""
 
-    async def healthz(request: web.Request) -> web.Response:
-        """200 when the database answers; 503 otherwise, so a load balancer routes around us."""
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError) as error:
-            logger.warning("health check: database unreachable (%s)", type(error).__name__)
-            return web.json_response({"status": "error", "database": "unreachable"}, status=503)
-        return web.json_response({"status": "ok", "database": "ok"})
+    def __init__(self, error: OSError, host: str, port: int, setting: str) -> None:
+        super().__init__(error.errno, error.strerror)
+        self.host, self.port, self.setting = host, port, setting
 
-    async def metrics_page(request: web.Request) -> web.Response:
-        return web.Response(text=metrics.render(), content_type="text/plain", charset="utf-8")
 
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics_page)
+@web.middleware
+async def request_ids(request: web.Request, handler: Handler) -> web.StreamResponse:
+    given = request.headers.get(REQUEST_ID, "")
+    request_id = given if _READABLE_ID.fullmatch(given) else uuid.uuid4().hex
+    with logs.bound(request_id=request_id):
+        response = await handler(request)
+    response.headers[REQUEST_ID] = request_id
+    return response
+
+
+def build_web_app(routes: Sequence[Route] = ()) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[request_ids])
     for route in routes:
         app.router.add_route(route.method, route.path, route.handler)
     return app
@@ -73,17 +76,25 @@ def json_only(handler: Handler, refused: Callable[[], None] = lambda: None) -> H
 
 
 class HttpServer:
-    """Serves ``app`` on host:port; ``port`` 0 picks a free one (tests), read back from ``port``."""
+    """Serves ``app`` on host:port; ``port`` 0 picks a free one (tests), read back from ``port``.
+    ``setting`` names the variable that chose the port, for the error when it is taken."""
 
-    def __init__(self, app: web.Application, host: str, port: int) -> None:
+    def __init__(
+        self, app: web.Application, host: str, port: int, setting: str = "CANBO_HTTP_PORT"
+    ) -> None:
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=5)
         self._host = host
+        self._setting = setting
         self.port = port
 
     async def start(self) -> None:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:
+            await self._runner.cleanup()
+            raise ListenFailed(error, self._host, self.port, self._setting) from None
         self.port = self._runner.addresses[0][1]
         logger.info("HTTP server on %s:%s", self._host, self.port)
 

@@ -161,5 +161,6 @@ def _secrets(settings: Settings) -> list[str]:
         settings.zalo_token,
         settings.zalo_webhook_secret,
         settings.secret_key,
+        settings.metrics_token,
     ]
     return [value.get_secret_value() for value in values if value is not None]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.proxies import TrustedProxies
+from locales import N_
 from scheduler.timing import QuietWindow
+
+# A Bot API token as @BotFather hands it out: the bot's number, a colon, the secret.
+TELEGRAM_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 
 
 class Settings(BaseSettings):
@@ -41,6 +47,10 @@ class Settings(BaseSettings):
     dispatch_standby_poll: float = 15.0  # seconds between a standby worker's tries for the lock
     quiet_hours: str = "21:00-07:00"
     link_code_days: int = 7
+    log_format: Literal["text", "json"] = "text"
+    metrics_port: int | None = None  # /metrics on a port of its own; unset: not served
+    metrics_host: str = "127.0.0.1"
+    metrics_token: SecretStr | None = None  # if set, /metrics wants "Authorization: Bearer …"
     # Retention (docs/SECURITY.md; `canbo purge` removes what is older)
     retention_chat_days: int = 90  # unlinked chats, unfinished dialogues, link codes, wrong codes
     retention_sent_days: int = 365  # the text of messages sent and of finished announcements
@@ -57,6 +67,31 @@ class Settings(BaseSettings):
         if value not in ("vi", "en"):
             raise ValueError("CANBO_LOCALE must be vi or en")
         return value
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _telegram_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or TELEGRAM_TOKEN.fullmatch(value.get_secret_value()):
+            return value
+        raise ValueError(
+            N_(
+                "this is not a Telegram bot token (digits, a colon, then letters, digits, _ "
+                "or -, with no quotes or spaces): copy it again from @BotFather"
+            )
+        )
+
+    @field_validator("zalo_token")
+    @classmethod
+    def _zalo_token(cls, value: SecretStr | None) -> SecretStr | None:
+        raw = value.get_secret_value() if value is not None else None
+        if raw is None or (raw and not re.search(r"[\s\"']", raw)):
+            return value
+        raise ValueError(
+            N_(
+                "this is not a Zalo bot token (it has quotes or spaces, or is empty): copy it "
+                "again from the Zalo Bot Manager"
+            )
+        )
 
     @field_validator(
         "dispatch_concurrency",

@@ -1,8 +1,9 @@
 """Gettext catalogues (vi first, en complete) and the Babel formats users expect.
 
 Messages are written in English in the code and translated in ``vi/LC_MESSAGES/canbo.po``;
-``make install`` compiles the catalogues. Dates are always dd/mm/yyyy; numbers and money follow
-the language (vi: 1.219,5 and 35.000.000 ₫).
+``make install`` compiles the catalogues in a checkout, and the build (setup.py) into a wheel.
+Dates are always dd/mm/yyyy; numbers and money follow the language (vi: 1.219,5 and
+35.000.000 ₫).
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ def N_(message: str) -> str:
     return message
 
 
+class CatalogueMissing(FileNotFoundError):
+    """A language's compiled catalogue is not where the package expects it."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.path = CATALOGUES / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        super().__init__(f"No {language} catalogue at {self.path}")
+
+
 class Translator:
     """Everything language-dependent a reply needs: messages, dates, numbers and money."""
 
@@ -35,9 +45,12 @@ class Translator:
             language = DEFAULT_LANGUAGE
         self.language = language
         self._locale = Locale.parse(language)  # parsed once: Babel parses a string each call
-        self._catalogue = gettext.translation(
-            DOMAIN, localedir=CATALOGUES, languages=[language], fallback=language == "en"
-        )
+        try:
+            self._catalogue = gettext.translation(
+                DOMAIN, localedir=CATALOGUES, languages=[language], fallback=language == "en"
+            )
+        except FileNotFoundError:
+            raise CatalogueMissing(language) from None
 
     def __call__(self, message: str, **params: object) -> str:
         text = self._catalogue.gettext(message)
@@ -76,3 +89,9 @@ def _pattern(pattern: str) -> NumberPattern:
 @cache
 def translator(language: str = DEFAULT_LANGUAGE) -> Translator:
     return Translator(language)
+
+
+def check() -> None:
+    """Raise CatalogueMissing now rather than at the first reply, for every language."""
+    for language in LANGUAGES:
+        translator(language)

@@ -28,11 +28,12 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import perf_counter
 
 from sqlalchemy import Update, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from scheduler import planner
+from scheduler import metrics, planner
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.delivery import DeliveryError, Rejected, RetryAfter, Sender, Transient
@@ -116,11 +117,11 @@ class Dispatcher:
         )
         self.ledger = Ledger(self.sessions, self.clock, retries, rng or random.Random())
         identity = "+".join(sorted(outlet.sender.identity for outlet in outlets.values()))
-        self.lock: DispatchLock = dispatch_lock(engine, identity)
         # claims name the bot account first, so a dispatcher only takes back its own account's
         self.account = f"{lock_key(identity) & 0xFFFFFFFF:08x}/"
         host = socket.gethostname()[:30]
         self.worker = f"{self.account}{host}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lock: DispatchLock = dispatch_lock(engine, identity, self.worker)
 
     # --- running ---------------------------------------------------------------------------
 
@@ -392,16 +393,17 @@ class Dispatcher:
         except (KeyError, ValueError, TypeError) as error:
             return await self._record(chat, rows, Rejected(f"cannot render: {error!r}"))
         await outlet.limits.acquire(chat.external_id, chat.is_group)
+        started = perf_counter()
         try:
             message_id = await outlet.sender.send(chat.external_id, message)
         except DeliveryError as error:
             if isinstance(error, RetryAfter):
                 outlet.limits.pause(error.seconds)
-            return await self._record(chat, rows, error)
+            return await self._record(chat, rows, error, started=started)
         except Exception as error:  # an adapter bug must not stop the queue: retry later
             log.exception("unexpected error from the %s sender", chat.channel.value)
-            return await self._record(chat, rows, Transient(repr(error)))
-        return await self._record(chat, rows, None, message_id)
+            return await self._record(chat, rows, Transient(repr(error)), started=started)
+        return await self._record(chat, rows, None, message_id, started=started)
 
     async def _record(
         self,
@@ -409,7 +411,14 @@ class Dispatcher:
         rows: Sequence[OutboxMessage],
         error: DeliveryError | None,
         message_id: str = "",
+        *,
+        started: float | None = None,
     ) -> DispatchReport:
+        """Count the send (when one was made, at ``started``) and commit its outcome."""
+        channel = chat.channel.value
+        if started is not None:
+            metrics.SEND_SECONDS.labels(channel).observe(perf_counter() - started)
+            metrics.SENDS.labels(channel, metrics.outcome(error)).inc()
         return await self.ledger.record(Outcome(chat, rows, error, message_id))
 
 

@@ -8,11 +8,13 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime, time
+from time import perf_counter
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from scheduler import metrics
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher
 from scheduler.planner import plan
@@ -64,6 +66,7 @@ class ReminderJobs:
 
     async def plan(self) -> None:
         self._planning = asyncio.current_task()
+        started = perf_counter()
         try:
             async with self.sessions() as session:
                 result = await plan(session, utcnow(), self.config)
@@ -72,7 +75,14 @@ class ReminderJobs:
             return
         except Exception:
             log.exception("planning reminders failed")
+            metrics.PLAN_RUNS.labels("failed").inc()
             return
         finally:
             self._planning = None
+        metrics.PLAN_SECONDS.observe(perf_counter() - started)
+        metrics.PLAN_RUNS.labels("ok").inc()
+        metrics.PLAN_LAST_SUCCESS.set_to_current_time()
+        for kind, count in result.queued.items():
+            metrics.PLAN_QUEUED.labels(kind).inc(count)
+        metrics.PLAN_CANCELLED.inc(result.cancelled)
         log.info("planned reminders: %d queued, %d cancelled", result.total, result.cancelled)

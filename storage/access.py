@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, false, or_, select, t
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from locales import N_
 from storage.audit import record
 from storage.catalogue.codes import unit_named
 from storage.models import Official, Role, RoleKind, Unit
@@ -118,20 +119,36 @@ async def top_units(session: AsyncSession, scope: Scope) -> list[Unit]:
     return list(await session.scalars(query.order_by(Unit.name, Unit.code)))
 
 
-async def unit_in_scope(session: AsyncSession, scope: Scope, code: str, actor: str) -> Unit | None:
-    """The unit ``code`` names (see ``named_unit``) if ``scope`` covers it (see ``in_scope``)."""
-    return in_scope(session, scope, await named_unit(session, scope, code), actor)
+async def unit_in_scope(session: AsyncSession, scope: Scope, typed: str, actor: str) -> Unit:
+    """The unit ``typed`` names (see ``named_unit``) if ``scope`` covers it; OutOfScope when
+    it lies outside (audited in the caller's transaction: a role to ask for). Unit codes and
+    names are the published national catalogue, so telling "none" from "outside" reveals
+    nothing."""
+    unit = await named_unit(session, scope, typed)
+    if in_scope(session, scope, unit, actor) is None:
+        raise OutOfScope(
+            f"unit:{unit.code}", N_("The unit {code} is not in your scope."), code=unit.code
+        )
+    return unit
 
 
-async def named_unit(session: AsyncSession, scope: Scope, typed: str) -> Unit | None:
+async def named_unit(session: AsyncSession, scope: Scope, typed: str) -> Unit:
     """The unit ``typed`` names: its code (leading zeros optional) or its exact name. Of several
     units a name or a short code may mean, the one inside ``scope`` when only one is; whether
-    the unit lies inside is for the caller to check."""
+    the unit lies inside is for the caller to check. Refused when it names no unit (a typo to
+    fix) or several (the code tells them apart)."""
     match = await unit_named(session, typed)
     units = [match.unit] if match.unit is not None else list(match.candidates)
+    if not units:
+        raise Refused(N_("There is no unit with the code or name {unit}."), unit=typed.strip())
     inside = [unit for unit in units if scope.covers(unit.path)]
     chosen = inside if len(inside) == 1 else units
-    return chosen[0] if len(chosen) == 1 else None
+    if len(chosen) > 1:
+        raise Refused(
+            N_("Several units are called {unit}: write the code of the one you mean."),
+            unit=typed.strip(),
+        )
+    return chosen[0]
 
 
 def in_scope(session: AsyncSession, scope: Scope, unit: Unit | None, actor: str) -> Unit | None:

@@ -156,7 +156,7 @@ async def check(session: AsyncSession, audience: Audience, scope: Scope) -> None
     for code in audience.units:
         path = await session.scalar(select(Unit.path).where(Unit.code == code))
         if path is None:
-            raise Refused(N_("The unit {code} is not in your scope."), code=code)
+            raise Refused(N_("There is no unit with the code or name {unit}."), unit=code)
         if not scope.covers(path):
             raise OutOfScope(f"unit:{code}", N_("The unit {code} is not in your scope."), code=code)
     kinds = {kind.value for kind in TitleKind}

@@ -20,6 +20,7 @@ import hmac
 import json
 import logging
 from dataclasses import replace
+from time import perf_counter
 from typing import NamedTuple
 
 from aiohttp import web
@@ -42,6 +43,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
+from bot import logs
 from bot.channels.chat_order import ChatOrderedProcessor, concurrent_updates
 from bot.channels.splitting import split_text, utf16_length
 from bot.channels.telegram_request import AiohttpRequest
@@ -239,7 +241,10 @@ class TelegramChannel:
 
     async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert isinstance(update, Update)
-        await self.process(update)
+        arrived = perf_counter()
+        with logs.bound(update_id=update.update_id):
+            await self.process(update)
+        self._metrics.answered(CHANNEL, arrived)
 
     async def process(self, update: Update) -> None:
         """Claim, answer and reply to one update."""

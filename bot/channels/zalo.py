@@ -21,6 +21,7 @@ import json
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any
 
 import aiohttp
@@ -28,6 +29,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import logs
 from bot.channels.shapes import unicode_text
 from bot.channels.splitting import split_text
 from bot.media import MediaLinks
@@ -259,7 +261,11 @@ class ZaloChannel:
 
     async def start(self) -> None:
         """Ask who the bot is (a wrong token fails here), then take events."""
-        me = await self._client.get_me()
+        try:
+            me = await self._client.get_me()
+        except BaseException:
+            await self._client.close()  # a channel that did not start is not stopped
+            raise
         if self._webhook_url:
             await self._client.set_webhook(self._webhook_url, self._secret.decode())
             logger.info("Zalo bot %s: webhook mode at %s", me.get("account_name"), WEBHOOK_PATH)
@@ -325,10 +331,14 @@ class ZaloChannel:
     async def _guarded(self, event: ZaloEvent) -> None:
         """Process ``event``; a failure is logged by message id only (the text may hold a
         phone number) and never stops the channel."""
-        try:
-            await self.process(event)
-        except Exception:
-            logger.exception("Zalo message %s failed", event.message_id)
+        arrived = perf_counter()
+        with logs.bound(update_id=event.message_id):
+            try:
+                await self.process(event)
+            except Exception:
+                logger.exception("Zalo message %s failed", event.message_id)
+                return
+        self._metrics.answered(CHANNEL, arrived)
 
     async def process(self, event: ZaloEvent) -> None:
         """Claim, answer and reply to one event."""

@@ -166,10 +166,9 @@ async def _create(call: Call, _: Translator) -> int:
 
 
 async def _unit_code(session: AsyncSession, scope: Scope, typed: str) -> str:
-    """The stored code of the unit typed as a code without its zeros or as its name; as typed
-    when it names none, for ``check`` to refuse."""
-    unit = await named_unit(session, scope, typed)
-    return typed if unit is None else unit.code
+    """The stored code of the unit typed as a code without its zeros or as its name (Refused
+    when it names none, or several)."""
+    return (await named_unit(session, scope, typed)).code
 
 
 async def _list(call: Call, _: Translator) -> int:

@@ -23,7 +23,7 @@ from handlers.coordinator.chart import qualification_chart
 from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
 from locales import LANGUAGES, translator
-from storage.access import Scope, unit_in_scope
+from storage.access import Refused, Scope, unit_in_scope
 from storage.audit import record
 from storage.reports.qualifications import qualification_report
 
@@ -61,10 +61,11 @@ async def _qualifications(args: argparse.Namespace, settings: Settings) -> int:
             if acting is None:
                 return 1
             scope, actor = acting.scope, acting.actor
-        unit = await unit_in_scope(session, scope, args.unit, actor)
-        if unit is None:
+        try:
+            unit = await unit_in_scope(session, scope, args.unit, actor)
+        except Refused as refusal:
             await session.commit()  # a refusal on scope is audited
-            print(_("The unit {code} is not in your scope.", code=args.unit), file=sys.stderr)
+            print(_(refusal.message, **refusal.params), file=sys.stderr)
             return 1
         report = await qualification_report(session, unit, standards.on, on, args.compare)
         record(

@@ -20,7 +20,7 @@ from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
 from handlers.coordinator.when import parse_day
 from handlers.messages import Attachment, Button, Reply
-from storage.access import Scope, in_scope, top_units, unit_in_scope
+from storage.access import Refused, Scope, in_scope, top_units, unit_in_scope
 from storage.audit import record
 from storage.callback_data import QualificationStep
 from storage.models import Unit
@@ -49,9 +49,10 @@ async def on_command(context: Context, scope: Scope) -> list[Reply]:
     if problem is not None:
         return [problem]
     if codes:
-        unit = await unit_in_scope(context.session, scope, codes[0], actor(context))
-        if unit is None:
-            return [Reply(_("The unit {code} is not in your scope.", code=codes[0]))]
+        try:
+            unit = await unit_in_scope(context.session, scope, codes[0], actor(context))
+        except Refused as refusal:
+            return [Reply(_(refusal.message, **refusal.params))]
         return [await _show(context, unit, on, compare)]
     tops = await top_units(context.session, scope)
     if len(tops) == 1:

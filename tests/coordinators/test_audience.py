@@ -64,15 +64,19 @@ async def test_reach_counts_not_linked_and_blocked(session, world):
 
 
 @pytest.mark.parametrize(
-    "audience",
-    [Audience(units=("B",)), Audience(units=("A", "P")), Audience(units=("NOWHERE",))],
+    ("audience", "message"),
+    [
+        (Audience(units=("B",)), "The unit {code} is not in your scope."),
+        (Audience(units=("A", "P")), "The unit {code} is not in your scope."),
+        (Audience(units=("NOWHERE",)), "There is no unit with the code or name {unit}."),
+    ],
 )
-async def test_units_outside_the_scope_are_refused(session, world, audience):
+async def test_units_outside_the_scope_or_unknown_are_refused(session, world, audience, message):
     scope = await scope_of(session, world.people["CA"].id)
     assert scope is not None
     with pytest.raises(Refused) as refused:
         await check(session, audience, scope)
-    assert refused.value.message == "The unit {code} is not in your scope."
+    assert refused.value.message == message
 
 
 async def test_an_official_without_a_role_has_no_scope(session, world):

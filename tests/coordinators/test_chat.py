@@ -137,6 +137,7 @@ async def test_a_coordinator_cannot_target_count_or_report_outside_their_scope(
         assert await coordinator.ask(f"/baocao {unit}") == (
             f"Đơn vị {unit} không thuộc phạm vi của anh/chị."
         )
+    assert await coordinator.ask("/baocao XB") == "Không có đơn vị nào có mã hoặc tên XB."
     report = fake.callback(f"bq:{world.b.id}:show:20261101:", user_id=CA)
     assert [m.text for m in await coordinator.deliver(report)] == [
         "Lựa chọn này không còn hiệu lực."

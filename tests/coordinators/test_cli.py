@@ -76,6 +76,10 @@ async def test_broadcasts_from_the_command_line_stay_in_scope(run, session, worl
         "broadcast", "create", "--as", "CA", "--unit", "B", "--text", "Họp"
     )
     assert (status, err) == (1, "Đơn vị B không thuộc phạm vi của anh/chị.\n")
+    status, _out, err = await run(
+        "broadcast", "create", "--as", "CA", "--unit", "XB", "--text", "Họp"
+    )
+    assert (status, err) == (1, "Không có đơn vị nào có mã hoặc tên XB.\n")
     status, _out, err = await run("broadcast", "create", "--as", "A2", "--text", "Họp")
     assert status == 1 and "không có vai trò phụ trách" in err
 
@@ -133,6 +137,9 @@ async def test_qualification_reports_from_the_command_line(run, world, tmp_path)
         "report", "qualifications", "--as", "CA", "--unit", "B", "--on", "01/11/2026"
     )
     assert (status, err) == (1, "Đơn vị B không thuộc phạm vi của anh/chị.\n")
+    for acting in ((), ("--as", "CA")):  # an operator, and a coordinator
+        status, _out, err = await run("report", "qualifications", *acting, "--unit", "XA")
+        assert (status, err) == (1, "Không có đơn vị nào có mã hoặc tên XA.\n")
 
     status, out, _err = await run(
         "report", "qualifications", "--unit", "A", "--on", "01/11/2026", "--compare", "2025-06-01"

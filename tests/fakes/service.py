@@ -23,11 +23,12 @@ def channel_settings(
     channel: str, fake: FakeBotServer[Any, Any], database_url: str, **overrides: Any
 ) -> Settings:
     """Settings from these values alone (no .env) for ``channel`` ("telegram", "zalo") talking
-    to ``fake``, serving HTTP on any free port unless told, with no quiet hours (what is due
-    goes out whatever the hour the tests run at)."""
+    to ``fake``, serving HTTP and the metrics on any free ports unless told, with no quiet hours
+    (what is due goes out whatever the hour the tests run at)."""
     values = {
         "database_url": database_url,
         "http_port": 0,
+        "metrics_port": 0,
         "quiet_hours": AWAKE,
         f"{channel}_token": fake.token,
         f"{channel}_api_url": fake.base_url,

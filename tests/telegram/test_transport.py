@@ -196,19 +196,30 @@ async def test_a_command_for_another_bot_in_a_group_is_ignored(bot, fake):
     assert "/trangthai" in (answer.text or "")
 
 
-async def test_health_and_metrics_are_served(bot, fake):
+async def test_health_readiness_and_metrics_are_served(bot, fake):
     await Chat(fake, 708).say("/help")
     base = f"http://127.0.0.1:{bot.http.port}"
+    assert bot.metrics_http is not None
 
     async with aiohttp.ClientSession() as client:
         async with client.get(f"{base}/healthz") as response:
             health = (response.status, await response.json())
+        async with client.get(f"{base}/readyz") as response:
+            ready = (response.status, await response.json())
         async with client.get(f"{base}/metrics") as response:
+            public_metrics = response.status
+        async with client.get(f"http://127.0.0.1:{bot.metrics_http.port}/metrics") as response:
             metrics = await response.text()
 
-    assert health == (200, {"status": "ok", "database": "ok"})
-    assert 'canbo_updates_processed_total{channel="telegram"} 1' in metrics
-    assert 'canbo_replies_sent_total{channel="telegram"} 1' in metrics
+    assert health == (200, {"status": "ok"})
+    assert ready[0] == 200
+    assert ready[1]["status"] == "ready"
+    assert ready[1]["channels"] == {"telegram": "started"}
+    assert ready[1]["migrations"]["at_head"] is True
+    assert public_metrics == 404
+    assert 'canbo_updates_processed_total{channel="telegram"} 1.0' in metrics
+    assert 'canbo_replies_sent_total{channel="telegram"} 1.0' in metrics
+    assert 'canbo_update_seconds_count{channel="telegram"} 1.0' in metrics
 
 
 @sqlite_only

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from bot.http import HttpServer, build_web_app
 from bot.media import MediaLinks
-from bot.metrics import Metrics
 from bot.webchat.history import KEEP
 from bot.webchat.routes import WebChat
 from bot.webchat.session import COOKIE, SessionCookies
@@ -282,7 +281,7 @@ async def test_pictures_and_documents_come_as_links_the_page_can_open(engine, br
         secret_key="k" * 32,
     )
     routes = [*chat.routes(), links.route()]
-    server = HttpServer(build_web_app(engine, Metrics(), routes), "127.0.0.1", 0)
+    server = HttpServer(build_web_app(routes), "127.0.0.1", 0)
     await server.start()
     base_url = f"http://127.0.0.1:{server.port}"
     try:
