@@ -100,10 +100,13 @@ def missing_item(
 ) -> str:
     """A missing item: what is needed (and for which title, when ``several`` are held), by
     when, and the open course that closes it in time."""
-    line = f"❌ {requirement_name(_, result.key)}: {_finding(_, result)}"
+    notes = []
     if several and result.post is not None:  # the title whose requirement is strictest
-        line += f" ({title_name(_, result.post)})"
-    lines = [line + _unconfirmed(_, result)]
+        notes.append(title_name(_, result.post))
+    if result.confidence is not Confidence.CONFIRMED:  # said on the card itself
+        notes.append(_("rule not confirmed"))
+    line = f"❌ {requirement_name(_, result.key)}: {_finding(_, result)}"
+    lines = [line + (f" ({'; '.join(notes)})" if notes else "")]
     if result.deadline is not None:
         left = days_left(_, result.deadline, today)
         lines.append("   " + _("Due {date} ({left})", date=_.date(result.deadline), left=left))
@@ -121,13 +124,6 @@ def missing_item(
     elif result in standing.without_course():
         lines.append("   " + _("No open course fits yet."))
     return "\n".join(lines)
-
-
-def _unconfirmed(_: Translator, result: RequirementResult) -> str:
-    """Said on the card itself: a rule not read in the regulation."""
-    if result.confidence is Confidence.CONFIRMED:
-        return ""
-    return " " + _("(rule not confirmed)")
 
 
 async def citations(context: Context, official: Official) -> Reply:

@@ -24,8 +24,7 @@ CARDS = {
         "❌ Lý luận chính trị: cần trung cấp trở lên, hiện có sơ cấp",
         "   Hạn 01/08/2028 (còn 1.156 ngày)",
         "   Lớp: Trung cấp LLCT khóa 12, khai giảng 01/09/2025",
-        "❌ Bồi dưỡng cập nhật kiến thức hằng năm: năm nay đã học 0/1 khóa (quy định chưa xác "
-        "nhận)",
+        "❌ Bồi dưỡng cập nhật kiến thức hằng năm: năm nay đã học 0/1 khóa (chưa xác nhận)",
         "   Hạn 31/12/2025 (còn 212 ngày)",
         "   Lớp: Cập nhật kiến thức 2025, khai giảng 06/10/2025",
         "✅ Đã đạt: Trình độ học vấn, Trình độ chuyên môn.",
