@@ -29,6 +29,7 @@ from bot.media import MediaLinks, public_url
 from bot.metrics import Metrics, metrics_app
 from bot.settings import Settings
 from bot.webchat.routes import web_chat
+from handlers import intents
 from handlers.conversation import Conversation
 from storage import updates
 from storage.db import create_engine, session_factory
@@ -73,7 +74,9 @@ class App:
         }
 
     async def start(self) -> None:
-        """Start every service in order; if one fails, stop those already started."""
+        """Start every service in order; if one fails, stop those already started. Free text
+        is understood from the first message: its classifier is trained first, in a thread."""
+        await asyncio.to_thread(intents.prepare)
         try:
             for service in self.services:
                 await service.start()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reminder_buttons import reminder_button
+from bot.reminders import reminder_button, reminders_on_linking
 from bot.settings import Settings
 from handlers.conversation import ConversationConfig
 from scheduler.config import ReminderConfig
@@ -17,4 +17,5 @@ def conversation_config(settings: Settings) -> ConversationConfig:
         link_code_days=settings.link_code_days,
         bot_username=settings.telegram_bot_username,
         buttons=(reminder_button(reminders),),
+        on_link=(reminders_on_linking(reminders),),
     )

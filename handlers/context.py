@@ -13,7 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.messages import Incoming, Reply
 from locales import Translator, translator
 from rules.profiles import Profile, Standards
+from storage.callback_data import ButtonData
 from storage.models import ChatAccount, Official
+
+LinkHook = Callable[[AsyncSession, ChatAccount, datetime], Awaitable[None]]
+"""Told of a chat just linked: (session, the chat account with its official, now)."""
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,11 @@ class ConversationConfig:
     link_code_days: int = 7
     bot_username: str | None = None  # for t.me deep links
     # Buttons answered by other parts of the service (e.g. reminder answers, which belong to
-    # the scheduler): (callback data prefix, handler) pairs, tried after the handlers' own.
-    buttons: tuple[tuple[str, ButtonHandler], ...] = ()
+    # the scheduler): (button kind, handler) pairs, tried after the handlers' own.
+    buttons: tuple[tuple[type[ButtonData], ButtonHandler], ...] = ()
+    # Called when a chat is linked to an official, in the linking transaction (e.g. the
+    # scheduler's reminders that fell due while the official had no chat: scheduler/planner.py).
+    on_link: tuple[LinkHook, ...] = ()
 
 
 @dataclass
@@ -57,5 +64,5 @@ class Context:
         return self.account.official
 
 
-ButtonHandler = Callable[[Context, Official, str], Awaitable[Reply]]
-"""Answers a pressed button of a linked official: (context, official, callback data)."""
+ButtonHandler = Callable[[Context, Official, ButtonData], Awaitable[Reply]]
+"""Answers a pressed button of a linked official: (context, official, the button's meaning)."""

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from handlers import options, router
 from handlers.context import Context, ConversationConfig
 from handlers.messages import CAPABILITIES, Incoming, Reply
-from locales import LANGUAGES
+from locales import LANGUAGES, translator
 from storage import updates
 from storage.models import ChatAccount, Official
 from storage.types import utcnow
@@ -72,7 +72,11 @@ class Conversation:
                 return None
             account = await self._account(session, incoming)
             if numbered:
-                incoming = options.pressed(account, incoming)
+                chosen = options.pressed(translator(account.language), account, incoming)
+                if isinstance(chosen, Reply):  # a number that is no option: keep the options
+                    await session.commit()
+                    return [chosen]
+                incoming = chosen
             context = Context(
                 session=session,
                 account=account,

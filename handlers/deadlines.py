@@ -10,7 +10,7 @@ from handlers.courses import course_line
 from handlers.formats import days_left
 from handlers.labels import requirement_name
 from handlers.messages import Reply
-from handlers.records import gap_kinds, record
+from handlers.records import record
 from locales import N_
 from rules.evaluation import Status
 from rules.requirements import REFRESHER_KEY
@@ -37,9 +37,8 @@ async def reply(context: Context, official: Official) -> Reply:
             + [f"• {course_line(_, e.course)} ({_(ENROLLMENT_STATES[e.status])})" for e in enrolled]
         )
 
-    gaps = gap_kinds(result)
     taken = {e.course_id for e in enrolled}
-    closing = [c for c in standing.open_courses if c.kind.value in gaps and c.id not in taken]
+    closing = [c for c in standing.open_courses if standing.closed_by(c) and c.id not in taken]
     if closing:
         lines = [_("Courses that would close your gaps:")]
         for course in closing:

@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from handlers.context import Context
+from handlers.help import menu_for, share_phone
 from handlers.labels import titles_name
-from handlers.menu import menu
 from handlers.messages import Reply
 from locales import N_
 from storage.audit import record
@@ -39,6 +39,9 @@ FAILURE_WINDOW = timedelta(hours=1)
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 _CODE_SHAPE = re.compile(rf"[{ALPHABET}]{{{CODE_LENGTH}}}")
 ISSUE_CHUNK = 500
+# What someone copying a code may type: two groups of letters and digits, a digit among them
+# ("K7QX-9PMO", "k7qx9pm"), but not a word or a number alone.
+_LOOKS_LIKE_CODE = re.compile(r"[A-Za-z0-9]{3,6}[\s\-_.]?[A-Za-z0-9]{3,6}")
 
 
 def new_code() -> str:
@@ -57,6 +60,16 @@ def normalise_code(text: str) -> str | None:
     if _CODE_SHAPE.fullmatch(raw) and _DIGITS & set(raw):
         return raw
     return None
+
+
+def looks_like_code(text: str) -> bool:
+    """Text shaped like a link code, mistyped or not: it gets the answer about codes."""
+    text = text.strip()
+    return (
+        _LOOKS_LIKE_CODE.fullmatch(text) is not None
+        and any(c.isdigit() for c in text)
+        and any(c.isalpha() for c in text)
+    )
 
 
 def _hash(code: str) -> str:
@@ -180,7 +193,7 @@ async def link_by_contact(context: Context) -> list[Reply]:
         return [
             Reply(
                 _("Please share your own phone number, with the button below."),
-                request_contact=True,
+                request_contact=share_phone(context),
             )
         ]
     phone = normalise_phone(contact.phone)
@@ -243,6 +256,8 @@ async def _link(context: Context, official_id: int, method: str) -> Reply:
     assert official is not None
     context.account.official = official
     record(context.session, _actor(context), "chat.linked", official.code, method=method)
+    for hook in context.config.on_link:
+        await hook(context.session, context.account, context.now)
     _ = context._
     return Reply(
         _(
@@ -251,7 +266,7 @@ async def _link(context: Context, official_id: int, method: str) -> Reply:
             title=titles_name(_, official.posts),
             unit=official.unit.name,
         ),
-        menu=menu(_),
+        menu=await menu_for(context),
     )
 
 

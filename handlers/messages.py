@@ -6,11 +6,11 @@ as inline and reply keyboards, Zalo as numbered options and split messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from storage.callback_data import ButtonData, encode
 from storage.models import Channel
 
-CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for button data
 # The largest file a user may send: what the Telegram Bot API lets a bot fetch (getFile). An
 # adapter passes a larger one on with empty content, so the conversation can say why.
 ATTACHMENT_LIMIT = 20 * 2**20
@@ -18,14 +18,15 @@ ATTACHMENT_LIMIT = 20 * 2**20
 
 @dataclass(frozen=True)
 class Button:
-    """An option the user can press; ``data`` comes back as ``Incoming.callback_data``."""
+    """An option the user can press: ``meaning`` comes back, encoded as ``data``
+    (storage.callback_data), in ``Incoming.callback_data``."""
 
     label: str
-    data: str
+    meaning: ButtonData
+    data: str = field(init=False)
 
     def __post_init__(self) -> None:
-        if len(self.data.encode()) > CALLBACK_DATA_LIMIT:
-            raise ValueError(f"button data over {CALLBACK_DATA_LIMIT} bytes: {self.data!r}")
+        object.__setattr__(self, "data", encode(self.meaning))
 
 
 @dataclass(frozen=True)
@@ -79,14 +80,17 @@ CAPABILITIES: dict[Channel, Capabilities] = {
 @dataclass(frozen=True)
 class Reply:
     """One message back. ``buttons`` are rows of inline options; ``menu`` is the persistent
-    keyboard of main topics (``()`` leaves it as it is, ``None`` removes it)."""
+    keyboard of main topics (``()`` leaves it as it is, ``None`` removes it).
+    ``options_listed``: the text already lists the buttons, numbered from 1 in their order, so
+    a messenger without buttons does not list them again (handlers/options.py)."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     menu: tuple[tuple[str, ...], ...] | None = ()
-    request_contact: bool = False
+    request_contact: str | None = None  # the label of a share-my-number button, if asked
     picture: Attachment | None = None
     document: Attachment | None = None
+    options_listed: bool = False
 
 
 def parse_command(text: str) -> tuple[str | None, tuple[str, ...]]:

@@ -13,9 +13,11 @@ from dataclasses import replace
 
 from handlers.messages import Incoming, Reply
 from locales import N_, Translator
+from storage.callback_data import parse_number
 from storage.models import ChatAccount
 
 OPTIONS_KEY = "options"
+NUMBER_LIKE = 30  # digits; a longer run of them is text, not an attempt at choosing
 LISTED_UP_TO = 3  # "Type 1, 2 or 3"; more options read "Type a number from 1 to N"
 MENU_HINT = N_("Topics: /status · /deadlines · /bond · /courses · /settings · /help")
 
@@ -40,14 +42,23 @@ def remember(account: ChatAccount, data: Sequence[str]) -> None:
     account.dialog_data = {**(account.dialog_data or {}), OPTIONS_KEY: list(data)}
 
 
-def pressed(account: ChatAccount, incoming: Incoming) -> Incoming:
-    """A typed number of an option shown last, as the press of its button; anything else
-    unchanged."""
+def pressed(_: Translator, account: ChatAccount, incoming: Incoming) -> Incoming | Reply:
+    """A typed number of an option shown last, as the press of its button; a number that is
+    none of them (0, 7 of 3, "²", twenty digits), the reply saying which to type, unless a
+    dialogue is open that reads numbers itself; anything else unchanged. Only ASCII digits
+    count as a number."""
     typed = (incoming.text or "").strip()
     options = (account.dialog_data or {}).get(OPTIONS_KEY) or []
-    if incoming.command is None and typed.isdigit() and 1 <= int(typed) <= len(options):
-        return replace(incoming, text=None, callback_data=str(options[int(typed) - 1]))
-    return incoming
+    if incoming.command is not None or not typed.isdigit():
+        return incoming
+    number = parse_number(typed, highest=len(options)) if options else None
+    if number is not None:
+        return replace(incoming, text=None, callback_data=str(options[number - 1]))
+    if account.dialog is not None or len(typed) > NUMBER_LIKE:
+        return incoming  # text the dialogue reads, such as a unit's code
+    if not options:
+        return Reply(_("No options are open now. Choose a topic from the menu, or ask me."))
+    return Reply(choose_hint(_, len(options)))
 
 
 def numbered(_: Translator, account: ChatAccount, replies: Sequence[Reply]) -> list[Reply]:
@@ -58,7 +69,10 @@ def numbered(_: Translator, account: ChatAccount, replies: Sequence[Reply]) -> l
     rendered: list[Reply] = []
     for index, reply in enumerate(replies):
         buttons = [button for row in reply.buttons for button in row]
-        text = with_options(_, reply.text, [b.label for b in buttons], len(data) + 1)
+        if reply.options_listed and not data:
+            text = reply.text
+        else:
+            text = with_options(_, reply.text, [b.label for b in buttons], len(data) + 1)
         data += [button.data for button in buttons]
         if index == last:
             text += "\n" + choose_hint(_, len(data))

@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from rules.evaluation import Evaluation
+from rules import course_fit
+from rules.evaluation import Evaluation, RequirementResult
 from rules.facts import OfficialFacts, TrainingRecord
 from rules.profiles import Profile
 from rules.standards import closing_course_kinds, evaluate
+from rules.titles import TitleKind
 from storage.facts import official_facts
 from storage.models import Course, Enrollment, EnrollmentStatus, Official
 from storage.official_codes import code_key
@@ -45,6 +47,35 @@ class Record:
     enrollments: list[Enrollment]  # theirs, with their courses, earliest course first
     open_courses: list[Course]  # open for registration that day, soonest first
     evaluation: Evaluation  # the rules' verdict on their standards
+    titles: tuple[TitleKind, ...]  # the titles they hold
+
+    def closed_by(self, course: Course) -> list[RequirementResult]:
+        """The missing requirements ``course`` would close for them in time
+        (rules.course_fit)."""
+        return [
+            requirement
+            for requirement in self.evaluation.missing
+            if course_fit.closes(
+                requirement,
+                course.kind.value,
+                course.name,
+                course.ends_on,
+                self.titles,
+                self.evaluation.on,
+            )
+        ]
+
+    def closing(self, requirement: RequirementResult) -> list[Course]:
+        """The open courses that would close ``requirement`` in time, soonest first."""
+        return [course for course in self.open_courses if requirement in self.closed_by(course)]
+
+    def without_course(self) -> list[RequirementResult]:
+        """Missing requirements a course could close, but no open course fits."""
+        return [
+            requirement
+            for requirement in self.evaluation.missing
+            if closing_course_kinds(requirement) and not self.closing(requirement)
+        ]
 
 
 async def official_by_code(session: AsyncSession, code: str) -> Official | None:
@@ -70,8 +101,9 @@ async def record(session: AsyncSession, official: Official, profile: Profile, on
             enrollments.append(enrollment)
         if is_open:
             open_courses.append(course)
-    verdict = evaluate(facts(official, enrollments), profile, on)
-    return Record(enrollments, open_courses, verdict)
+    known = facts(official, enrollments)
+    verdict = evaluate(known, profile, on)
+    return Record(enrollments, open_courses, verdict, tuple(post.kind for post in known.posts))
 
 
 def facts(official: Official, enrollments: list[Enrollment]) -> OfficialFacts:
@@ -90,12 +122,3 @@ def facts(official: Official, enrollments: list[Enrollment]) -> OfficialFacts:
 
 async def open_course(session: AsyncSession, course_id: int, today: date) -> Course | None:
     return await session.scalar(_OPEN_COURSE, {"course_id": course_id, "today": today})
-
-
-def gap_kinds(result: Evaluation) -> dict[str, list[str]]:
-    """For each course kind, the missing requirements a course of that kind would close."""
-    gaps: dict[str, list[str]] = {}
-    for requirement in result.missing:
-        for kind in sorted(closing_course_kinds(requirement)):
-            gaps.setdefault(kind, []).append(requirement.key)
-    return gaps

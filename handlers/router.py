@@ -5,30 +5,41 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers import bond, coordinator, courses, deadlines, intents, linking, settings, status
+from handlers import (
+    bond,
+    coordinator,
+    courses,
+    deadlines,
+    intents,
+    linking,
+    settings,
+    small_talk,
+    status,
+)
 from handlers.context import Context
+from handlers.coordinator import ack
 from handlers.help import help_for, help_reply, not_linked, private_only, short_help, too_long
-from handlers.menu import topic_for_label
+from handlers.menu import label_meaning
 from handlers.messages import Reply
-from handlers.topics import Topic
+from handlers.topics import COMMANDS, TOPICS_BY_VALUE, Topic
+from storage.callback_data import (
+    Acknowledge,
+    Ask,
+    BroadcastStep,
+    ButtonData,
+    Citations,
+    ConfirmRegistration,
+    DeliveryStep,
+    QualificationStep,
+    Register,
+    RosterStep,
+    Setting,
+    decode,
+)
 from storage.models import Official
 
 MAX_TEXT = 1000  # longer is not a question; it gets a polite help, never an echo
 
-COMMANDS: dict[str, Topic] = {
-    "trangthai": Topic.STATUS,
-    "status": Topic.STATUS,
-    "lichhoc": Topic.DEADLINES,
-    "deadlines": Topic.DEADLINES,
-    "camket": Topic.BOND,
-    "bond": Topic.BOND,
-    "khoahoc": Topic.COURSES,
-    "courses": Topic.COURSES,
-    "caidat": Topic.SETTINGS,
-    "settings": Topic.SETTINGS,
-    "help": Topic.HELP,
-    "trogiup": Topic.HELP,
-}
 HELP_COMMANDS = frozenset(name for name, topic in COMMANDS.items() if topic is Topic.HELP)
 UNLINK_COMMANDS = frozenset({"huylienket", "unlink"})
 
@@ -71,7 +82,7 @@ async def answer(context: Context, topic: Topic) -> list[Reply]:
     if topic is Topic.HELP:
         return [await help_for(context)]
     if topic is Topic.SETTINGS:
-        return settings.on_command(context)
+        return await settings.on_command(context)
     official = context.official
     if official is None:
         return [not_linked(context)]
@@ -97,43 +108,62 @@ async def _command(context: Context, command: str) -> list[Reply]:
         return await coordinator.on_command(context, command)
     topic = COMMANDS.get(command)
     if topic is None:
-        return [short_help(context)]
+        return [await short_help(context)]
     return await answer(context, topic)
 
 
 async def _button(context: Context, data: str) -> list[Reply]:
-    if coordinator.owns_button(data):
-        return await coordinator.on_button(context, data)
-    if data == settings.HERE:
-        return await settings.send_reminders_here(context)
-    if data.startswith("set:"):
-        return settings.on_button(context, data)
-    if data.startswith(courses.REGISTER_PREFIX):
-        official = context.official
-        if official is None:
-            return [not_linked(context)]
-        return [await courses.register(context, official, data)]
-    for prefix, handler in context.config.buttons:
-        if data.startswith(prefix):
-            official = context.official
-            if official is None:
-                return [not_linked(context)]
-            return [await handler(context, official, data)]
-    return [short_help(context)]
+    """A pressed button (or a typed option's number), by what its data means; data that
+    means nothing, or no longer does, gets a polite answer."""
+    pressed = decode(data)
+    if isinstance(pressed, BroadcastStep | DeliveryStep | QualificationStep | RosterStep):
+        return await coordinator.on_button(context, pressed)
+    if isinstance(pressed, Setting):
+        return await settings.on_button(context, pressed)
+    if isinstance(pressed, Ask) and pressed.topic in TOPICS_BY_VALUE:
+        _leave_dialog(context)
+        return await answer(context, TOPICS_BY_VALUE[pressed.topic])
+    official = context.official
+    if pressed is None or isinstance(pressed, Ask):
+        return [small_talk.stale_button(context)]
+    if official is None:
+        return [not_linked(context)]
+    return [await _official_button(context, official, pressed)]
+
+
+async def _official_button(context: Context, official: Official, pressed: ButtonData) -> Reply:
+    """The buttons about the official's own record."""
+    if isinstance(pressed, Register):
+        return await courses.confirm(context, official, pressed.course)
+    if isinstance(pressed, ConfirmRegistration):
+        return await courses.on_confirmation(context, official, pressed)
+    if isinstance(pressed, Citations):
+        return await status.citations(context, official)
+    if isinstance(pressed, Acknowledge):
+        return await ack.on_button(context, official, pressed)
+    for kind, handler in context.config.buttons:
+        if isinstance(pressed, kind):
+            return await handler(context, official, pressed)
+    return small_talk.stale_button(context)
 
 
 async def _text(context: Context, text: str) -> list[Reply]:
-    topic = topic_for_label(text)
-    if topic is not None:
+    meaning = label_meaning(text)
+    if isinstance(meaning, Topic):
         _leave_dialog(context)
-        return await answer(context, topic)
+        return await answer(context, meaning)
+    if meaning is not None:  # a coordinator's task
+        _leave_dialog(context)
+        return await coordinator.on_task(context, meaning)
     if context.account.dialog == settings.QUIET_DIALOG:
         return settings.on_dialog_text(context, text)
     if coordinator.in_dialog(context.account):
         return await coordinator.on_text(context, text)
-    if linking.normalise_code(text) is not None:
+    if linking.normalise_code(text) is not None or (
+        context.official is None and linking.looks_like_code(text)
+    ):
         return await linking.link_by_code(context, text)
-    topic = intents.match(text)
-    if topic is None:
-        return [short_help(context)]
-    return await answer(context, topic)
+    reading = intents.read(text)
+    if reading.topic is not None:
+        return await answer(context, reading.topic)
+    return [await small_talk.reply(context, reading)]

@@ -11,10 +11,11 @@ import re
 from sqlalchemy import update
 
 from handlers.context import Context
-from handlers.menu import menu
+from handlers.help import menu_for
 from handlers.messages import CAPABILITIES, Button, Reply
 from locales import LANGUAGES, N_
 from rules.text import fold
+from storage.callback_data import Setting
 from storage.models import ChatAccount
 
 # Reminder kinds a chat may mute; deadlines of the standards themselves cannot be muted.
@@ -25,7 +26,6 @@ OPTIONAL_REMINDERS: dict[str, str] = {
 }
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 QUIET_DIALOG = "settings.quiet_hours"
-HERE = "set:here"
 _OFF = frozenset({"off", "tat", "khong", "none", "no"})
 _TIME = r"(\d{1,2})(?:\s*[:hg.]\s*(\d{2})?)?"
 _WINDOW = re.compile(rf"{_TIME}\s*(?:-|–|đến|den|to)\s*{_TIME}")
@@ -63,22 +63,22 @@ def show(context: Context) -> Reply:
     if reachable and account.preferred:
         lines.append(_("Reminders: to this chat"))
     buttons = [
-        tuple(Button(LANGUAGE_NAMES[lang], f"set:lang:{lang}") for lang in LANGUAGES),
-        (Button(_("Change quiet hours"), "set:quiet"),),
+        tuple(Button(LANGUAGE_NAMES[lang], Setting("lang", lang)) for lang in LANGUAGES),
+        (Button(_("Change quiet hours"), Setting("quiet")),),
         *((_mute_button(context, kind, kind in muted),) for kind in OPTIONAL_REMINDERS),
     ]
     if reachable and not account.preferred:
-        buttons.append((Button(_("Send reminders here"), HERE),))
+        buttons.append((Button(_("Send reminders here"), Setting("here")),))
     return Reply("\n".join(lines), buttons=tuple(buttons))
 
 
 def _mute_button(context: Context, kind: str, muted: bool) -> Button:
     _ = context._
     template = N_("Unmute: {kind}") if muted else N_("Mute: {kind}")
-    return Button(_(template, kind=_(OPTIONAL_REMINDERS[kind])), f"set:mute:{kind}")
+    return Button(_(template, kind=_(OPTIONAL_REMINDERS[kind])), Setting("mute", kind))
 
 
-def set_language(context: Context, language: str) -> list[Reply]:
+async def set_language(context: Context, language: str) -> list[Reply]:
     if language not in LANGUAGES:
         return [show(context)]
     context.account.language = language
@@ -86,24 +86,26 @@ def set_language(context: Context, language: str) -> list[Reply]:
     return [
         Reply(
             _("From now on I will answer in {language}.", language=LANGUAGE_NAMES[language]),
-            menu=menu(_) if context.official is not None else (),
+            menu=await menu_for(context) if context.official is not None else (),
         )
     ]
 
 
-def on_command(context: Context) -> list[Reply]:
+async def on_command(context: Context) -> list[Reply]:
     """/settings alone shows the settings; /settings en switches the language at once."""
     args = context.incoming.args
     if args and args[0].lower() in LANGUAGES:
-        return set_language(context, args[0].lower())
+        return await set_language(context, args[0].lower())
     return [show(context)]
 
 
-def on_button(context: Context, data: str) -> list[Reply]:
+async def on_button(context: Context, pressed: Setting) -> list[Reply]:
     _ = context._
-    action, _sep, value = data.removeprefix("set:").partition(":")
+    action, value = pressed.action, pressed.value
+    if action == "here":
+        return await _send_reminders_here(context)
     if action == "lang":
-        return set_language(context, value)
+        return await set_language(context, value)
     if action == "quiet":
         context.account.dialog = QUIET_DIALOG
         return [
@@ -121,7 +123,7 @@ def on_button(context: Context, data: str) -> list[Reply]:
     return [show(context)]
 
 
-async def send_reminders_here(context: Context) -> list[Reply]:
+async def _send_reminders_here(context: Context) -> list[Reply]:
     """Make this chat the one reminders go to, among the official's linked chats."""
     account, official = context.account, context.official
     if official is None or not CAPABILITIES[account.channel].push:

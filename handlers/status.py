@@ -1,104 +1,147 @@
-"""/trangthai: does the official meet the standards of their title, what is missing, by when,
-under which rule, and which open courses would close each gap.
+"""/trangthai: the status card. Read at a glance on a phone: the verdict first ("Anh/chị còn
+thiếu 2 tiêu chuẩn: …; hạn gần nhất 01/08/2028"), then each missing item with its deadline, the
+title it comes from when the official holds several, and the course that closes it in time;
+then the met items on one line, what is only for information (re-election age), and who and
+under which document in force that day. The rule behind each line is one press away (the
+"Căn cứ" button; a numbered option on Zalo and the terminal), so the card stays short.
 
-``status_text`` is shared with `canbo status CODE`, which prints exactly what the bot sends.
+``status_text`` is shared with `canbo status CODE`, which prints exactly the card the bot sends.
 """
 
 from __future__ import annotations
 
+import enum
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Context
-from handlers.courses import course_line
+from handlers.courses import short_name
 from handlers.formats import days_left
 from handlers.labels import level_name, requirement_name, title_name, titles_name
-from handlers.messages import Reply
-from handlers.records import record
-from locales import Translator
-from rules.evaluation import Confidence, RequirementResult, Status
+from handlers.messages import Button, Reply
+from handlers.records import Record, record
+from locales import N_, Translator
+from rules.evaluation import Confidence, Evaluation, RequirementResult, Status
 from rules.profiles import Profile
 from rules.requirements import PROFESSIONAL_FIELD, REELECTION, REFRESHER_KEY, TERM_AGE
-from rules.standards import NOTE_AT_APPOINTMENT, NOTE_HOURS, closing_course_kinds
-from storage.models import Course, Official
+from rules.standards import NOTE_AT_APPOINTMENT, NOTE_HOURS
+from storage.callback_data import Citations
+from storage.models import Official
 
-MARKS = {Status.MET: "✅", Status.MISSING: "❌", Status.UNKNOWN: "❔", Status.INFO: "ℹ️"}
-COURSES_PER_GAP = 3
+CITATIONS = N_("Legal basis")
+COURSE_NAME = 36  # characters of a course's name on the card
 
 
 async def reply(context: Context, official: Official) -> Reply:
     text = await status_text(context.session, official, context.profile, context.today, context._)
-    return Reply(text)
+    return Reply(text, buttons=((Button(context._(CITATIONS), Citations()),),))
 
 
 async def status_text(
     session: AsyncSession, official: Official, profile: Profile, today: date, _: Translator
 ) -> str:
-    """The status message for ``official`` (with ``unit`` and titles loaded) on ``today``,
-    under ``profile``: the one in force that day."""
+    """The card for ``official`` (with ``unit`` and titles loaded) on ``today``, under
+    ``profile``: the one in force that day."""
     standing = await record(session, official, profile, today)
-    result, courses = standing.evaluation, standing.open_courses
-    lines = [
-        _(
-            "{name}, {title}, {unit}",
-            name=official.full_name,
-            title=titles_name(_, official.posts),
-            unit=official.unit.name,
-        ),
-        _("Standards of {document}, on {date}:", document=result.document, date=_.date(today)),
-        "",
-    ]
+    result = standing.evaluation
+    about = _(
+        "{name}, {title}, {unit}. Standards of {document}, on {date}.",
+        name=official.full_name,
+        title=titles_name(_, official.posts),
+        unit=official.unit.name,
+        document=result.document,
+        date=_.date(today),
+    )
     if not result.results:
-        lines.append(_("No standard of this profile applies to your title."))
-        return "\n".join(lines)
+        return "\n".join([_("No standard of this profile applies to your title."), about])
     several = len(official.posts) > 1
-    for requirement in result.results:
-        lines.extend(_requirement(_, requirement, today, courses, several))
-    lines.append("")
-    if result.meets_all:
-        lines.append(_("You meet all the standards of your title."))
+    blocks = [verdict(_, standing)]
+    blocks += [missing_item(_, r, standing, today, several) for r in result.missing]
+    blocks += [f"❔ {requirement_name(_, r.key)}: {_finding(_, r)}" for r in result.unknown]
+    if result.unknown and result.missing:  # else the verdict says it
+        blocks.append("   " + _("Ask your organisation board to complete your record."))
+    met = [r for r in result.results if r.status is Status.MET]
+    if met:
+        names = ", ".join(requirement_name(_, r.key) for r in met)
+        blocks.append("✅ " + _("Met: {requirements}.", requirements=names))
+    blocks += [f"ℹ️ {requirement_name(_, r.key)}: {_finding(_, r)}" for r in result.information]
+    return "\n".join([*blocks, "", about])
+
+
+def verdict(_: Translator, standing: Record) -> str:
+    """The first line: what is missing and the nearest deadline, or that nothing is."""
+    result = standing.evaluation
     if result.missing:
         names = ", ".join(requirement_name(_, r.key) for r in result.missing)
-        lines.append(_("Missing: {requirements}.", requirements=names))
+        text = _.plural(
+            "You are missing {n} standard: {requirements}",
+            "You are missing {n} standards: {requirements}",
+            len(result.missing),
+            requirements=names,
+        )
+        deadlines = [r.deadline for r in result.missing if r.deadline is not None]
+        if deadlines:
+            text += _("; nearest deadline {date}", date=_.date(min(deadlines)))
+        return text + "."
     if result.unknown:
         names = ", ".join(requirement_name(_, r.key) for r in result.unknown)
-        lines.append(
-            _(
-                "Your record lacks data for: {requirements}. Ask your organisation board to "
-                "complete it.",
-                requirements=names,
-            )
+        return _(
+            "Your record lacks data for: {requirements}. Ask your organisation board to "
+            "complete it.",
+            requirements=names,
         )
-    return "\n".join(lines)
+    return _("You meet all the standards of your title.")
 
 
-def _requirement(
-    _: Translator, result: RequirementResult, today: date, courses: list[Course], several: bool
-) -> list[str]:
-    line = f"{MARKS[result.status]} {requirement_name(_, result.key)}: {_finding(_, result)}"
+def missing_item(
+    _: Translator, result: RequirementResult, standing: Record, today: date, several: bool
+) -> str:
+    """A missing item: what is needed (and for which title, when ``several`` are held), by
+    when, and the open course that closes it in time."""
+    notes = []
     if several and result.post is not None:  # the title whose requirement is strictest
-        line += f" ({title_name(_, result.post)})"
-    lines = [line]
-    if result.deadline is not None and result.status is not Status.MET:
+        notes.append(title_name(_, result.post))
+    if result.confidence is not Confidence.CONFIRMED:  # said on the card itself
+        notes.append(_("rule not confirmed"))
+    line = f"❌ {requirement_name(_, result.key)}: {_finding(_, result)}"
+    lines = [line + (f" ({'; '.join(notes)})" if notes else "")]
+    if result.deadline is not None:
+        left = days_left(_, result.deadline, today)
+        lines.append("   " + _("Due {date} ({left})", date=_.date(result.deadline), left=left))
+    courses = standing.closing(result)
+    if courses:
+        course = courses[0]
         lines.append(
             "   "
             + _(
-                "Deadline: {date} ({left})",
-                date=_.date(result.deadline),
-                left=days_left(_, result.deadline, today),
+                "Course: {course}, starts {date}",
+                course=short_name(course.name, COURSE_NAME),
+                date=_.date(course.starts_on),
             )
         )
-    lines.append("   " + _citation(_, result))
-    kinds = closing_course_kinds(result)
-    for course in [c for c in courses if c.kind.value in kinds][:COURSES_PER_GAP]:
-        lines.append("   " + _("Course: {course}", course=course_line(_, course)))
-    return lines
+    elif result in standing.without_course():
+        lines.append("   " + _("No open course fits yet."))
+    return "\n".join(lines)
+
+
+async def citations(context: Context, official: Official) -> Reply:
+    """The rules behind the card (the "Căn cứ" button)."""
+    standing = await record(context.session, official, context.profile, context.today)
+    return Reply(citations_text(context._, standing.evaluation))
+
+
+def citations_text(_: Translator, evaluation: Evaluation) -> str:
+    """One line per requirement: the article it comes from, and how firmly it is known."""
+    lines = [_("Legal basis:")]
+    for result in evaluation.results:
+        lines.append(f"• {requirement_name(_, result.key)}: {_citation(_, result)}")
+    return "\n".join(lines)
 
 
 def _citation(_: Translator, result: RequirementResult) -> str:
-    text = _("Rule: {citation}", citation=str(result.citation))
+    text = str(result.citation)
     if result.deadline_citation is not None and result.status is not Status.MET:
         text += "; " + _("deadline: {citation}", citation=str(result.deadline_citation))
     if result.confidence is Confidence.REPORTED:
@@ -124,6 +167,8 @@ def _finding(_: Translator, result: RequirementResult) -> str:
     actual = level_name(_, result.actual)
     if result.status is Status.MET:
         return _("{actual} (needed: {required})", actual=actual, required=required)
+    if isinstance(result.actual, enum.Enum) and result.actual.value == "none":
+        return _("{required} or higher needed, you have none", required=required)
     return _("{required} or higher needed, you have {actual}", required=required, actual=actual)
 
 

@@ -1,6 +1,7 @@
-"""The weekly digest for coordinators: in their units, who misses what, what falls due in the
-next days, who cannot be reached. Built alongside the planner's pass over the officials, once
-a week (``digest_weekday``; a run later in the week makes up for a missed one)."""
+"""The weekly digest for coordinators: in their units, who misses what, whose gap no open course
+fits (so the board can open one), what falls due in the next days, who cannot be reached.
+Built alongside the planner's pass over the officials, once a week (``digest_weekday``; a run
+later in the week makes up for a missed one)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rules.standards import closing_course_kinds
 from scheduler import kinds
 from scheduler.config import ReminderConfig
 from scheduler.kinds import Candidate
@@ -70,6 +72,11 @@ class DigestBook:
             return
         who = {"official": person.name, "unit": person.unit_name}
         missing = [r.key for r in case.evaluation.missing]
+        no_course = [  # gaps a course would close, but no open one fits (rules.course_fit)
+            r.key
+            for r in case.evaluation.missing
+            if closing_course_kinds(r) and not self.world.closing(r, person.titles)
+        ]
         due: dict[tuple[str, str, date], dict[str, Any]] = {}
         for candidate in found:
             target = candidate.target
@@ -83,6 +90,7 @@ class DigestBook:
                 }
         entries = {
             "missing": [who | {"requirements": missing}] if missing else [],
+            "no_course": [who | {"requirements": no_course}] if no_course else [],
             "due": list(due.values()),
             "unreachable": [who | {"reason": person.reach}] if person.reach is not None else [],
         }
@@ -125,6 +133,7 @@ def _cycle(day: date) -> str:
 Entry = dict[str, Any]
 ORDERS: dict[str, Callable[[Entry], tuple[str, ...]]] = {
     "missing": lambda e: (e["unit"], e["official"]),
+    "no_course": lambda e: (e["unit"], e["official"]),
     "due": lambda e: (e["date"], e["unit"], e["official"]),
     "unreachable": lambda e: (e["unit"], e["official"]),
 }

@@ -13,7 +13,8 @@ Outcomes: sent; 429 → the whole account pauses for ``retry_after`` (we pace ea
 so a 429 means the bot's shared budget is spent) and the rows wait as long; 5xx, timeouts and
 network errors → retried with exponential backoff and jitter, FAILED after ``max_attempts``;
 blocked, forbidden or unknown chat → the chat account is marked unreachable and the rows
-UNREACHABLE (coordinators see it in their digest); no linked chat → UNREACHABLE "not linked".
+UNREACHABLE (coordinators see it in their digest); no linked chat → UNREACHABLE "not linked"
+(a reminder still due when the official links is sent then: planner.after_linking).
 """
 
 from __future__ import annotations
@@ -36,7 +37,15 @@ from scheduler import metrics, planner
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.delivery import DeliveryError, Rejected, RetryAfter, Sender, Transient
-from scheduler.ledger import DispatchReport, Ledger, Outcome, Retries, finish, requeue
+from scheduler.ledger import (
+    NOT_LINKED,
+    DispatchReport,
+    Ledger,
+    Outcome,
+    Retries,
+    finish,
+    requeue,
+)
 from scheduler.limits import RateLimits
 from scheduler.lock import DispatchLock, dispatch_lock, lock_key
 from scheduler.messages import Item, render
@@ -276,7 +285,7 @@ class Dispatcher:
             chat = chats.get(key)
             if chat is None:
                 for row in members:
-                    finish(session, row, now, OutboxStatus.UNREACHABLE, "not linked", "unreachable")
+                    finish(session, row, now, OutboxStatus.UNREACHABLE, NOT_LINKED, "unreachable")
                 report.unreachable += len(members)
                 continue
             ready = self._ready(session, chat, members, now, report)

@@ -49,6 +49,9 @@ class Retries:
     backoff_cap: float
 
 
+NOT_LINKED = "not linked"  # the error of a row whose recipient had no chat to reach
+
+
 @dataclass
 class Outcome:
     """One send: the chat, the rows it carried, and the error (None: delivered)."""

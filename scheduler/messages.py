@@ -1,8 +1,8 @@
 """Outbox payloads as text in the recipient's language, rendered when sent, not when planned.
 
 Several reminders due for one person at once become one numbered message; each reminder the
-official can act on gets the three answer buttons, whose callback data names the outbox row:
-``rem:<outbox id>:done|snooze|decline`` (at most 64 bytes, as Telegram requires).
+official can act on gets the three answer buttons, whose data names the outbox row
+(storage.callback_data.AnswerReminder).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from locales import N_, Translator, translator
 from scheduler import kinds
 from scheduler.delivery import Outgoing
 from storage import broadcasts
+from storage.callback_data import AnswerReminder, encode
 from storage.models import AnswerKind
 
-CALLBACK_PREFIX = "rem"
 LIST_LIMIT = 10  # names per digest section; the rest are counted
 
 REQUIREMENTS = {
@@ -46,22 +46,6 @@ class Item:
     outbox_id: int
     kind: str
     payload: dict[str, Any]
-
-
-def callback_data(outbox_id: int, answer: AnswerKind) -> str:
-    return f"{CALLBACK_PREFIX}:{outbox_id}:{answer.value}"
-
-
-def parse_callback(data: str) -> tuple[int, AnswerKind] | None:
-    """The outbox id and answer of a reminder button; None if ``data`` is not one."""
-    prefix, _, rest = data.partition(":")
-    outbox_id, _, answer = rest.partition(":")
-    if prefix != CALLBACK_PREFIX or not outbox_id.isdigit():
-        return None
-    try:
-        return int(outbox_id), AnswerKind(answer)
-    except ValueError:
-        return None
 
 
 def render(items: Sequence[Item], language: str, snooze_days: int = 3) -> Outgoing:
@@ -95,7 +79,8 @@ def _buttons(
         AnswerKind.DECLINE: _("Cannot attend"),
     }
     return tuple(
-        (label + suffix, callback_data(outbox_id, answer)) for answer, label in labels.items()
+        (label + suffix, encode(AnswerReminder(outbox_id, answer)))
+        for answer, label in labels.items()
     )
 
 
@@ -214,12 +199,13 @@ def _digest(_: Translator, p: dict[str, Any]) -> str:
     parts = [_("Weekly summary for {units}", units=", ".join(p["units"]))]
     sections = (
         ("missing", N_("Not meeting the standards ({n}):"), _missing_entry),
+        ("no_course", N_("No open course fits their gap ({n}):"), _missing_entry),
         ("due", N_("Due in the next {days} days ({n}):"), _due_entry),
         ("unreachable", N_("Cannot be reached ({n}):"), _unreachable_entry),
     )
     for key, heading, entry in sections:
-        section = p[key]
-        if not section["total"]:
+        section = p.get(key)  # a digest queued before a section existed lacks it
+        if not section or not section["total"]:
             continue
         lines = [_(heading, n=section["total"], days=p["horizon_days"])]
         lines += [f"• {entry(_, item)}" for item in section["items"]]

@@ -16,7 +16,8 @@ match nothing (not due yet, their target beyond the digest's window) are not mad
 Late milestones: a run that finds a milestone up to ``grace_days`` old still queues it, once; an
 older one is skipped, since the next milestone of its chain says the same, closer to the date.
 When several milestones of one chain are due at once (the service was down), only the latest
-is queued.
+is queued. A reminder the dispatcher could not deliver because the official had no chat yet
+goes out when they link, if it is still due by that rule (``after_linking``).
 
 Timing: a reminder is released at the day's working morning (the end of the quiet window) or
 at the run's time if later; one that is not urgent waits past weekends and public holidays. A
@@ -49,6 +50,7 @@ from scheduler.kinds.escalations import escalate_refresher, escalate_standards
 from scheduler.kinds.programmes import programme_steps
 from scheduler.kinds.refresher import refresher
 from scheduler.kinds.standards import standards_deadline
+from scheduler.ledger import NOT_LINKED
 from scheduler.snapshot import (
     IN_LIST,
     Case,
@@ -294,3 +296,48 @@ async def stale(
     for case in _cases(await load_people(session, about), world, config, today):
         pending.keep(candidates(case))
     return set(pending.stale())
+
+
+async def after_linking(
+    session: AsyncSession, official_id: int, now: datetime, config: ReminderConfig
+) -> int:
+    """Queue again the official's reminders that found no chat to reach them and are still
+    due on ``now`` (the latest milestone of their chain, at most ``grace_days`` late): the
+    official has just linked one. They go out as a planned reminder would from ``now``, past
+    the quiet hours (and a weekend, unless urgent). Returns how many; the caller commits."""
+    unreached = list(
+        await session.execute(
+            select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.urgent).where(
+                OutboxMessage.official_id == official_id,
+                OutboxMessage.status == OutboxStatus.UNREACHABLE,
+                OutboxMessage.last_error == NOT_LINKED,
+                OutboxMessage.kind.in_(kinds.DERIVED),
+            )
+        )
+    )
+    if not unreached:
+        return 0
+    today = config.calendar.local(now).date()
+    world = await load_world(session, today, config)
+    still_due = {
+        candidate.dedupe_key
+        for case in _cases(await load_people(session, [official_id]), world, config, today)
+        for candidate in due(candidates(case), today, config)
+    }
+    again = [(row_id, urgent) for row_id, key, urgent in unreached if key in still_due]
+    for urgent in (False, True):
+        ids = [row_id for row_id, is_urgent in again if is_urgent is urgent]
+        if not ids:
+            continue
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.UNREACHABLE)
+            .values(
+                status=OutboxStatus.PENDING,
+                not_before=config.calendar.release(now, urgent=urgent),
+                last_error=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return len(again)

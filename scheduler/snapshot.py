@@ -19,10 +19,11 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
+from rules import course_fit
 from rules.evaluation import Evaluation, RequirementResult
 from rules.facts import OfficialFacts, TrainingRecord
 from rules.profiles import Profile
-from rules.titles import Post
+from rules.titles import Post, TitleKind
 from scheduler.config import ReminderConfig
 from storage.facts import FACT_COLUMNS, facts_from_row, held_posts
 from storage.models import (
@@ -64,6 +65,7 @@ COURSE_COLUMNS = (
     Course.starts_on,
     Course.enroll_by,
     Course.hours,
+    Course.ends_on,
 )
 ACTIVE = frozenset(status for status in EnrollmentStatus if status.is_active)
 # A person's reach from whether one of their private chats can receive (None: no chat).
@@ -80,6 +82,7 @@ class CourseView:
     starts_on: date
     enroll_by: date | None
     hours: Decimal | None = None
+    ends_on: date = date.max
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,10 @@ class OfficialView:
     reach: str | None  # None when a linked chat can receive; else NOT_LINKED or BLOCKED
 
     @property
+    def titles(self) -> tuple[TitleKind, ...]:
+        return tuple(post.kind for post in self.facts.posts)
+
+    @property
     def booked_kinds(self) -> set[str]:
         """Kinds of the courses they are registered for or studying."""
         return {e.course.kind for e in self.enrollments if e.status in ACTIVE}
@@ -147,6 +154,9 @@ class World:
     _covered: dict[str, list[int]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _fitting: dict[tuple[object, ...], tuple[CourseView, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def covering(self, unit_path: str) -> list[int]:
         """The coordinators whose scope includes the unit at ``unit_path``, sorted."""
@@ -158,15 +168,36 @@ class World:
     def coordinators_of(self, person: OfficialView) -> list[int]:
         return _hearing(self.covering(person.unit_path), self.admins, person.id)
 
-    def course_to_enrol(self, kinds: set[str]) -> CourseView | None:
-        """The open course of one of ``kinds`` whose registration closes first."""
-        closing = [self._closing[kind] for kind in kinds if kind in self._closing]
+    def course_to_enrol(
+        self, result: RequirementResult, titles: tuple[TitleKind, ...]
+    ) -> CourseView | None:
+        """The open course closing ``result`` (rules.course_fit) whose registration closes
+        first, among those with a last day to enrol."""
+        closing = [course for course in self.closing(result, titles) if course.enroll_by]
         return min(closing, key=_closing_order, default=None)
 
-    def course_to_start(self, kinds: set[str]) -> CourseView | None:
-        """The open course of one of ``kinds`` that starts first."""
-        starting = [self._starting[kind] for kind in kinds if kind in self._starting]
-        return min(starting, default=(0, None))[1]
+    def course_to_start(
+        self, result: RequirementResult, titles: tuple[TitleKind, ...]
+    ) -> CourseView | None:
+        """The open course closing ``result`` that starts first."""
+        return next(iter(self.closing(result, titles)), None)
+
+    def closing(
+        self, result: RequirementResult, titles: tuple[TitleKind, ...]
+    ) -> tuple[CourseView, ...]:
+        """The open courses that would close ``result`` in time for someone holding
+        ``titles``, soonest first. Officials share a handful of gaps: each is looked at once."""
+        key = (result.key, result.required, result.deadline, titles)
+        found = self._fitting.get(key)
+        if found is None:
+            found = self._fitting[key] = tuple(
+                course
+                for course in self.open_courses
+                if course_fit.closes(
+                    result, course.kind, course.name, course.ends_on, titles, self.today
+                )
+            )
+        return found
 
     @cached_property
     def stopping(self) -> frozenset[int]:
@@ -176,26 +207,6 @@ class World:
     @cached_property
     def _by_path(self) -> dict[str, set[int]]:
         return _by_path(self.coverage)
-
-    @cached_property
-    def _closing(self) -> dict[str, CourseView]:
-        """Per course kind, the open course whose registration closes first."""
-        first: dict[str, CourseView] = {}
-        for course in self.open_courses:
-            best = first.get(course.kind)
-            if course.enroll_by is not None and (
-                best is None or _closing_order(course) < _closing_order(best)
-            ):
-                first[course.kind] = course
-        return first
-
-    @cached_property
-    def _starting(self) -> dict[str, tuple[int, CourseView]]:
-        """Per course kind, the open course that starts first, with its place in the list."""
-        first: dict[str, tuple[int, CourseView]] = {}
-        for place, course in enumerate(self.open_courses):
-            first.setdefault(course.kind, (place, course))
-        return first
 
 
 def _closing_order(course: CourseView) -> tuple[date, date, int]:
@@ -403,8 +414,9 @@ def _course(
     starts_on: date,
     enroll_by: date | None,
     hours: Decimal | None,
+    ends_on: date,
 ) -> CourseView:
-    return CourseView(course_id, name, kind.value, starts_on, enroll_by, hours)
+    return CourseView(course_id, name, kind.value, starts_on, enroll_by, hours, ends_on)
 
 
 def _facts(

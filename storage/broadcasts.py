@@ -31,6 +31,7 @@ from rules.profiles import Profile
 from storage.access import Refused, Scope, refuse
 from storage.audience import Audience, Headcount, check, resolve
 from storage.audit import record
+from storage.callback_data import Acknowledge, encode
 from storage.facts import CHUNK
 from storage.models import (
     Broadcast,
@@ -43,20 +44,9 @@ from storage.models import (
 from storage.outbox import Notice, enqueue
 
 KIND = "broadcast"
-ACK_PREFIX = "ack"
 TEXT_LIMIT = 3500  # leaves room for the heading and signature in one Telegram message
 
 Buttons = tuple[tuple[tuple[str, str], ...], ...]
-
-
-def ack_data(broadcast_id: int) -> str:
-    """The "Received" button's callback data (well under Telegram's 64 bytes)."""
-    return f"{ACK_PREFIX}:{broadcast_id}"
-
-
-def parse_ack(data: str) -> int | None:
-    prefix, _, rest = data.partition(":")
-    return int(rest) if prefix == ACK_PREFIX and rest.isdigit() else None
 
 
 def payload(broadcast: Broadcast) -> dict[str, Any]:
@@ -80,7 +70,7 @@ def render(data: dict[str, Any], language: str) -> tuple[str, Buttons]:
     buttons: Buttons = ()
     if data.get("ack"):
         label = _("Received")
-        buttons = (((f"✅ {label}", ack_data(int(data["broadcast"]))),),)
+        buttons = (((f"✅ {label}", encode(Acknowledge(int(data["broadcast"])))),),)
     return "\n\n".join(parts), buttons
 
 

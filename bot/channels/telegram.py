@@ -27,6 +27,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import (
     Bot,
+    BotCommand,
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -50,8 +51,9 @@ from bot.channels.telegram_updates import UNREADABLE, is_update
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
+from handlers.help import command_list
 from handlers.messages import ATTACHMENT_LIMIT, Attachment, Contact, Incoming, Reply
-from locales import LANGUAGES, translator
+from locales import LANGUAGES
 from storage.models import Channel
 
 logger = logging.getLogger(__name__)
@@ -189,6 +191,7 @@ class TelegramChannel:
         """Start handling; the application must be initialized (bot/app.py does it first, to
         learn the bot's username)."""
         await self.application.start()
+        await self._set_commands()
         if self.webhook_mode:
             await self.bot.set_webhook(
                 url=str(self._settings.telegram_webhook_url),
@@ -200,6 +203,14 @@ class TelegramChannel:
             assert self.application.updater is not None
             await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             logger.info("Telegram: long polling")
+
+    async def _set_commands(self) -> None:
+        """The "/" menu of commands in each language: Telegram shows a user the list of their
+        app's language, or the deployment's own."""
+        for language in LANGUAGES:
+            commands = [BotCommand(name, text) for name, text in command_list(language)]
+            code = None if language == self._settings.locale else language
+            await self.bot.set_my_commands(commands, language_code=code)
 
     async def stop(self) -> None:
         """Stop taking updates. The webhook stays set: other workers may still be serving it.
@@ -250,9 +261,8 @@ class TelegramChannel:
             return
         if update.callback_query is not None:  # stops the button's spinner
             await update.callback_query.answer()
-        language = (incoming.language_hint or "").split("-")[0].lower()
         for reply in replies:
-            await self.send(int(incoming.chat_id), reply, language)
+            await self.send(int(incoming.chat_id), reply)
         self._metrics.inc("canbo_updates_processed_total", CHANNEL)
 
     async def _fetch(self, document: Document) -> Attachment:
@@ -269,9 +279,8 @@ class TelegramChannel:
             return Attachment(name, b"", mime)
         return Attachment(name, content, mime)
 
-    async def send(self, chat_id: int, reply: Reply, language: str = "") -> None:
-        """Render ``reply`` as one or more Telegram messages; ``language`` (the sender's, as
-        Telegram says) only labels the share-my-number button."""
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        """Render ``reply`` as one or more Telegram messages."""
         steps: list[str | tuple[str, Attachment]] = list(
             split_reply(reply.text) if reply.text.strip() else []
         )
@@ -279,7 +288,7 @@ class TelegramChannel:
             steps.append(("photo", reply.picture))
         if reply.document is not None:
             steps.append(("document", reply.document))
-        keyboard = _keyboard(reply, language if language in LANGUAGES else self._settings.locale)
+        keyboard = _keyboard(reply)
         inline = _inline(reply)
         for index, step in enumerate(steps):
             markup: Markup | None = None
@@ -325,15 +334,14 @@ def _inline(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-def _keyboard(reply: Reply, language: str) -> ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+def _keyboard(reply: Reply) -> ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
     """The persistent keyboard: the topics menu, plus a share-my-number button when asked;
     ``menu=None`` alone removes it and ``()`` leaves it as it is."""
     rows: list[list[KeyboardButton]] = [
         [KeyboardButton(label) for label in row] for row in reply.menu or ()
     ]
     if reply.request_contact:
-        _ = translator(language)
-        rows.append([KeyboardButton(_("Share my phone number"), request_contact=True)])
+        rows.append([KeyboardButton(reply.request_contact, request_contact=True)])
     if rows:
         return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
     if reply.menu is None:

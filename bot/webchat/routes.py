@@ -2,11 +2,12 @@
 
 ``/`` is the page (static HTML, CSS and vanilla JavaScript: no build step, nothing fetched from
 elsewhere). The page talks JSON to ``/chat/api/…``: ``session`` (who is here, in which language,
-and the page's words), ``message`` (text or a pressed button's data in, the conversation's
-replies out), ``language`` and ``signout``. Each browser is one web chat account, named by the
-signed session cookie (session.py); it links like any chat, with a code, and gets a new session
-id whenever it links or unlinks. The visitor's address (for the limits on wrong link codes) is
-the TCP peer, or what a trusted reverse proxy says it is (bot/proxies.py).
+the page's words and the conversation so far), ``message`` (text or a pressed button's data in,
+the conversation's replies out), ``language`` and ``signout``. Each browser is one web chat
+account, named by the signed session cookie (session.py); it links like any chat, with a code,
+and gets a new session id whenever it links or unlinks. The last turns of a linked chat are
+kept (history.py), so a reload loses nothing. The visitor's address (for the limits on wrong
+link codes) is the TCP peer, or what a trusted reverse proxy says it is (bot/proxies.py).
 
 Requests that change something must carry the ``X-Canbo-Chat`` header and, when the browser
 sends an Origin, come from this same host: another site cannot post on a visitor's behalf.
@@ -25,28 +26,30 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.channels.shapes import unicode_text
 from bot.http import Route
 from bot.media import MediaLinks
 from bot.proxies import TrustedProxies
 from bot.settings import Settings
+from bot.webchat import history
 from bot.webchat.session import COOKIE, SessionCookies
 from handlers.conversation import Conversation
 from handlers.menu import menu
 from handlers.messages import (
     ATTACHMENT_LIMIT,
-    CALLBACK_DATA_LIMIT,
     Attachment,
     Incoming,
     Reply,
     parse_command,
 )
 from locales import LANGUAGES, translator
+from storage.access import scope_of
+from storage.callback_data import LIMIT as CALLBACK_DATA_LIMIT
 from storage.models import Channel, ChatAccount
 from storage.server_keys import server_key
 from storage.types import utcnow
 
 CSRF_HEADER = "X-Canbo-Chat"
-TEXT_LIMIT = 2000
 KEY_NAME = "webchat-cookie"
 STATIC = {
     "app.js": "text/javascript",
@@ -129,32 +132,43 @@ class WebChat:
         its cookie renewed."""
         visitor = await self._visitor(request, create=True)
         assert visitor is not None
-        response = web.json_response(await self._state(request, visitor.session_id))
+        state = await self._state(request, visitor.session_id, with_history=True)
+        response = web.json_response(state)
         await self._set_cookie(response, request, visitor)
         return response
 
     async def message(self, request: web.Request) -> web.Response:
+        """Text of any length (the conversation says when it is too long to read), or a
+        pressed button's data with its ``label``, which the kept conversation shows."""
         visitor, body = await self._post(request)
-        text, data = body.get("text"), body.get("callback_data")
-        if isinstance(data, str) and 0 < len(data.encode()) <= CALLBACK_DATA_LIMIT:
+        text, data, label = body.get("text"), body.get("callback_data"), body.get("label")
+        if (
+            unicode_text(data)
+            and 0 < len(data.encode()) <= CALLBACK_DATA_LIMIT
+            and (label is None or unicode_text(label))
+        ):
             incoming = self._incoming(request, visitor, callback_data=data)
-        elif isinstance(text, str) and text.strip() and len(text) <= TEXT_LIMIT:
+            shown = label or ""
+        elif unicode_text(text) and text.strip():
             command, args = parse_command(text.strip())
             incoming = self._incoming(request, visitor, text=text, command=command, args=args)
+            shown = text.strip()
         else:
-            raise _bad_request("expected text (1 to 2,000 characters) or callback_data")
-        return await self._answer(request, visitor, incoming)
+            raise _bad_request("expected text or callback_data")
+        return await self._answer(request, visitor, incoming, shown)
 
     async def _answer(
-        self, request: web.Request, visitor: _Visitor, incoming: Incoming
+        self, request: web.Request, visitor: _Visitor, incoming: Incoming, shown: str
     ) -> web.Response:
-        """The conversation's replies to ``incoming`` and the page's state, as JSON."""
+        """The conversation's replies to ``incoming`` and the page's state, as JSON; the turn
+        is kept with ``shown``, what the page showed the visitor sending."""
         linked = await self._official_id(visitor.session_id)
         replies = await self._conversation.handle(incoming)
         if await self._official_id(visitor.session_id) != linked:
             visitor = await self._renew(visitor)  # linked or unlinked: a new session id
         rendered = [await self._render(reply) for reply in replies]
         state = await self._state(request, visitor.session_id)
+        await self._keep(visitor.session_id, shown, rendered, linked=state["linked"])
         response = web.json_response({"replies": rendered, "state": state})
         await self._set_cookie(response, request, visitor)
         return response
@@ -180,7 +194,7 @@ class WebChat:
         mime = part.headers.get(hdrs.CONTENT_TYPE, "application/octet-stream")
         attachment = Attachment(part.filename[:200], bytes(content), mime)
         incoming = self._incoming(request, visitor, attachment=attachment)
-        return await self._answer(request, visitor, incoming)
+        return await self._answer(request, visitor, incoming, f"📎 {attachment.filename}")
 
     async def language(self, request: web.Request) -> web.Response:
         visitor, body = await self._post(request)
@@ -201,7 +215,9 @@ class WebChat:
         person at a shared computer starts anew."""
         visitor, _body = await self._post(request)
         await self._conversation.handle(self._incoming(request, visitor, command="unlink"))
-        await self._renew(visitor)  # the old id, should it survive somewhere, opens nothing
+        # the old id, should it survive somewhere, opens nothing; the turns are forgotten
+        visitor = await self._renew(visitor)
+        await self._keep(visitor.session_id, "", [], linked=False)
         response = web.json_response({"ok": True})
         response.del_cookie(COOKIE, path="/")
         return response
@@ -326,12 +342,31 @@ class WebChat:
         )
         return found
 
-    async def _state(self, request: web.Request, session_id: str) -> dict[str, Any]:
-        """What the page shows around the messages, in the chat's language."""
+    async def _keep(
+        self, session_id: str, question: str, replies: list[dict[str, Any]], *, linked: bool
+    ) -> None:
+        """Keep the turn of a linked chat; forget the chat's turns once it is not linked."""
         async with self._sessions() as session:
             account = await self._account(session, session_id)
+            if account is None:
+                return
+            if linked:
+                await history.remember(session, account.id, question, replies, utcnow())
+            else:
+                await history.forget(session, account.id)
+            await session.commit()
+
+    async def _state(
+        self, request: web.Request, session_id: str, *, with_history: bool = False
+    ) -> dict[str, Any]:
+        """What the page shows around the messages, in the chat's language; on arrival, the
+        conversation so far as well."""
+        async with self._sessions() as session:
+            account = await self._account(session, session_id)
+            official = account.official if account else None
+            coordinates = official is not None and await scope_of(session, official.id) is not None
+            turns = await history.recent(session, account.id) if account and with_history else []
         language = account.language if account else self._hint(request) or self._language
-        official = account.official if account else None
         _ = translator(language)
         strings = {
             "title": _("Training standards assistant"),
@@ -346,18 +381,22 @@ class WebChat:
             "attach": _("Send a file"),
             "sign_out": _("Sign out"),
             "offline": _("The service did not answer. Please try again."),
+            "close": _("Close"),
         }
         if official is not None:
             strings["greeting"] = _(
                 "Hello {name}. Choose a topic below or ask a question.", name=official.full_name
             )
-        return {
+        state: dict[str, Any] = {
             "language": language,
             "languages": list(LANGUAGES),
             "linked": official is not None,
-            "menu": menu(_) if official is not None else [],
+            "menu": menu(_, coordinator=coordinates) if official is not None else [],
             "strings": strings,
         }
+        if with_history:
+            state["history"] = turns if official is not None else []
+        return state
 
     async def _render(self, reply: Reply) -> dict[str, Any]:
         """A reply as the page draws it. The topics menu is not repeated here: the page shows

@@ -1,10 +1,10 @@
 """What coordinators use in the chat: announcements (/thongbao), their delivery reports
-(/thongbao_baocao) and qualification reports (/baocao), each with an English alias; rosters
-sent as a file (roster_upload); and the "Received" button every recipient of an announcement
-may press.
+(/thongbao_baocao) and qualification reports (/baocao), each with an English alias; and rosters
+sent as a file (roster_upload).
 
 The router hands over commands, buttons and dialogue text through ``on_command``,
-``on_button`` and ``on_text``; each handler checks the sender's role and scope itself.
+``on_button`` and ``on_text``, which check the sender's role and scope once (``_guarded``) and
+pass the scope on: no coordinator handler runs for someone without one.
 """
 
 from __future__ import annotations
@@ -12,42 +12,60 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from handlers.context import Context
-from handlers.coordinator import ack, broadcast, delivery, qualifications, roster_upload
+from handlers.coordinator import broadcast, delivery, qualifications, roster_upload
+from handlers.coordinator.access import coordinator_scope
 from handlers.messages import Reply
-from storage.broadcasts import ACK_PREFIX
+from handlers.topics import TASK_COMMANDS, Task
+from storage.access import Scope
+from storage.callback_data import BroadcastStep, DeliveryStep, QualificationStep, RosterStep
 from storage.models import ChatAccount
 
-Handler = Callable[[Context], Awaitable[list[Reply]]]
-ButtonHandler = Callable[[Context, str], Awaitable[list[Reply]]]
+Handler = Callable[[Context, Scope], Awaitable[list[Reply]]]
+CoordinatorButton = BroadcastStep | DeliveryStep | QualificationStep | RosterStep
 
-COMMANDS: dict[str, Handler] = {
-    "thongbao": broadcast.start,
-    "broadcast": broadcast.start,
-    "thongbao_baocao": delivery.on_command,
-    "broadcast_report": delivery.on_command,
-    "baocao": qualifications.on_command,
-    "report": qualifications.on_command,
+HANDLERS: dict[Task, Handler] = {
+    Task.ANNOUNCE: broadcast.start,
+    Task.DELIVERIES: delivery.on_command,
+    Task.REPORT: qualifications.on_command,
 }
-BUTTONS: dict[str, ButtonHandler] = {
-    broadcast.PREFIX: broadcast.on_button,
-    delivery.PREFIX: delivery.on_button,
-    qualifications.PREFIX: qualifications.on_button,
-    ACK_PREFIX: ack.on_button,
-    roster_upload.PREFIX: roster_upload.on_button,
-}
-on_file = roster_upload.on_file  # a roster sent as a file
+COMMANDS = frozenset(TASK_COMMANDS)
+
+
+async def _guarded(
+    context: Context, handler: Callable[[Scope], Awaitable[list[Reply]]]
+) -> list[Reply]:
+    """``handler``'s replies when the sender coordinates some units, else the refusal."""
+    scope = await coordinator_scope(context)
+    if isinstance(scope, Reply):
+        return [scope]
+    return await handler(scope)
 
 
 async def on_command(context: Context, command: str) -> list[Reply]:
-    return await COMMANDS[command](context)
+    return await on_task(context, TASK_COMMANDS[command])
 
 
-def owns_button(data: str) -> bool:
-    return data.partition(":")[0] in BUTTONS
+async def on_task(context: Context, task: Task) -> list[Reply]:
+    """A task by command or by its menu label (which carries no arguments)."""
+    return await _guarded(context, lambda scope: HANDLERS[task](context, scope))
 
 
-async def on_button(context: Context, data: str) -> list[Reply]:
-    return await BUTTONS[data.partition(":")[0]](context, data)
+async def on_button(context: Context, pressed: CoordinatorButton) -> list[Reply]:
+    async def act(scope: Scope) -> list[Reply]:
+        if isinstance(pressed, BroadcastStep):
+            return await broadcast.on_button(context, scope, pressed)
+        if isinstance(pressed, DeliveryStep):
+            return await delivery.on_button(context, scope, pressed)
+        if isinstance(pressed, RosterStep):
+            return await roster_upload.on_button(context, scope, pressed)
+        return await qualifications.on_button(context, scope, pressed)
+
+    return await _guarded(context, act)
+
+
+async def on_file(context: Context) -> list[Reply]:
+    """A file sent to the bot: a roster to check and import."""
+    return await _guarded(context, lambda scope: roster_upload.on_file(context, scope))
 
 
 def in_dialog(account: ChatAccount) -> bool:
@@ -56,4 +74,4 @@ def in_dialog(account: ChatAccount) -> bool:
 
 
 async def on_text(context: Context, text: str) -> list[Reply]:
-    return await broadcast.on_text(context, text)
+    return await _guarded(context, lambda scope: broadcast.on_text(context, scope, text))

@@ -11,7 +11,7 @@
 The draft is a Broadcast row and the step is kept on the chat account, so a restart or another
 worker carries on where the coordinator left off. Every step reads the coordinator's scope
 again: a role taken away half-way stops the dialogue. Buttons carry the draft's id
-(``bc:<id>:<action>[:<filter>:<value>]``), so a button of an older draft does nothing.
+(storage.callback_data.BroadcastStep), so a button of an older draft does nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.context import Context
-from handlers.coordinator.access import actor, coordinator_scope, refusal
+from handlers.coordinator.access import actor, refusal
 from handlers.coordinator.figures import headcount_text, local_time, unreachable_text
 from handlers.coordinator.filters import FILTER_NAMES, GAP_NAMES, describe, title_label
 from handlers.coordinator.when import parse_moment
@@ -38,9 +38,9 @@ from storage.audience import (
     programme_choices,
     unit_choices,
 )
+from storage.callback_data import BroadcastAction, BroadcastStep, parse_number
 from storage.models import Broadcast, BroadcastStatus, Course, Programme, Unit
 
-PREFIX = "bc"
 AUDIENCE = "broadcast.audience"
 TEXT = "broadcast.text"
 TIME = "broadcast.time"
@@ -64,10 +64,7 @@ BY_ID: dict[str, type[Unit] | type[Course] | type[Programme]] = {
 }
 
 
-async def start(context: Context) -> list[Reply]:
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
+async def start(context: Context, scope: Scope) -> list[Reply]:
     await _discard_open_draft(context)
     draft = broadcasts.new_draft(context.session, actor(context), context.official, scope)
     await context.session.flush()
@@ -75,29 +72,20 @@ async def start(context: Context) -> list[Reply]:
     return [await _recipients(context, draft, scope)]
 
 
-async def on_button(context: Context, data: str) -> list[Reply]:
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
-    _prefix, _sep, rest = data.partition(":")
-    draft_id, _sep, command = rest.partition(":")
-    draft = await _open_draft(context, draft_id)
+async def on_button(context: Context, scope: Scope, pressed: BroadcastStep) -> list[Reply]:
+    draft = await _open_draft(context, pressed.draft)
     if draft is None:
         return [_stale(context)]
     draft.scope = scope.stored()
-    action, _sep, argument = command.partition(":")
     try:
-        return await _act(context, draft, scope, action, argument)
+        return await _act(context, draft, scope, pressed)
     except Refused as refused:
         return [refusal(context, refused)]
 
 
-async def on_text(context: Context, text: str) -> list[Reply]:
+async def on_text(context: Context, scope: Scope, text: str) -> list[Reply]:
     """A typed answer: a unit to find, the announcement's text, or its time."""
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
-    draft = await _open_draft(context, str(context.account.dialog_data.get("broadcast", "")))
+    draft = await _open_draft(context, context.account.dialog_data.get("broadcast"))
     if draft is None:
         context.account.dialog = None
         return [_stale(context)]
@@ -122,19 +110,19 @@ async def on_text(context: Context, text: str) -> list[Reply]:
 
 
 async def _act(
-    context: Context, draft: Broadcast, scope: Scope, action: str, argument: str
+    context: Context, draft: Broadcast, scope: Scope, pressed: BroadcastStep
 ) -> list[Reply]:
     _ = context._
+    action, argument = pressed.action, pressed.argument
     if action == "menu":
         _step(context, AUDIENCE, draft)
         return [await _recipients(context, draft, scope)]
     if action == "f" and argument in LETTERS:
         _step(context, AUDIENCE, draft)
         return [await _options(context, draft, scope, argument)]
-    if action == "t":
-        letter, _sep, value = argument.partition(":")
-        await _toggle(context, draft, scope, letter, value)
-        return [await _options(context, draft, scope, letter)]
+    if action == "t" and argument in LETTERS:
+        await _toggle(context, draft, scope, argument, pressed.value)
+        return [await _options(context, draft, scope, argument)]
     if action == "clear":
         draft.audience = {}
         return [await _recipients(context, draft, scope)]
@@ -179,9 +167,10 @@ async def _code(context: Context, kind: str, value: str) -> str:
     model = BY_ID.get(kind)
     if model is None:
         return value
+    row_id = parse_number(value)
     code = (
-        await context.session.scalar(select(model.code).where(model.id == int(value)))
-        if value.isdigit()
+        await context.session.scalar(select(model.code).where(model.id == row_id))
+        if row_id is not None
         else None
     )
     if code is None:
@@ -240,7 +229,8 @@ async def _options(
                 draft,
                 ("✓ " if option.code in chosen else "") + option.name,
                 "t",
-                f"{letter}:{option.id if kind in BY_ID else option.code}",
+                letter,
+                str(option.id) if kind in BY_ID else option.code,
             ),
         )
         for option in options
@@ -354,9 +344,14 @@ def _when(context: Context, draft: Broadcast) -> str:
     return _("When: {time}.", time=local_time(_, draft.scheduled_at, context.config.zone))
 
 
-def _button(draft: Broadcast, label: str, action: str, argument: str = "") -> Button:
-    data = f"{PREFIX}:{draft.id}:{action}" + (f":{argument}" if argument else "")
-    return Button(label, data)
+def _button(
+    draft: Broadcast,
+    label: str,
+    action: BroadcastAction,
+    argument: str = "",
+    value: str = "",
+) -> Button:
+    return Button(label, BroadcastStep(draft.id, action, argument, value))
 
 
 def _step(context: Context, dialog: str, draft: Broadcast) -> None:
@@ -374,14 +369,14 @@ def _stale(context: Context) -> Reply:
     return Reply(_("This draft is no longer open. Start a new one with /thongbao."))
 
 
-async def _open_draft(context: Context, draft_id: str) -> Broadcast | None:
+async def _open_draft(context: Context, draft_id: object) -> Broadcast | None:
     """This chat's draft ``draft_id``, if it is still being composed by this official."""
     official = context.official
-    if official is None or not draft_id.isdigit():
+    if official is None or not isinstance(draft_id, int):
         return None
-    if context.account.dialog_data.get("broadcast") != int(draft_id):
+    if context.account.dialog_data.get("broadcast") != draft_id:
         return None
-    draft = await context.session.get(Broadcast, int(draft_id))
+    draft = await context.session.get(Broadcast, draft_id)
     if draft is None or draft.status is not BroadcastStatus.DRAFT:
         return None
     return draft if draft.author_id == official.id else None
@@ -389,6 +384,6 @@ async def _open_draft(context: Context, draft_id: str) -> Broadcast | None:
 
 async def _discard_open_draft(context: Context) -> None:
     """A new /thongbao replaces the draft this chat left open."""
-    draft = await _open_draft(context, str(context.account.dialog_data.get("broadcast", "")))
+    draft = await _open_draft(context, context.account.dialog_data.get("broadcast"))
     if draft is not None:
         await context.session.delete(draft)

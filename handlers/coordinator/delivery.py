@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Context
-from handlers.coordinator.access import actor, coordinator_scope, refusal
+from handlers.coordinator.access import actor, refusal
 from handlers.coordinator.figures import local_time, share
 from handlers.coordinator.filters import describe
 from handlers.coordinator.outcomes import OUTCOMES
@@ -25,10 +25,10 @@ from storage import broadcasts
 from storage.access import Refused, Scope
 from storage.audience import Audience
 from storage.audit import record
+from storage.callback_data import DeliveryStep, parse_number
 from storage.models import Broadcast, BroadcastStatus
 from storage.reports.delivery import DeliveryReport, Outcome, delivery_report
 
-PREFIX = "bcr"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_LIMIT = 20  # names of those who have not acknowledged; the rest are counted
 RECENT = 10
@@ -41,29 +41,23 @@ STATUS_NAMES = {
 }
 
 
-async def on_command(context: Context) -> list[Reply]:
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
+async def on_command(context: Context, scope: Scope) -> list[Reply]:
     args = context.incoming.args
     if not args:
         return [await _recent(context, scope)]
-    number = args[0].lstrip("#")
-    return [await _report(context, scope, int(number) if number.isdigit() else 0)]
+    number = parse_number(args[0].lstrip("#"))
+    if number is None:
+        _ = context._
+        return [Reply(_("Write the announcement's number, for example /thongbao_baocao 12."))]
+    return [await _report(context, scope, number)]
 
 
-async def on_button(context: Context, data: str) -> list[Reply]:
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
-    _prefix, _sep, rest = data.partition(":")
-    number, _sep, action = rest.partition(":")
-    broadcast_id = int(number) if number.isdigit() else 0
-    if action == "xlsx":
-        return [await _workbook(context, scope, broadcast_id)]
-    if action == "cancel":
-        return [await _cancel(context, scope, broadcast_id)]
-    return [await _report(context, scope, broadcast_id)]
+async def on_button(context: Context, scope: Scope, pressed: DeliveryStep) -> list[Reply]:
+    if pressed.action == "xlsx":
+        return [await _workbook(context, scope, pressed.broadcast)]
+    if pressed.action == "cancel":
+        return [await _cancel(context, scope, pressed.broadcast)]
+    return [await _report(context, scope, pressed.broadcast)]
 
 
 async def _report(context: Context, scope: Scope, broadcast_id: int) -> Reply:
@@ -75,9 +69,9 @@ async def _report(context: Context, scope: Scope, broadcast_id: int) -> Reply:
     report = await delivery_report(context.session, broadcast)
     record(context.session, actor(context), "report.delivery", f"broadcast:{broadcast.id}")
     text = await delivery_text(_, context.session, report, context.config.zone)
-    buttons = [Button(_("Download Excel"), f"{PREFIX}:{broadcast.id}:xlsx")]
+    buttons = [Button(_("Download Excel"), DeliveryStep(broadcast.id, "xlsx"))]
     if await broadcasts.cancellable(context.session, broadcast):
-        buttons.append(Button(_("Cancel the announcement"), f"{PREFIX}:{broadcast.id}:cancel"))
+        buttons.append(Button(_("Cancel the announcement"), DeliveryStep(broadcast.id, "cancel")))
     return Reply(text, buttons=(tuple(buttons),))
 
 
@@ -131,7 +125,7 @@ async def _recent(context: Context, scope: Scope) -> Reply:
         await broadcasts.refresh(context.session, broadcast, context.now)
         lines.append(listing_line(_, broadcast, context.config.zone))
     buttons = tuple(
-        (Button(f"#{broadcast.id}", f"{PREFIX}:{broadcast.id}:show"),) for broadcast in found
+        (Button(f"#{broadcast.id}", DeliveryStep(broadcast.id, "show")),) for broadcast in found
     )
     return Reply("\n".join(lines), buttons=buttons)
 

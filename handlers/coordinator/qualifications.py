@@ -4,8 +4,8 @@ bar chart as a picture, and a button for the Excel file. Dates are dd/mm/yyyy: t
 (today by default) and one to compare it with. Without a unit, the top of the scope, or a
 choice when the scope has several tops.
 
-Buttons carry the unit's id and both days (``bq:<unit id>:<show|xlsx>:<yyyymmdd>:<yyyymmdd>``);
-the unit is checked against the scope again when one is pressed.
+Buttons carry the unit's id and both days (storage.callback_data.QualificationStep); the unit
+is checked against the scope again when one is pressed.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import asyncio
 from datetime import date
 
 from handlers.context import Context
-from handlers.coordinator.access import actor, coordinator_scope
+from handlers.coordinator.access import actor
 from handlers.coordinator.chart import qualification_chart
 from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.sheets import qualification_workbook
@@ -22,18 +22,15 @@ from handlers.coordinator.when import parse_day
 from handlers.messages import Attachment, Button, Reply
 from storage.access import Refused, Scope, in_scope, top_units, unit_in_scope
 from storage.audit import record
+from storage.callback_data import QualificationStep
 from storage.models import Unit
 from storage.reports.qualifications import QualificationReport, qualification_report
 
-PREFIX = "bq"
 PNG = "image/png"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def on_command(context: Context) -> list[Reply]:
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
+async def on_command(context: Context, scope: Scope) -> list[Reply]:
     _ = context._
     days: list[date] = []
     words: list[str] = []
@@ -60,22 +57,23 @@ async def on_command(context: Context) -> list[Reply]:
     tops = await top_units(context.session, scope)
     if len(tops) == 1:
         return [await _show(context, tops[0], on, compare)]
-    buttons = tuple((Button(unit.name, _data(unit, "show", on, compare)),) for unit in tops)
+    buttons = tuple(
+        (Button(unit.name, QualificationStep(unit.id, "show", on, compare)),) for unit in tops
+    )
     return [Reply(_("Which unit?"), buttons=buttons)]
 
 
-async def on_button(context: Context, data: str) -> list[Reply]:
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
+async def on_button(context: Context, scope: Scope, pressed: QualificationStep) -> list[Reply]:
     _ = context._
-    parts = data.split(":")
-    unit = await _unit(context, scope, parts[1] if len(parts) > 1 else "")
-    on = _day(parts[3]) if len(parts) > 3 else None
-    compare = _day(parts[4]) if len(parts) > 4 and parts[4] else None
-    if unit is None or on is None:
+    found = await context.session.get(Unit, pressed.unit)
+    unit = in_scope(context.session, scope, found, actor(context))
+    if unit is None:
         return [Reply(_("That choice is no longer available."))]
-    if parts[2] == "xlsx":
+    on, compare = pressed.on, pressed.compare
+    problem = _check_days(context, on, compare)
+    if problem is not None:
+        return [problem]
+    if pressed.action == "xlsx":
         return [await _workbook(context, unit, on, compare)]
     return [await _show(context, unit, on, compare)]
 
@@ -87,7 +85,7 @@ async def _show(context: Context, unit: Unit, on: date, compare: date | None) ->
     return Reply(
         qualification_text(_, report),
         picture=Attachment(f"bao-cao-{unit.code}-{on:%Y%m%d}.png", chart, PNG),
-        buttons=((Button(_("Download Excel"), _data(unit, "xlsx", on, compare)),),),
+        buttons=((Button(_("Download Excel"), QualificationStep(unit.id, "xlsx", on, compare)),),),
     )
 
 
@@ -126,20 +124,3 @@ def _check_days(context: Context, on: date, compare: date | None) -> Reply | Non
     if compare is not None and compare >= on:
         return Reply(_("The date to compare with must be before the report date."))
     return None
-
-
-async def _unit(context: Context, scope: Scope, raw_id: str) -> Unit | None:
-    unit = await context.session.get(Unit, int(raw_id)) if raw_id.isdigit() else None
-    return in_scope(context.session, scope, unit, actor(context))
-
-
-def _data(unit: Unit, action: str, on: date, compare: date | None) -> str:
-    earlier = f"{compare:%Y%m%d}" if compare else ""
-    return f"{PREFIX}:{unit.id}:{action}:{on:%Y%m%d}:{earlier}"
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        return None

@@ -4,9 +4,9 @@ units only, and answers with the report and two buttons: "Nhập" imports it, "H
 
 The file waits in the database (``RosterUpload``) between the two steps, so any worker can take
 the press and a restart loses nothing; it is dropped once imported, cancelled or a day old.
-Buttons carry the upload's id (``ru:<ok|no>:<id>``), and a press is honoured only from the chat
-and the official that sent the file. The check and the import are each on the audit log, as
-every import is.
+Buttons carry the upload's id (storage.callback_data.RosterStep), and a press is honoured only
+from the chat and the official that sent the file. The check and the import are each on the
+audit log, as every import is.
 """
 
 from __future__ import annotations
@@ -18,25 +18,20 @@ from pathlib import Path, PurePath
 from sqlalchemy import delete, select
 
 from handlers.context import Context
-from handlers.coordinator.access import actor, coordinator_scope
+from handlers.coordinator.access import actor
 from handlers.messages import Button, Reply
 from storage.access import Scope
+from storage.callback_data import RosterStep
 from storage.importers import ImportReport, Job, import_within
 from storage.importers.tabular import SUFFIXES
 from storage.models import RosterUpload
 
-PREFIX = "ru"
-IMPORT = "ok"
-CANCEL = "no"
 KEPT = timedelta(days=1)
 
 
-async def on_file(context: Context) -> list[Reply]:
+async def on_file(context: Context, scope: Scope) -> list[Reply]:
     attachment = context.incoming.attachment
     assert attachment is not None
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
     official = context.official
     assert official is not None
     _ = context._
@@ -76,37 +71,29 @@ async def on_file(context: Context) -> list[Reply]:
         return [Reply(report.render(context.account.language))]
     buttons = (
         (
-            Button(_("Import"), f"{PREFIX}:{IMPORT}:{upload.id}"),
-            Button(_("Cancel"), f"{PREFIX}:{CANCEL}:{upload.id}"),
+            Button(_("Import"), RosterStep("ok", upload.id)),
+            Button(_("Cancel"), RosterStep("no", upload.id)),
         ),
     )
     return [Reply(report.render(context.account.language), buttons=buttons)]
 
 
-async def on_button(context: Context, data: str) -> list[Reply]:
-    scope = await coordinator_scope(context)
-    if isinstance(scope, Reply):
-        return [scope]
+async def on_button(context: Context, scope: Scope, pressed: RosterStep) -> list[Reply]:
     _ = context._
     official = context.official
     assert official is not None
-    _prefix, action, raw_id = [*data.split(":"), "", ""][:3]
-    upload = (
-        await context.session.scalar(
-            select(RosterUpload).where(
-                RosterUpload.id == int(raw_id),
-                RosterUpload.chat_account_id == context.account.id,
-                RosterUpload.official_id == official.id,
-                RosterUpload.created_at >= context.now - KEPT,
-            )
+    upload = await context.session.scalar(
+        select(RosterUpload).where(
+            RosterUpload.id == pressed.upload,
+            RosterUpload.chat_account_id == context.account.id,
+            RosterUpload.official_id == official.id,
+            RosterUpload.created_at >= context.now - KEPT,
         )
-        if raw_id.isdigit()
-        else None
     )
     if upload is None:
         return [Reply(_("That file is no longer waiting to be imported; send it again."))]
     await context.session.delete(upload)
-    if action != IMPORT:
+    if pressed.action != "ok":
         return [Reply(_("Cancelled: nothing was imported from {file}.", file=upload.filename))]
     report = await _import(context, upload, scope, dry_run=False)
     return [Reply(report.render(context.account.language))]

@@ -28,7 +28,8 @@ def course_start(case: Case) -> Iterator[Candidate]:
 
 
 def enrol_by(case: Case) -> Iterator[Candidate]:
-    """For each gap no booked course closes: the open course whose registration closes first."""
+    """For each gap no booked course closes: the open course closing it in time, for the
+    official's group, whose registration closes first (rules.course_fit)."""
     person = case.person
     booked = person.booked_kinds
     taken = {e.course.id for e in person.enrollments}
@@ -36,7 +37,7 @@ def enrol_by(case: Case) -> Iterator[Candidate]:
         kinds = closing_course_kinds(result)
         if not kinds or kinds & booked:
             continue
-        course = case.world.course_to_enrol(kinds)
+        course = case.world.course_to_enrol(result, person.titles)
         if course is None or course.enroll_by is None or course.id in taken:
             continue
         taken.add(course.id)

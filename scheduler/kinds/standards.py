@@ -11,7 +11,6 @@ from typing import Any
 from rules.dates import add_months
 from rules.evaluation import RequirementResult
 from rules.requirements import REFRESHER_KEY
-from rules.standards import closing_course_kinds
 from scheduler.kinds import STANDARDS, Candidate, milestone
 from scheduler.snapshot import Case, Schedule
 
@@ -36,7 +35,7 @@ def standards_deadline(case: Case) -> Iterator[Candidate]:
             "requirement": result.key,
             "deadline": result.deadline.isoformat(),
         }
-        course = case.world.course_to_start(closing_course_kinds(result))
+        course = case.world.course_to_start(result, person.titles)
         if course is not None:
             payload |= {"course": course.name, "course_starts_on": course.starts_on.isoformat()}
         for label, due in schedule:

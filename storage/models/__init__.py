@@ -26,7 +26,7 @@ from storage.models.training import (
 )
 from storage.models.units import Unit, UnitKind
 from storage.models.uploads import RosterUpload
-from storage.models.web import MediaFile, ServerKey
+from storage.models.web import MediaFile, ServerKey, WebTurn
 
 __all__ = [
     "AnswerKind",
@@ -63,5 +63,6 @@ __all__ = [
     "Title",
     "Unit",
     "UnitKind",
+    "WebTurn",
     "planned_titles",
 ]

@@ -1,10 +1,12 @@
-"""What the service's own web pages need: files served by expiring link, and server keys."""
+"""What the service's own web pages need: files served by expiring link, server keys, and the
+web chat's recent conversation."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -35,3 +37,20 @@ class ServerKey(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
+
+
+class WebTurn(Base):
+    """One exchange in a web chat: what the visitor sent, as the page showed it, and the
+    replies as the page draws them. Kept so a reload shows the conversation again; only the
+    last turns of a linked chat are kept, and unlinking or signing out forgets them
+    (bot/webchat/history.py)."""
+
+    __tablename__ = "web_turns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_account_id: Mapped[int] = mapped_column(
+        ForeignKey("chat_accounts.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime]
+    question: Mapped[str] = mapped_column(Text)
+    replies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

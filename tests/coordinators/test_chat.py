@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 from sqlalchemy import func, select
 
+from storage.callback_data import BroadcastStep, decode
 from storage.models import (
     AuditEntry,
     Broadcast,
@@ -120,7 +121,9 @@ async def test_a_coordinator_cannot_target_count_or_report_outside_their_scope(
     assert "Người nhận: 6 người." in _text(start)  # Xã An Bình only; Xã Bình Minh has 2 more
     (units,) = await coordinator.press(start, "Đơn vị")
     assert _labels(units) == ["Xã An Bình", "◀ Quay lại"]
-    draft = _data(start, "Tiếp: nội dung").split(":")[1]
+    step = decode(_data(start, "Tiếp: nội dung"))
+    assert isinstance(step, BroadcastStep)
+    draft = step.draft
     forged = fake.callback(f"bc:{draft}:t:u:{world.b.id}", user_id=CA, message=units)
     (answer,) = await coordinator.deliver(forged)
     assert answer.text == "Đơn vị B không thuộc phạm vi của anh/chị."

@@ -130,7 +130,8 @@ def conversation(engine: AsyncEngine) -> Conversation:
 
 
 class Chat:
-    """One Telegram user in a private chat (or a group), sending what a phone would send."""
+    """One user in a private chat (or a group), sending what a phone would send; on Telegram
+    unless ``channel`` says otherwise (Zalo and the terminal get numbered options)."""
 
     def __init__(
         self,
@@ -139,16 +140,18 @@ class Chat:
         sender_id: str | None = None,
         is_group: bool = False,
         language_hint: str | None = None,
+        channel: Channel = Channel.TELEGRAM,
     ) -> None:
         self.conversation = conversation
         self.chat_id = chat_id
         self.sender_id = sender_id or chat_id
         self.is_group = is_group
         self.language_hint = language_hint
+        self.channel = channel
 
     async def _handle(self, now: datetime | None, **fields: object) -> list[Reply]:
         incoming = Incoming(
-            channel=Channel.TELEGRAM,
+            channel=self.channel,
             chat_id=self.chat_id,
             sender_id=self.sender_id,
             is_group=self.is_group,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers.conversation import Conversation
-from handlers.messages import CALLBACK_DATA_LIMIT
+from storage.callback_data import LIMIT, ConfirmRegistration, Register, encode
 from storage.db import session_factory
 from storage.models import ChatAccount, Enrollment, EnrollmentStatus, Official, OutboxMessage
 from tests.handlers.conftest import TODAY, Chat, linked_chat
@@ -29,20 +29,21 @@ async def chat_in(
 
 EXPECTED = {
     ("status", "vi"): [
-        "✅ Trình độ chuyên môn: đại học",
+        "Anh/chị còn thiếu 2 tiêu chuẩn: Lý luận chính trị, Bồi dưỡng cập nhật kiến thức hằng "
+        "năm; hạn gần nhất 31/12/2025.",
         "❌ Lý luận chính trị: cần trung cấp trở lên, hiện có sơ cấp",
-        f"Hạn: 01/08/2028 (còn 1.{DAYS_TO_2028 - 1000:03d} ngày)",
-        "Căn cứ: Nghị định 33/2023/NĐ-CP, Điều 8",
-        "Trung cấp LLCT khóa 12 (Trung cấp LLCT), khai giảng 01/09/2025, hạn đăng ký 15/07/2025",
-        "Còn thiếu: Lý luận chính trị",
+        f"Hạn 01/08/2028 (còn 1.{DAYS_TO_2028 - 1000:03d} ngày)",
+        "Lớp: Trung cấp LLCT khóa 12, khai giảng 01/09/2025",
+        "✅ Đã đạt: Trình độ học vấn, Trình độ chuyên môn.",
+        "Tiêu chuẩn theo Nghị định 33/2023/NĐ-CP, tính đến ngày 02/06/2025.",
     ],
     ("status", "en"): [
-        "✅ Professional level: university",
+        "You are missing 2 standards: Political theory, Yearly refresher training; nearest "
+        "deadline 31/12/2025.",
         "❌ Political theory: intermediate or higher needed, you have elementary",
-        f"Deadline: 01/08/2028 (1,{DAYS_TO_2028 - 1000:03d} days left)",
-        "Rule: Nghị định 33/2023/NĐ-CP, Điều 8",
-        "starts 01/09/2025, enrol by 15/07/2025",
-        "Missing: Political theory",
+        f"Due 01/08/2028 (1,{DAYS_TO_2028 - 1000:03d} days left)",
+        "Course: Trung cấp LLCT khóa 12, starts 01/09/2025",
+        "✅ Met: General education, Professional level.",
     ],
     ("deadlines", "vi"): [
         f"hạn đăng ký 15/07/2025 (còn {DAYS_TO_ENROL} ngày)",
@@ -111,9 +112,13 @@ async def test_courses_offer_a_register_button_for_each_open_course(world, conve
     chat = await linked_chat(conversation, engine, world.official)
     [reply] = await chat.send("/khoahoc")
     buttons = [button for row in reply.buttons for button in row]
-    assert [b.data for b in buttons] == [f"reg:{world.llct.id}", f"reg:{world.refresher.id}"]
-    assert buttons[0].label == "Đăng ký: Trung cấp LLCT khóa 12"
-    assert all(len(b.data.encode()) <= CALLBACK_DATA_LIMIT for b in buttons)
+    assert [b.meaning for b in buttons] == [Register(world.llct.id), Register(world.refresher.id)]
+    assert [b.label for b in buttons] == [
+        "1. Trung cấp LLCT khóa 12 · 01/09/2025",
+        "2. Cập nhật kiến thức 2025 · 06/10/2025",
+    ]
+    assert "1. Trung cấp LLCT khóa 12" in reply.text and "2. Cập nhật kiến thức 2025" in reply.text
+    assert all(len(b.data.encode()) <= LIMIT for b in buttons)
     assert "khóa 11" not in reply.text  # its registration closed on 15/04/2025
 
 
@@ -121,9 +126,12 @@ async def test_registering_records_the_enrollment_and_tells_the_coordinators(
     world, conversation, engine
 ):
     chat = await linked_chat(conversation, engine, world.official)
-    [reply] = await chat.press(f"reg:{world.llct.id}")
+    [question] = await chat.press(encode(Register(world.llct.id)))
+    assert question.text == "Đăng ký lớp Trung cấp LLCT khóa 12, khai giảng 01/09/2025?"
+    [yes, _no] = question.buttons[0]
+    [reply] = await chat.press(yes.data)
     assert "Anh/chị đã đăng ký khóa Trung cấp LLCT khóa 12" in reply.text
-    [again] = await chat.press(f"reg:{world.llct.id}")
+    [again] = await chat.press(f"reg:{world.llct.id}")  # an older button, before versions
     assert "đã đăng ký khóa Trung cấp LLCT khóa 12 rồi" in again.text
     async with session_factory(engine)() as session:
         [enrollment] = await session.scalars(select(Enrollment))
@@ -144,10 +152,12 @@ async def test_registering_records_the_enrollment_and_tells_the_coordinators(
 
 async def test_a_closed_course_cannot_be_registered(world, conversation, engine):
     chat = await linked_chat(conversation, engine, world.official)
-    [reply] = await chat.press(f"reg:{world.closed.id}")
+    [reply] = await chat.press(encode(Register(world.closed.id)))
+    assert "không còn nhận đăng ký" in reply.text
+    [reply] = await chat.press(encode(ConfirmRegistration(world.closed.id, "yes")))
     assert "không còn nhận đăng ký" in reply.text
     [reply] = await chat.press("reg:not-a-number")
-    assert "không còn nhận đăng ký" in reply.text
+    assert "Nút này không còn hiệu lực" in reply.text
     async with session_factory(engine)() as session:
         assert list(await session.scalars(select(Enrollment))) == []
         assert list(await session.scalars(select(OutboxMessage))) == []
@@ -165,9 +175,9 @@ async def test_switching_to_english_changes_later_replies(world, conversation, e
     [switched] = await chat.press("set:lang:en")
     assert switched.text == "From now on I will answer in English."
     assert switched.menu and switched.menu[0] == ("Standards status", "Training deadlines")
-    assert "Missing: Political theory" in await chat.say("/trangthai")
+    assert "You are missing 2 standards" in await chat.say("/trangthai")
     assert "From now on I will answer in Tiếng Việt." not in await chat.say("/settings vi")
-    assert "Còn thiếu" in await chat.say("/trangthai")
+    assert "Anh/chị còn thiếu" in await chat.say("/trangthai")
 
 
 async def test_a_new_chat_follows_the_messenger_language(world, conversation):
@@ -184,7 +194,7 @@ async def test_quiet_hours_and_muting_are_kept_on_the_chat(world, conversation, 
     assert "• Nhắc bồi dưỡng hằng năm: đã tắt" in reply.text
     labels = [button.label for row in reply.buttons for button in row]
     assert "Bật lại: Nhắc bồi dưỡng hằng năm" in labels
-    assert "tôi chưa hiểu" in await chat.say("22:00-05:00")  # the dialogue is over
+    assert "Giờ yên lặng" not in await chat.say("22:00-05:00")  # the dialogue is over
     async with session_factory(engine)() as session:
         account = await session.scalar(select(ChatAccount))
     assert account is not None
@@ -195,14 +205,14 @@ async def test_quiet_hours_and_muting_are_kept_on_the_chat(world, conversation, 
 async def test_a_command_leaves_the_quiet_hours_dialogue(world, conversation, engine):
     chat = await linked_chat(conversation, engine, world.official)
     await chat.press("set:quiet")
-    assert "Còn thiếu" in await chat.say("/trangthai")
+    assert "Anh/chị còn thiếu" in await chat.say("/trangthai")
     assert "Tôi chưa đọc được" not in await chat.say("abc")
 
 
 async def test_an_unknown_command_gets_a_short_help(world, conversation, engine):
     chat = await linked_chat(conversation, engine, world.official)
     [reply] = await chat.send("/xyz")
-    assert reply.text == "Xin lỗi, tôi chưa hiểu. Hãy chọn mục trong menu hoặc gõ /help."
+    assert reply.text == "Xin lỗi, tôi chưa hiểu. Hãy chọn mục trong menu hoặc gõ /trogiup."
     assert reply.menu and reply.menu[2] == ("Cài đặt", "Trợ giúp")
 
 

@@ -1,12 +1,12 @@
 """Free text: a question in Vietnamese (with or without diacritics, with typos) or English gets
-exactly the reply of the matching command; anything else a short help. Also group chats and
-messages far too long to be a question."""
+exactly the reply of the matching command; small talk a friendly word and the menu; anything
+else the closest topics. Also group chats and messages far too long to be a question."""
 
 from __future__ import annotations
 
 import pytest
 
-from handlers.intents import match
+from handlers.intents import SmallTalk, read
 from handlers.topics import Topic
 from tests.handlers.conftest import Chat, linked_chat, new_code
 
@@ -70,10 +70,19 @@ async def test_free_text_gets_exactly_the_command_reply(world, conversation, eng
 
 
 @pytest.mark.parametrize(
-    "text", ["xin chào", "cảm ơn", "ok", "thời tiết hôm nay thế nào", "asdf qwerty", "hello"]
+    ("text", "talk"),
+    [
+        ("xin chào", SmallTalk.GREETING),
+        ("hello", SmallTalk.GREETING),
+        ("cảm ơn", SmallTalk.THANKS),
+        ("ok", SmallTalk.ACK),
+        ("thời tiết hôm nay thế nào", SmallTalk.OFF_TOPIC),
+        ("👍🙏", SmallTalk.SYMBOLS),
+    ],
 )
-def test_text_about_nothing_matches_no_topic(text):
-    assert match(text) is None
+def test_small_talk_is_not_a_topic(text, talk):
+    assert read(text).topic is None
+    assert read(text).small_talk is talk
 
 
 @pytest.mark.parametrize(
@@ -87,13 +96,13 @@ def test_text_about_nothing_matches_no_topic(text):
         ("ĐẠT CHUẨN", Topic.STATUS),
     ],
 )
-def test_the_most_specific_phrase_wins(text, topic):
-    assert match(text) is topic
+def test_the_words_that_matter_decide(text, topic):
+    assert read(text).topic is topic
 
 
-async def test_unknown_text_gets_a_short_help_with_the_menu(world, conversation, engine):
+async def test_unknown_command_gets_a_short_help_with_the_menu(world, conversation, engine):
     chat = await linked_chat(conversation, engine, world.official)
-    [reply] = await chat.send("xin chào bạn")
+    [reply] = await chat.send("/xinchao")
     assert reply.text.startswith("Xin lỗi, tôi chưa hiểu")
     assert reply.menu == (
         ("Tình trạng chuẩn hóa", "Hạn đào tạo"),

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.answers import AnswerResult, answer_reminder
 from scheduler.config import ReminderConfig
-from scheduler.messages import answer_reply, callback_data, parse_callback
+from scheduler.messages import answer_reply
 from scheduler.planner import plan
+from storage.callback_data import AnswerReminder, decode, encode
 from storage.models import (
     AnswerKind,
     CourseKind,
@@ -96,11 +97,12 @@ async def test_a_second_press_or_someone_elses_reminder_changes_nothing(session)
 
 
 def test_button_data_round_trips_and_fits_telegram():
-    data = callback_data(2**63 - 1, AnswerKind.DECLINE)
+    data = encode(AnswerReminder(2**63 - 1, AnswerKind.DECLINE))
     assert len(data.encode()) <= 64
-    assert parse_callback(data) == (2**63 - 1, AnswerKind.DECLINE)
-    assert parse_callback("rem:12:maybe") is None
-    assert parse_callback("set:lang:vi") is None
+    assert decode(data) == AnswerReminder(2**63 - 1, AnswerKind.DECLINE)
+    assert decode("rem:12:done") == AnswerReminder(12, AnswerKind.DONE)  # sent before versions
+    assert decode("rem:12:maybe") is None
+    assert decode("rem:²:done") is None
 
 
 def test_the_reply_to_an_answer_is_in_the_users_language():

@@ -1,5 +1,6 @@
-"""The coordinators' weekly digest: who misses what, what falls due within 30 days, who cannot
-be reached; once a week, made up later in the week if the Monday run was missed."""
+"""The coordinators' weekly digest: who misses what, whose gap no open course fits, what falls
+due within 30 days, who cannot be reached; once a week, made up later in the week if the Monday
+run was missed."""
 
 from __future__ import annotations
 
@@ -61,6 +62,11 @@ async def test_a_weekly_digest_for_the_coordinators_units(session):
     assert text.split("\n\n") == [
         "Tổng hợp hằng tuần cho Tỉnh Demo",
         "Chưa đạt chuẩn (4):\n"
+        "• Trần Điều Phối (Tỉnh Demo): bồi dưỡng cập nhật kiến thức hằng năm\n"
+        "• Phạm Thiếu (Xã Bắc): lý luận chính trị, bồi dưỡng cập nhật kiến thức hằng năm\n"
+        "• Vũ Chặn (Xã Bắc): bồi dưỡng cập nhật kiến thức hằng năm\n"
+        "• Đỗ Học (Xã Bắc): bồi dưỡng cập nhật kiến thức hằng năm",
+        "Không có lớp đang mở phù hợp (4):\n"
         "• Trần Điều Phối (Tỉnh Demo): bồi dưỡng cập nhật kiến thức hằng năm\n"
         "• Phạm Thiếu (Xã Bắc): lý luận chính trị, bồi dưỡng cập nhật kiến thức hằng năm\n"
         "• Vũ Chặn (Xã Bắc): bồi dưỡng cập nhật kiến thức hằng năm\n"

@@ -131,7 +131,10 @@ async def test_registering_for_a_course_with_its_button(bot, fake, session):
     await chat.say(f"/start {await new_code(session, record.official)}")
     (courses,) = await chat.say("/khoahoc")
 
-    (registered,) = await chat.press(courses, "Đăng ký: Trung cấp lý luận chính trị khóa 12")
+    starts = record.course.starts_on.strftime("%d/%m/%Y")
+    (question,) = await chat.press(courses, f"1. Trung cấp LLCT khóa 12 · {starts}")
+    assert question.text == f"Đăng ký lớp Trung cấp lý luận chính trị khóa 12, khai giảng {starts}?"
+    (registered,) = await chat.press(question, "Có, đăng ký")
 
     assert registered.text is not None and "Trung cấp lý luận chính trị khóa 12" in registered.text
     assert fake.answered_callbacks

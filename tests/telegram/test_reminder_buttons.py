@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from scheduler.messages import callback_data
+from storage.callback_data import AnswerReminder, encode
 from storage.models import AnswerKind, OutboxMessage, OutboxStatus, ReminderAnswer
 from tests.factories import make_official
 from tests.telegram.chat import Chat
@@ -36,7 +36,7 @@ async def test_registered_stops_the_chain_and_thanks_the_official(bot, fake, ses
     reminder = await _sent_reminder(session, record.official.id)
 
     (reply,) = await chat.deliver(
-        fake.callback(callback_data(reminder.id, AnswerKind.DONE), user_id=chat.user_id)
+        fake.callback(encode(AnswerReminder(reminder.id, AnswerKind.DONE)), user_id=chat.user_id)
     )
 
     assert reply.text == "Cảm ơn anh/chị. Anh/chị sẽ không nhận thêm lời nhắc về việc này."
@@ -52,7 +52,7 @@ async def test_someone_elses_reminder_cannot_be_answered(bot, fake, session):
     reminder = await _sent_reminder(session, other.id)
 
     await chat.deliver(
-        fake.callback(callback_data(reminder.id, AnswerKind.DECLINE), user_id=chat.user_id)
+        fake.callback(encode(AnswerReminder(reminder.id, AnswerKind.DECLINE)), user_id=chat.user_id)
     )
 
     assert list(await session.scalars(select(ReminderAnswer))) == []

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bot.channels.telegram import WEBHOOK_PATH
 from handlers.messages import Attachment, Button, Reply
+from storage.callback_data import Acknowledge, Register
 from storage.models import ChatAccount, ProcessedUpdate
 from tests.fakes.telegram_api import telegram_length
 from tests.telegram.chat import Chat
@@ -89,7 +90,7 @@ async def test_a_long_reply_is_split_on_line_ends_with_buttons_on_the_last_part(
     lines = [f"{n:04d} " + "dòng chữ tiếng Việt có dấu 📅 " * 3 for n in range(120)]
     text = "\n".join(lines)
     assert telegram_length(text) > 2 * 4096
-    reply = Reply(text, buttons=((Button("Đăng ký", "reg:1"),),))
+    reply = Reply(text, buttons=((Button("Đăng ký", Register(1)),),))
 
     assert bot.telegram is not None
     await bot.telegram.send(700, reply)
@@ -129,7 +130,13 @@ async def test_reply_keyboards_pictures_and_documents_are_rendered(bot, fake):
     picture = Attachment("bond.png", b"\x89PNG...", "image/png")
     document = Attachment("report.xlsx", b"PK...", "application/vnd.ms-excel")
     await bot.telegram.send(
-        703, Reply("tiến độ", picture=picture, document=document, buttons=((Button("OK", "k"),),))
+        703,
+        Reply(
+            "tiến độ",
+            picture=picture,
+            document=document,
+            buttons=((Button("OK", Acknowledge(7)),),),
+        ),
     )
 
     shown, removed, kept, text, photo, doc = fake.messages_to(703)
@@ -140,7 +147,7 @@ async def test_reply_keyboards_pictures_and_documents_are_rendered(bot, fake):
     assert (text.text, photo.method, doc.method) == ("tiến độ", "sendphoto", "senddocument")
     assert (photo.file_name, photo.file_bytes) == ("bond.png", b"\x89PNG...")
     assert doc.file_name == "report.xlsx"
-    assert doc.buttons == [[{"text": "OK", "callback_data": "k"}]]
+    assert doc.buttons == [[{"text": "OK", "callback_data": "2:ack:7"}]]
 
 
 @sqlite_only
@@ -154,6 +161,17 @@ async def test_an_unlinked_chat_gets_a_share_my_number_button_in_its_language(bo
         [{"text": "Chia sẻ số điện thoại của tôi", "request_contact": True}]
     ]
     assert en_reply.keyboard == [[{"text": "Share my phone number", "request_contact": True}]]
+
+
+@sqlite_only
+async def test_the_share_my_number_button_follows_the_language_chosen_in_settings(bot, fake):
+    chat = Chat(fake, 707)  # Telegram says Vietnamese
+
+    await chat.say("/caidat en")
+    (reply,) = await chat.say("/status")
+
+    assert reply.text is not None and reply.text.startswith("This chat is not linked")
+    assert reply.keyboard == [[{"text": "Share my phone number", "request_contact": True}]]
 
 
 async def test_a_pressed_button_is_answered_and_acted_on(bot, fake):
@@ -202,3 +220,21 @@ async def test_health_readiness_and_metrics_are_served(bot, fake):
     assert 'canbo_updates_processed_total{channel="telegram"} 1.0' in metrics
     assert 'canbo_replies_sent_total{channel="telegram"} 1.0' in metrics
     assert 'canbo_update_seconds_count{channel="telegram"} 1.0' in metrics
+
+
+@sqlite_only
+async def test_the_command_menu_is_set_in_each_language(bot, fake):
+    vietnamese = fake.commands[("default", "")]
+    english = fake.commands[("default", "en")]
+
+    assert [c["command"] for c in vietnamese] == [
+        "trangthai",
+        "lichhoc",
+        "camket",
+        "khoahoc",
+        "caidat",
+        "trogiup",
+    ]
+    assert vietnamese[0]["description"] == "Tình trạng chuẩn hóa"
+    assert [c["command"] for c in english][:2] == ["status", "deadlines"]
+    assert english[0]["description"] == "Standards status"

@@ -7,16 +7,17 @@ from datetime import timedelta
 from typing import Any
 
 import aiohttp
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.http import HttpServer, build_web_app
 from bot.media import MediaLinks
+from bot.webchat.history import KEEP
 from bot.webchat.routes import WebChat
 from bot.webchat.session import COOKIE, SessionCookies
 from handlers.messages import Attachment, Reply
 from storage import media
 from storage.db import session_factory
-from storage.models import Channel, ChatAccount, Enrollment
+from storage.models import Channel, ChatAccount, Enrollment, WebTurn
 from storage.types import utcnow
 from tests.telegram.records import make_record, new_code
 from tests.webchat.conftest import HEADERS
@@ -39,6 +40,15 @@ async def _say(
 ) -> tuple[int, Any]:
     async with client.post(f"{base_url}/chat/api/message", json=body, headers=headers) as r:
         return r.status, await r.json()
+
+
+async def _linked_courses(client: aiohttp.ClientSession, base_url: str, session) -> tuple[Any, Any]:
+    """A browser linked to make_record's official, and its answer to /khoahoc."""
+    record = await make_record(session)
+    await _session(client, base_url)
+    await _say(client, base_url, {"text": await new_code(session, record.official)})
+    _status, courses = await _say(client, base_url, {"text": "/khoahoc"})
+    return record, courses
 
 
 async def test_the_landing_page_and_its_files_are_served(browser_client, base_url):
@@ -102,15 +112,14 @@ async def test_linking_by_code_then_asking_for_status(browser_client, base_url, 
 async def test_buttons_come_as_buttons_and_pressing_one_registers(
     browser_client, base_url, session
 ):
-    record = await make_record(session)
-    await _session(browser_client, base_url)
-    await _say(browser_client, base_url, {"text": await new_code(session, record.official)})
-
-    _status, courses = await _say(browser_client, base_url, {"text": "/khoahoc"})
+    record, courses = await _linked_courses(browser_client, base_url, session)
     (row,) = courses["replies"][0]["buttons"]
-    _status, registered = await _say(browser_client, base_url, {"callback_data": row[0]["data"]})
+    _status, question = await _say(browser_client, base_url, {"callback_data": row[0]["data"]})
+    ((yes, _no),) = question["replies"][0]["buttons"]
+    _status, registered = await _say(browser_client, base_url, {"callback_data": yes["data"]})
 
-    assert row[0]["label"] == "Đăng ký: Trung cấp lý luận chính trị khóa 12"
+    assert row[0]["label"].startswith("1. Trung cấp LLCT khóa 12 · ")
+    assert question["replies"][0]["text"].startswith("Đăng ký lớp Trung cấp lý luận chính trị")
     assert registered["replies"][0]["text"].startswith("Anh/chị đã đăng ký khóa")
     assert (
         await session.scalar(
@@ -160,10 +169,47 @@ async def test_bad_bodies_get_a_400(browser_client, base_url):
     await _session(browser_client, base_url)
 
     empty, _ = await _say(browser_client, base_url, {"text": "   "})
-    too_long, _ = await _say(browser_client, base_url, {"text": "x" * 2001})
     neither, _ = await _say(browser_client, base_url, {"number": 2})
+    surrogate, _ = await _say(browser_client, base_url, {"callback_data": "\ud800"})
 
-    assert (empty, too_long, neither) == (400, 400, 400)
+    assert (empty, neither, surrogate) == (400, 400, 400)
+
+
+async def test_a_long_paste_is_answered_too_long_in_the_users_language(browser_client, base_url):
+    await _session(browser_client, base_url, **{"Accept-Language": "en-GB,en"})
+
+    english = {**HEADERS, "Accept-Language": "en-GB,en"}
+    status, answer = await _say(
+        browser_client, base_url, {"text": "tôi đã đạt chuẩn chưa " * 250}, english
+    )
+
+    assert status == 200
+    assert answer["replies"][0]["text"].startswith("Your message is too long for me to read.")
+
+
+async def test_the_conversation_is_kept_for_a_reload_and_forgotten_on_sign_out(
+    browser_client, base_url, session
+):
+    _record, courses = await _linked_courses(browser_client, base_url, session)
+    button = courses["replies"][0]["buttons"][0][0]
+    await _say(
+        browser_client, base_url, {"callback_data": button["data"], "label": button["label"]}
+    )
+    for number in range(KEEP - 1):
+        await _say(browser_client, base_url, {"text": f"cảm ơn {number}"})
+
+    _status, reloaded, _cookies = await _session(browser_client, base_url)
+
+    turns = reloaded["history"]
+    assert len(turns) == KEEP
+    assert turns[-1]["question"] == f"cảm ơn {KEEP - 2}"
+    assert turns[-1]["replies"][0]["text"].startswith("Không có gì ạ.")
+    assert turns[0]["question"] == button["label"]  # the pressed button, as the page showed it
+    assert turns[0]["replies"][0]["text"].startswith("Đăng ký lớp")
+    async with browser_client.post(f"{base_url}/chat/api/signout", json={}, headers=HEADERS):
+        pass
+    _status, fresh, _cookies = await _session(browser_client, base_url)
+    assert fresh["history"] == [] and await session.scalar(select(func.count(WebTurn.id))) == 0
 
 
 async def test_signing_out_unlinks_this_browser(browser_client, base_url, session):

@@ -1,6 +1,7 @@
 """The web chat in headless Chromium on a phone-sized screen: link with a code, ask for the
-standards status, see the answer. Screenshots of the landing page and the
-answer are kept in test-artifacts/.
+standards status, see the answer; the conversation survives a reload, a coordinator's menu wraps
+and a chart opens full size, a long paste is answered "too long". Screenshots of the landing
+page, the answer and the chart are kept in test-artifacts/.
 
 Uses Debian's chromium (``apt-get install chromium``) through Playwright; the test is skipped,
 saying why, where there is no such browser. Never ``playwright install``: no internet here.
@@ -12,7 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from storage.models import Official
 from tests.telegram.records import make_record, new_code
 
 playwright = pytest.importorskip("playwright.async_api")
@@ -71,3 +74,72 @@ async def test_link_with_a_code_and_ask_for_status_on_a_phone(page, base_url, se
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]  # nothing overflows sideways on the phone
     await page.screenshot(path=str(ARTIFACTS / f"webchat-phone-status-{backend}.png"))
+
+
+async def _linked_page(page, base_url, session, code_of: str = "CB100"):
+    """The page linked with a code for the official ``code_of`` of make_record's unit."""
+    await make_record(session)
+    official = await session.scalar(select(Official).where(Official.code == code_of))
+    code = await new_code(session, official)
+    await page.goto(base_url + "/")
+    await page.fill("#code", code)
+    await page.click("#link-form button")
+    await playwright.expect(page.locator(".message.bot").last).to_contain_text(
+        "Liên kết thành công"
+    )
+
+
+async def test_the_conversation_survives_a_reload(page, base_url, session):
+    await _linked_page(page, base_url, session)
+    await page.get_by_role("button", name="Cam kết").click()
+    await playwright.expect(page.locator(".message.bot").last).to_contain_text("Đã phục vụ")
+
+    await page.reload()
+
+    await playwright.expect(page.locator(".message.me")).to_have_text(["••••-••••", "Cam kết"])
+    await playwright.expect(page.locator(".message.bot").last).to_contain_text("Đã phục vụ")
+    assert await page.locator("#composer").is_visible()
+
+
+async def test_a_coordinators_menu_wraps_on_a_phone_and_a_chart_opens_full_size(
+    page, base_url, session
+):
+    await _linked_page(page, base_url, session, code_of="CB900")
+    menu = page.locator("#menu")
+    await playwright.expect(menu.get_by_role("button", name="Gửi thông báo")).to_be_visible()
+    for button in await menu.get_by_role("button").all():
+        box = await button.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert await menu.evaluate("m => m.scrollWidth <= m.clientWidth")
+
+    await menu.get_by_role("button", name="Báo cáo").click()
+    chart = page.locator(".message.bot img").last
+    await playwright.expect(chart).to_be_visible()
+    await chart.click()
+
+    viewer = page.locator("#viewer")
+    await playwright.expect(viewer).to_be_visible()
+    shown, natural = await viewer.locator("img").evaluate(
+        "img => [img.getBoundingClientRect().width, img.naturalWidth]"
+    )
+    assert natural > PHONE["width"] and shown == natural  # full size, scrolled, not squeezed
+    await page.screenshot(path=str(ARTIFACTS / "webchat-phone-chart.png"))
+    await viewer.click(position={"x": 5, "y": 200})
+    await playwright.expect(viewer).to_be_hidden()
+
+
+@pytest.mark.parametrize(
+    ("language", "answer"),
+    [("VI", "Tin nhắn quá dài nên tôi không đọc được"), ("EN", "Your message is too long")],
+)
+async def test_a_long_paste_is_not_cut_but_answered_too_long(
+    page, base_url, session, language, answer
+):
+    await _linked_page(page, base_url, session)
+    await page.get_by_role("button", name=language, exact=True).click()
+
+    await page.fill("#text", "tôi đã đạt chuẩn chưa " * 250)
+    assert len(await page.input_value("#text")) == 5500  # nothing cut on the way
+    await page.press("#text", "Enter")
+
+    await playwright.expect(page.locator(".message.bot").last).to_contain_text(answer)

@@ -71,12 +71,20 @@ async def test_course_options_are_numbered_and_typing_2_registers_for_the_second
     chat, record, second = await linked(zalo_api, session, "zu-103")
 
     courses = await chat.ask("/khoahoc")
-    registered = await chat.ask("2")
+    question = await chat.ask("2")
+    registered = await chat.ask("1")
+    again = await chat.ask("/khoahoc")
 
-    assert "1. Đăng ký: Trung cấp lý luận chính trị khóa 12" in courses
-    assert f"2. Đăng ký: {SECOND_COURSE}" in courses
-    assert courses.endswith("Gõ 1 hoặc 2.")
+    lines = courses.splitlines()
+    assert lines[1].startswith("1. Trung cấp lý luận chính trị khóa 12")
+    assert any(line.startswith(f"2. {SECOND_COURSE}") for line in lines)
+    assert courses.count(SECOND_COURSE) == 1  # one numbering: the list is the options
+    assert "Gõ 1 hoặc 2." in courses
+    starts = second.starts_on.strftime("%d/%m/%Y")
+    assert question.startswith(f"Đăng ký lớp {SECOND_COURSE}, khai giảng {starts}?")
+    assert "1. Có, đăng ký\n2. Không" in question
     assert registered.startswith(f"Anh/chị đã đăng ký khóa {SECOND_COURSE}")
+    assert "Anh/chị đã đăng ký." in again
     enrollments = list(
         await session.scalars(
             select(Enrollment).where(Enrollment.official_id == record.official.id)
@@ -87,14 +95,33 @@ async def test_course_options_are_numbered_and_typing_2_registers_for_the_second
     ]
 
 
+async def test_a_number_that_is_no_option_is_answered_and_keeps_the_options(
+    zalo_bot, zalo_api, session
+):
+    chat, record, _second = await linked(zalo_api, session, "zu-109")
+    await chat.ask("/khoahoc")
+
+    answers = [await chat.ask(text) for text in ("7", "0", "²", "9" * 20, "٢")]
+    question = await chat.ask("1")  # the options are still those of the list
+
+    assert answers == ["Gõ 1 hoặc 2."] * 5
+    assert question.startswith("Đăng ký lớp Trung cấp lý luận chính trị khóa 12")
+    assert (
+        await session.scalar(
+            select(Enrollment.id).where(Enrollment.official_id == record.official.id)
+        )
+        is None
+    )
+
+
 async def test_a_number_without_options_shown_is_not_a_choice(zalo_bot, zalo_api, session):
     chat, record, _second = await linked(zalo_api, session, "zu-104")
     await chat.ask("/khoahoc")
-    await chat.ask("/trangthai")  # the last reply shows no options
+    await chat.ask("/camket")  # the last reply shows no options
 
     answer = await chat.ask("1")
 
-    assert answer.startswith("Xin lỗi, tôi chưa hiểu")
+    assert answer.startswith("Không có lựa chọn nào đang mở.")
     assert (
         await session.scalar(
             select(Enrollment.id).where(Enrollment.official_id == record.official.id)

@@ -48,13 +48,32 @@ function say(who, text) {
   return bubble;
 }
 
+// A picture (a report's chart) opens at full size when tapped; the viewer scrolls both ways.
+function openViewer(picture) {
+  const viewer = $("viewer");
+  const full = viewer.querySelector("img");
+  full.src = picture.src;
+  full.alt = picture.alt;
+  viewer.hidden = false;
+  viewer.focus();
+}
+
+function closeViewer() {
+  $("viewer").hidden = true;
+}
+
 function showReply(reply) {
   const bubble = say("bot", reply.text);
   if (reply.picture) {
     const picture = element("img");
     picture.src = reply.picture.url;
     picture.alt = reply.picture.name;
+    picture.tabIndex = 0;
     picture.addEventListener("load", scrollDown);
+    picture.addEventListener("click", () => openViewer(picture));
+    picture.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") openViewer(picture);
+    });
     bubble.append(picture);
   }
   if (reply.document) {
@@ -70,7 +89,8 @@ function showReply(reply) {
       for (const option of row) {
         const button = element("button", "", option.label);
         button.type = "button";
-        button.addEventListener("click", () => send({ callback_data: option.data }, option.label));
+        button.addEventListener("click", () =>
+          send({ callback_data: option.data, label: option.label }, option.label));
         line.append(button);
       }
       choices.append(line);
@@ -114,7 +134,19 @@ function applyState(next) {
   $("menu").hidden = !state.linked;
   $("composer").hidden = !state.linked;
   $("signout").hidden = !state.linked;
-  if (first && state.linked && strings.greeting) say("bot", strings.greeting);
+  $("viewer").querySelector("button").setAttribute("aria-label", strings.close);
+  if (first) showHistory(state.history || []);
+  if (first && state.linked && strings.greeting && !(state.history || []).length) {
+    say("bot", strings.greeting);
+  }
+}
+
+// The conversation so far (kept by the server), so a reload loses nothing.
+function showHistory(turns) {
+  for (const turn of turns) {
+    if (turn.question) say("me", turn.question);
+    turn.replies.forEach(showReply);
+  }
 }
 
 function failed(error) {
@@ -169,6 +201,10 @@ function submitted(form, input) {
 document.addEventListener("DOMContentLoaded", async () => {
   submitted($("link-form"), $("code"));
   submitted($("composer"), $("text"));
+  $("viewer").addEventListener("click", closeViewer);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeViewer();
+  });
   $("attach").addEventListener("click", () => $("file").click());
   $("file").addEventListener("change", () => {
     const file = $("file").files[0];
