@@ -41,12 +41,12 @@ from scheduler.ledger import (
     NOT_LINKED,
     DispatchReport,
     Ledger,
-    Outcome,
     Retries,
+    SendResult,
     finish,
     requeue,
 )
-from scheduler.limits import RateLimits
+from scheduler.limits import Priority, SendBudget
 from scheduler.lock import DispatchLock, dispatch_lock, lock_key
 from scheduler.messages import Item, render
 from scheduler.timing import QuietWindow
@@ -59,16 +59,17 @@ __all__ = ["DispatchReport", "DispatchSettings", "Dispatcher", "Outlet", "batche
 log = logging.getLogger(__name__)
 
 TAKEOVER_PAUSE = 1.5  # seconds: longer than the messengers' one-message-per-chat window
+BATCH_SECONDS = 3.0
 MESSAGE_ITEMS = 10  # reminders per message; a longer day is split so the text stays readable
 
 
 @dataclass(frozen=True)
 class Outlet:
-    """A channel the dispatcher can send through, with that account's limits (None: a
+    """A channel the dispatcher can send through, with that account's send budget (None: a
     database write, no limit)."""
 
     sender: Sender
-    limits: RateLimits | None
+    budget: SendBudget | None
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,11 @@ class Dispatcher:
         host = socket.gethostname()[:30]
         self.worker = f"{self.account}{host}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lock: DispatchLock = dispatch_lock(engine, identity, self.worker)
+        # a batch lasts about BATCH_SECONDS at the fastest outlet's rate: an announcement queued
+        # meanwhile is claimed with the next one, at most two batches away
+        rates = [o.budget.limits.per_second for o in outlets.values() if o.budget is not None]
+        fastest = max(rates, default=self.settings.batch_size / BATCH_SECONDS)
+        self.batch_size = max(10, min(self.settings.batch_size, int(fastest * BATCH_SECONDS)))
 
     # --- running ---------------------------------------------------------------------------
 
@@ -237,18 +243,27 @@ class Dispatcher:
         )
 
     async def _claim(self, session: AsyncSession, now: datetime) -> list[int]:
-        """Lock due rows (PostgreSQL skips rows another worker holds), then mark them ours;
-        the UPDATE re-checks the status, so on SQLite a row someone else claimed between the
-        two statements is left alone. Two statements, because PostgreSQL may run a LIMIT
-        subquery inside an UPDATE more than once."""
-        due = await session.scalars(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
-            .order_by(OutboxMessage.not_before, OutboxMessage.id)
-            .limit(self.settings.batch_size)
-            .with_for_update(skip_locked=True)
-        )
-        ids = list(due)
+        """Lock due rows, urgent ones (announcements) first, so a long queue of routine
+        reminders never holds an announcement back (PostgreSQL skips rows another worker
+        holds); then mark them ours. The UPDATE re-checks the status, so on SQLite a row someone
+        else claimed between the statements is left alone. Separate statements, because
+        PostgreSQL may run a LIMIT subquery inside an UPDATE more than once."""
+        ids: list[int] = []
+        for urgent in (True, False):
+            due = await session.scalars(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.urgent.is_(urgent),
+                    OutboxMessage.not_before <= now,
+                )
+                .order_by(OutboxMessage.not_before, OutboxMessage.id)
+                .limit(self.batch_size - len(ids))
+                .with_for_update(skip_locked=True)
+            )
+            ids += due
+            if len(ids) >= self.batch_size:
+                break
         if not ids:
             return []
         result = await session.execute(
@@ -388,14 +403,14 @@ class Dispatcher:
             )
         except (KeyError, ValueError, TypeError) as error:
             return await self._record(chat, rows, Rejected(f"cannot render: {error!r}"))
-        if outlet.limits is not None:
-            await outlet.limits.acquire(chat.external_id, chat.is_group)
+        if outlet.budget is not None:
+            await outlet.budget.acquire(chat.external_id, chat.is_group, _priority(rows))
         started = perf_counter()
         try:
             message_id = await outlet.sender.send(chat.external_id, message)
         except DeliveryError as error:
-            if isinstance(error, RetryAfter) and outlet.limits is not None:
-                outlet.limits.pause(error.seconds)
+            if isinstance(error, RetryAfter) and outlet.budget is not None:
+                await outlet.budget.pause(error.seconds)
             return await self._record(chat, rows, error, started=started)
         except Exception as error:  # an adapter bug must not stop the queue: retry later
             log.exception("unexpected error from the %s sender", chat.channel.value)
@@ -416,7 +431,7 @@ class Dispatcher:
         if started is not None:
             metrics.SEND_SECONDS.labels(channel).observe(perf_counter() - started)
             metrics.SENDS.labels(channel, metrics.outcome(error)).inc()
-        return await self.ledger.record(Outcome(chat, rows, error, message_id))
+        return await self.ledger.record(SendResult(chat, rows, error, message_id))
 
 
 def batches(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
@@ -426,6 +441,12 @@ def batches(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
     together = [row for row in rows if row.kind != broadcasts.KIND]
     steps = range(0, len(together), MESSAGE_ITEMS)
     return alone + [together[start : start + MESSAGE_ITEMS] for start in steps]
+
+
+def _priority(rows: Sequence[OutboxMessage]) -> Priority:
+    """Announcements (and reminders that cannot wait for the next working day) before
+    routine reminders."""
+    return Priority.URGENT if any(row.urgent for row in rows) else Priority.ROUTINE
 
 
 def _release() -> Update:

@@ -1,7 +1,7 @@
 """Recording what became of each outbox row (DESIGN.md, "Delivery semantics").
 
 A send's outcome is committed before its sender takes the next message, so a crash leaves at
-most the messages in flight unconfirmed. Outcomes that arrive while a commit is running share
+most the messages in flight unconfirmed. SendResults that arrive while a commit is running share
 the next one (group commit): at the Bot API's paid broadcast rates the dispatcher pays one
 transaction per handful of messages instead of one per message, and at 30/s nothing waits.
 """
@@ -53,7 +53,7 @@ NOT_LINKED = "not linked"  # the error of a row whose recipient had no chat to r
 
 
 @dataclass
-class Outcome:
+class SendResult:
     """One send: the chat, the rows it carried, and the error (None: delivered)."""
 
     chat: ChatAccount
@@ -64,7 +64,7 @@ class Outcome:
 
 
 class Ledger:
-    """Commits outcomes in groups; ``record`` returns once its outcome is committed."""
+    """Commits send results in groups; ``record`` returns once its result is committed."""
 
     def __init__(
         self,
@@ -77,22 +77,22 @@ class Ledger:
         self.clock = clock
         self.retries = retries
         self.rng = rng
-        self._waiting: list[tuple[Outcome, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[SendResult, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def record(self, outcome: Outcome) -> DispatchReport:
+    async def record(self, result: SendResult) -> DispatchReport:
         done = asyncio.get_running_loop().create_future()
-        self._waiting.append((outcome, done))
+        self._waiting.append((result, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_all())
         await done
-        return outcome.report
+        return result.report
 
     async def _write_all(self) -> None:
         while self._waiting:
             group, self._waiting = self._waiting, []
             try:
-                await self._write([outcome for outcome, _ in group])
+                await self._write([result for result, _ in group])
             except Exception as error:
                 for _, done in group:
                     done.set_exception(error)
@@ -100,31 +100,31 @@ class Ledger:
                 for _, done in group:
                     done.set_result(None)
 
-    async def _write(self, outcomes: list[Outcome]) -> None:
+    async def _write(self, results: list[SendResult]) -> None:
         now = self.clock.now()
         reached: set[int] = set()
         lost: set[int] = set()
         async with self.sessions() as session:
-            for outcome in outcomes:
-                for row in outcome.rows:
+            for result in results:
+                for row in result.rows:
                     row = await session.merge(row, load=False)
-                    self._apply(session, row, now, outcome)
-                if outcome.error is None:
-                    reached.add(outcome.chat.id)
-                    outcome.report.messages += 1
-                elif isinstance(outcome.error, Unreachable):
-                    lost.add(outcome.chat.id)
+                    self._apply(session, row, now, result)
+                if result.error is None:
+                    reached.add(result.chat.id)
+                    result.report.messages += 1
+                elif isinstance(result.error, Unreachable):
+                    lost.add(result.chat.id)
             await _mark_chats(session, reached, lost, now)
             await session.commit()
 
     def _apply(
-        self, session: AsyncSession, row: OutboxMessage, now: datetime, outcome: Outcome
+        self, session: AsyncSession, row: OutboxMessage, now: datetime, result: SendResult
     ) -> None:
-        error, report = outcome.error, outcome.report
+        error, report = result.error, result.report
         if error is None:
             row.attempts += 1
             row.sent_at = now
-            finish(session, row, now, OutboxStatus.SENT, None, "sent", outcome.message_id)
+            finish(session, row, now, OutboxStatus.SENT, None, "sent", result.message_id)
             report.sent += 1
         elif isinstance(error, RetryAfter):
             attempt(session, row, now, "retry_after", str(error))

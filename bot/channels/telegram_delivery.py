@@ -18,16 +18,16 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.channels.telegram_budget import account, telegram_budget
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.zalo_delivery import zalo_outlet
 from bot.settings import Settings
 from bot.webchat.delivery import web_outlet
-from scheduler.clock import Clock, SystemClock
+from scheduler.clock import Clock
 from scheduler.config import ReminderConfig
 from scheduler.delivery import Outgoing, Rejected, RetryAfter, Transient, Unreachable
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.jobs import ReminderJobs
-from scheduler.limits import RateLimits
 from storage.db import session_factory
 from storage.models import Channel
 
@@ -49,7 +49,7 @@ class TelegramSender:
         self._bot = Bot(token, base_url=base_url, request=request, get_updates_request=never_polled)
         self._token = token
         # the bot's numeric id: enough to tell accounts apart, never the secret part
-        self._identity = f"telegram:{token.partition(':')[0]}"
+        self._identity = account(token)
 
     @property
     def identity(self) -> str:
@@ -98,13 +98,15 @@ def _seconds(error: TelegramRetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def telegram_outlet(settings: Settings, clock: Clock | None = None) -> Outlet | None:
-    """The Telegram outlet, or None when no bot token is configured."""
+def telegram_outlet(
+    settings: Settings, engine: AsyncEngine | None, clock: Clock | None = None
+) -> Outlet | None:
+    """The Telegram outlet, or None when no bot token is configured; it shares the bot's send
+    budget with the replies (``telegram_budget``)."""
     if settings.telegram_token is None:
         return None
     sender = TelegramSender(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
-    limits = RateLimits(clock or SystemClock(), global_rate=settings.telegram_rate)
-    return Outlet(sender, limits)
+    return Outlet(sender, telegram_budget(settings, engine, clock))
 
 
 def build_dispatcher(
@@ -114,7 +116,7 @@ def build_dispatcher(
     ``concurrency`` overrides CANBO_DISPATCH_CONCURRENCY."""
     sessions = session_factory(engine)
     configured = (
-        (Channel.TELEGRAM, telegram_outlet(settings)),
+        (Channel.TELEGRAM, telegram_outlet(settings, engine)),
         (Channel.ZALO, zalo_outlet(settings, sessions)),
         (Channel.WEB, web_outlet(sessions)),
     )

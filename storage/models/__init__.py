@@ -11,6 +11,7 @@ from storage.models.delivery import (
     OutboxMessage,
     OutboxStatus,
     ReminderAnswer,
+    SendSlot,
 )
 from storage.models.officials import HeldTitle, Official, Title, planned_titles
 from storage.models.training import (
@@ -59,6 +60,7 @@ __all__ = [
     "Role",
     "RoleKind",
     "RosterUpload",
+    "SendSlot",
     "ServerKey",
     "Title",
     "Unit",

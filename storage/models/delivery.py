@@ -29,7 +29,11 @@ class OutboxStatus(enum.Enum):
 
 class OutboxMessage(Timestamped, Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        # announcements (urgent) are claimed before routine reminders (scheduler.dispatcher)
+        Index("ix_outbox_due_urgent", "status", "urgent", "not_before"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
@@ -94,3 +98,15 @@ class ReminderAnswer(Base):
     cycle: Mapped[str] = mapped_column(String(20))
     answer: Mapped[AnswerKind] = mapped_column(enum_column(AnswerKind, 16))
     at: Mapped[datetime]
+
+
+class SendSlot(Base):
+    """A bot account's send schedule in PostgreSQL (scheduler.limits): key "" is the account's
+    next free slot, "c:<chat>" and "g:<group>" a chat's or group's; seconds since the epoch on
+    the database server's clock. Booked by the function ``canbo_book_sends`` (migration 0010)."""
+
+    __tablename__ = "send_budget"
+
+    account: Mapped[str] = mapped_column(String(80), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    next_at: Mapped[float]
