@@ -59,7 +59,7 @@ __all__ = ["DispatchReport", "DispatchSettings", "Dispatcher", "Outlet", "batche
 log = logging.getLogger(__name__)
 
 TAKEOVER_PAUSE = 1.5  # seconds: longer than the messengers' one-message-per-chat window
-BATCH_SECONDS = 3.0
+BATCH_SECONDS = 1.5
 MESSAGE_ITEMS = 10  # reminders per message; a longer day is split so the text stays readable
 
 
@@ -308,7 +308,7 @@ class Dispatcher:
             ready = self._ready(session, chat, members, now, report)
             if ready:
                 recipients.append(_Recipient(chat, ready))
-        return recipients
+        return sorted(recipients, key=lambda recipient: _priority(recipient.rows))
 
     async def _chats(
         self, session: AsyncSession, keys: Sequence[tuple[int | None, int | None]]
@@ -403,14 +403,22 @@ class Dispatcher:
             )
         except (KeyError, ValueError, TypeError) as error:
             return await self._record(chat, rows, Rejected(f"cannot render: {error!r}"))
-        if outlet.budget is not None:
-            await outlet.budget.acquire(chat.external_id, chat.is_group, _priority(rows))
+        budget = outlet.budget
+        slot = (
+            await budget.acquire(chat.external_id, chat.is_group, _priority(rows))
+            if budget
+            else None
+        )
         started = perf_counter()
         try:
-            message_id = await outlet.sender.send(chat.external_id, message)
+            try:
+                message_id = await outlet.sender.send(chat.external_id, message)
+            finally:
+                if budget is not None and slot is not None:
+                    budget.done(slot)
         except DeliveryError as error:
-            if isinstance(error, RetryAfter) and outlet.budget is not None:
-                await outlet.budget.pause(error.seconds)
+            if isinstance(error, RetryAfter) and budget is not None:
+                await budget.pause(error.seconds)
             return await self._record(chat, rows, error, started=started)
         except Exception as error:  # an adapter bug must not stop the queue: retry later
             log.exception("unexpected error from the %s sender", chat.channel.value)

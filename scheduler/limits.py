@@ -2,10 +2,11 @@
 (DESIGN.md, "Intake semantics"; docs/SEND_BUDGET.md says why PostgreSQL).
 
 Strict: the messenger counts messages in any one-second window (Telegram: 30 overall, 1 per
-chat, 20 per minute in a group), so sends are booked on an even schedule, one slot every
-1/(0.97 × rate) seconds: 30 slots span 0.997 s, 31 span 1.03 s, so arrivals bunched by up to
-30 ms of jitter still count at most 30 in any second. A chat's or group's next slot is kept
-the same way. Each booking names its send's ``Priority``: replies may book the account's next
+chat, 20 per minute in a group), so each send books a slot in a log of the last ones: a slot
+is free when the 30th slot before it lies more than a second and 40 ms (``MARGIN``) back, so
+arrivals bunched by up to 40 ms of jitter still count at most 30 in any second. A chat's and a
+group's log are kept the same way. An idle bot sends a burst at once; a busy one, 30 per
+1.04 s. Each booking names its send's ``Priority``: replies may book the account's next
 slot up to two seconds ahead, announcements 0.2 s, routine reminders 0.1 s; so while replies
 keep the schedule full, the dispatcher waits, and it never holds more than a few slots a
 reply would have to wait behind. (Announcements go before routine reminders in the
@@ -34,10 +35,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scheduler.clock import Clock, SystemClock
 
-HEADROOM = 0.97  # of each nominal rate: the margin that absorbs arrival jitter
+MARGIN = 0.04  # seconds added to every window: arrivals bunched by this much jitter still fit
+LATE = MARGIN / 2  # seconds past its slot a send no longer goes (a busy machine): it books again
 TICK = 1e-4  # seconds: waits shorter than this are not worth a timer
 BOOKING_SPAN = 0.05  # seconds of the account's schedule one round trip books at most
-FORGET_AFTER = 60.0  # seconds after its last slot a chat's row may be dropped
+FORGET_AFTER = 120.0  # seconds after its last slot a chat's row may be dropped
 
 
 class Priority(enum.IntEnum):
@@ -56,23 +58,46 @@ LOOKAHEAD: dict[Priority, float] = {
 
 @dataclass(frozen=True)
 class Limits:
-    """A bot account's limits, as the messenger states them."""
+    """A bot account's limits, as the messenger states them: at most ``per_second`` messages
+    in any second, ``per_chat_second`` in one chat, ``per_group_minute`` in one group."""
 
     per_second: float = 30.0
     per_chat_second: float = 1.0
     per_group_minute: float = 20.0
 
     @property
-    def gap(self) -> float:
-        return 1 / (self.per_second * HEADROOM)
+    def account(self) -> Window:
+        return Window.of(self.per_second, 1.0)
 
     @property
-    def chat_gap(self) -> float:
-        return 1 / (self.per_chat_second * HEADROOM)
+    def chat(self) -> Window:
+        return Window.of(self.per_chat_second, 1.0)
 
     @property
-    def group_gap(self) -> float:
-        return 60 / (self.per_group_minute * HEADROOM)
+    def group(self) -> Window:
+        return Window.of(self.per_group_minute, 60.0)
+
+
+@dataclass(frozen=True)
+class Window:
+    """At most ``count`` slots in any ``seconds`` (plus MARGIN)."""
+
+    count: int
+    seconds: float
+
+    @classmethod
+    def of(cls, rate: float, seconds: float) -> Window:
+        """``rate`` per ``seconds``; below one, one per 1/rate of it."""
+        return cls(int(rate), seconds) if rate >= 1 else cls(1, seconds / rate)
+
+    def free(self, log: Sequence[float]) -> float:
+        """The earliest time one more slot fits after the slots ``log`` (oldest first)."""
+        if len(log) < self.count:
+            return float("-inf")
+        return log[-self.count] + self.seconds + MARGIN
+
+    def keep(self, log: list[float], slot: float) -> list[float]:
+        return [*log, slot][-self.count :]
 
 
 @dataclass(frozen=True)
@@ -82,17 +107,31 @@ class Request:
     priority: Priority
 
     @property
-    def key(self) -> str:
-        return ("g:" if self.is_group else "c:") + self.chat_id
+    def chat_key(self) -> str:
+        return "c:" + self.chat_id
+
+    @property
+    def group_key(self) -> str | None:
+        return "g:" + self.chat_id if self.is_group else None
 
 
 @dataclass(frozen=True)
 class Booking:
     """A store's answer: the slot is ours ``delay`` seconds from now (``booked``), or the chat
-    or the schedule is busy: ask again in ``delay`` seconds."""
+    or the schedule is busy: ask again in ``delay`` seconds. ``at``: the slot on the store's
+    clock."""
 
     booked: bool
     delay: float
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A booked send; ``SendBudget.done`` once the messenger has answered it."""
+
+    request: Request
+    at: float  # on the store's clock
 
 
 class Slots(Protocol):
@@ -104,42 +143,64 @@ class Slots(Protocol):
     async def pause(self, seconds: float) -> None:
         """Book nothing for ``seconds`` (the messenger said "retry after")."""
 
+    async def done(self, slots: Sequence[Slot]) -> None:
+        """Move each of ``slots`` in its logs to now, when its answer came: the messenger
+        counted it somewhere in between, maybe late on a busy machine, and the slots booked
+        after it must be a window past that."""
+
 
 @dataclass
 class MemorySlots:
-    """The schedule in this process: enough on SQLite, which serves one process."""
+    """The schedule in this process: enough on SQLite, which serves one process. The same
+    rules as ``canbo_book_sends`` in migration 0010."""
 
     limits: Limits
     clock: Clock
-    next_at: float = 0.0
-    chats: dict[str, float] = field(default_factory=dict)
+    logs: dict[str, list[float]] = field(default_factory=dict)  # "" is the account's
+    paused_until: float = float("-inf")
 
     async def book(self, requests: Sequence[Request]) -> list[Booking]:
         now = self.clock.monotonic()
+        account = self.limits.account
         answers = []
         for request in requests:
-            slot = max(now, self.next_at)
-            busy = self.chats.get(request.key, 0.0)
+            log = self.logs.get("", [])
+            last = log[-1] if log else float("-inf")
+            slot = max(now, last, self.paused_until, account.free(log))
+            held = [(request.chat_key, self.limits.chat)]
+            if request.group_key is not None:
+                held.append((request.group_key, self.limits.group))
+            busy = max(window.free(self.logs.get(key, [])) for key, window in held)
+            lookahead = LOOKAHEAD[request.priority]
             if busy > slot:
                 answers.append(Booking(False, busy - now))
-            elif slot - now > LOOKAHEAD[request.priority] + TICK:
-                answers.append(Booking(False, slot - now - LOOKAHEAD[request.priority]))
+            elif slot - now > lookahead + TICK:
+                answers.append(Booking(False, slot - now - lookahead))
             else:
-                self.next_at = slot + self.limits.gap
-                gap = self.limits.group_gap if request.is_group else self.limits.chat_gap
-                self.chats[request.key] = slot + gap
-                answers.append(Booking(True, slot - now))
-        if len(self.chats) > 4096:
-            self.chats = {k: t for k, t in self.chats.items() if t > now - FORGET_AFTER}
+                self.logs[""] = account.keep(log, slot)
+                for key, window in held:
+                    self.logs[key] = window.keep(self.logs.get(key, []), slot)
+                answers.append(Booking(True, slot - now, slot))
+        if len(self.logs) > 4096:
+            self.logs = {k: v for k, v in self.logs.items() if not k or v[-1] > now - FORGET_AFTER}
         return answers
 
     async def pause(self, seconds: float) -> None:
-        self.next_at = max(self.next_at, self.clock.monotonic() + seconds)
+        self.paused_until = max(self.paused_until, self.clock.monotonic() + seconds)
+
+    async def done(self, slots: Sequence[Slot]) -> None:
+        now = self.clock.monotonic()
+        for slot in slots:
+            for key in ("", slot.request.chat_key, slot.request.group_key):
+                log = self.logs.get(key) if key is not None else None
+                if log is not None and slot.at in log:
+                    log[log.index(slot.at)] = max(slot.at, now)
+                    log.sort()
 
 
 class PostgresSlots:
-    """The schedule in PostgreSQL, shared by every process sending for the account. Delays are
-    measured on the database server's clock, so the processes need not agree on the time."""
+    """The schedule in PostgreSQL, shared by every process sending for the account. Times are
+    read on the database server's clock, so the processes need not agree on the time."""
 
     def __init__(self, engine: AsyncEngine, account: str, limits: Limits) -> None:
         self.engine = engine
@@ -147,33 +208,47 @@ class PostgresSlots:
         self.limits = limits
 
     async def book(self, requests: Sequence[Request]) -> list[Booking]:
+        windows = self.limits.account, self.limits.chat, self.limits.group
         async with self.engine.begin() as connection:
             rows = await connection.execute(
                 text(
-                    "SELECT booked, delay FROM canbo_book_sends("
-                    ":account, :keys, :lookaheads, :gap, :chat_gap, :group_gap, :forget)"
+                    "SELECT booked, delay, slot FROM canbo_book_sends(:account, :chats, :groups, "
+                    ":lookaheads, :windows, :margin, :forget)"
                 ),
                 {
                     "account": self.account,
-                    "keys": [request.key for request in requests],
+                    "chats": [request.chat_key for request in requests],
+                    "groups": [request.group_key for request in requests],
                     "lookaheads": [LOOKAHEAD[request.priority] for request in requests],
-                    "gap": self.limits.gap,
-                    "chat_gap": self.limits.chat_gap,
-                    "group_gap": self.limits.group_gap,
+                    "windows": [[w.count, w.seconds] for w in windows],
+                    "margin": MARGIN,
                     "forget": FORGET_AFTER if random.random() < 0.01 else None,
                 },
             )
-            return [Booking(booked, delay) for booked, delay in rows]
+            return [Booking(booked, delay, at or 0.0) for booked, delay, at in rows]
 
     async def pause(self, seconds: float) -> None:
         async with self.engine.begin() as connection:
             await connection.execute(
                 text(
-                    "UPDATE send_budget SET next_at = greatest(next_at, "
+                    "UPDATE send_budget SET paused_until = greatest(paused_until, "
                     "extract(epoch from clock_timestamp()) + :seconds) "
                     "WHERE account = :account AND key = ''"
                 ),
                 {"account": self.account, "seconds": seconds},
+            )
+
+    async def done(self, slots: Sequence[Slot]) -> None:
+        keys, times = [], []
+        for slot in slots:
+            for key in ("", slot.request.chat_key, slot.request.group_key):
+                if key is not None:
+                    keys.append(key)
+                    times.append(slot.at)
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                text("SELECT canbo_sends_done(:account, :keys, :times)"),
+                {"account": self.account, "keys": keys, "times": times},
             )
 
 
@@ -181,7 +256,7 @@ class PostgresSlots:
 class _Waiter:
     request: Request
     order: int
-    done: asyncio.Future[None]
+    done: asyncio.Future[Slot]
     not_before: float = 0.0  # monotonic: its chat is busy until then
 
 
@@ -198,10 +273,12 @@ class SendBudget:
         self._waiting: list[_Waiter] = []
         self._order = itertools.count()
         self._arrived = asyncio.Event()
+        self._finished: list[Slot] = []
         self._pump: asyncio.Task[None] | None = None
 
-    async def acquire(self, chat_id: str, is_group: bool, priority: Priority) -> None:
-        """Wait until a message to ``chat_id`` fits every limit; it is counted as sent."""
+    async def acquire(self, chat_id: str, is_group: bool, priority: Priority) -> Slot:
+        """Wait until a message to ``chat_id`` fits every limit; it is counted as sent. Call
+        ``done`` with the slot once the messenger has answered."""
         waiter = _Waiter(
             Request(chat_id, is_group, priority),
             next(self._order),
@@ -212,11 +289,16 @@ class SendBudget:
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="send budget")
         try:
-            await waiter.done
+            return await waiter.done
         except asyncio.CancelledError:
             if waiter in self._waiting:
                 self._waiting.remove(waiter)
             raise
+
+    def done(self, slot: Slot) -> None:
+        """The messenger answered the send of ``slot`` (the pump tells the store soon)."""
+        self._finished.append(slot)
+        self._arrived.set()
 
     async def pause(self, seconds: float) -> None:
         """Send nothing for ``seconds``, in every process (a 429 from the messenger)."""
@@ -242,32 +324,37 @@ class SendBudget:
 
     async def _round(self) -> None:
         """Book for the waiting sends, best first, and let each go at its slot."""
-        while not self._waiting:
+        while not self._waiting and not self._finished:
             self._arrived.clear()
             await self._arrived.wait()
+        if self._finished:
+            finished, self._finished = self._finished, []
+            await self.slots.done(finished)
         now = self.clock.monotonic()
         self._waiting = [w for w in self._waiting if not w.done.done()]
         ready = sorted(
             (w for w in self._waiting if w.not_before <= now + TICK),
             key=lambda w: (w.request.priority, w.order),
         )
-        room = max(1, int(BOOKING_SPAN / self.limits.gap))
+        room = max(1, int(BOOKING_SPAN * self.limits.per_second))
         chosen = _one_per_chat(ready)[:room]
         answers = await self.slots.book([w.request for w in chosen]) if chosen else []
         booked_at = self.clock.monotonic()
-        going: list[tuple[float, _Waiter]] = []
+        going: list[tuple[float, _Waiter, Slot]] = []
         for waiter, answer in zip(chosen, answers, strict=True):
             if answer.booked:
                 self._waiting.remove(waiter)
-                going.append((booked_at + answer.delay, waiter))
+                going.append((booked_at + answer.delay, waiter, Slot(waiter.request, answer.at)))
             else:
                 waiter.not_before = booked_at + answer.delay
-        for at, waiter in going:
+        for at, waiter, slot in going:
             wait = at - self.clock.monotonic()
             if wait > TICK:
                 await self.clock.sleep(wait)
-            if not waiter.done.done():
-                waiter.done.set_result(None)
+            if self.clock.monotonic() - at > LATE:  # its slot has passed: book another
+                self._waiting.append(waiter)
+            elif not waiter.done.done():
+                waiter.done.set_result(slot)
         if not going and self._waiting:
             await self._idle(min(w.not_before for w in self._waiting) - self.clock.monotonic())
 
@@ -290,8 +377,8 @@ def _one_per_chat(waiters: list[_Waiter]) -> list[_Waiter]:
     seen: set[str] = set()
     first = []
     for waiter in waiters:
-        if waiter.request.key not in seen:
-            seen.add(waiter.request.key)
+        if waiter.request.chat_key not in seen:
+            seen.add(waiter.request.chat_key)
             first.append(waiter)
     return first
 

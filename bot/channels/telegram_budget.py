@@ -75,9 +75,10 @@ class BudgetRateLimiter(BaseRateLimiter[None]):
         chat_id = data.get("chat_id")
         counted = endpoint in COUNTED and chat_id is not None
         for attempt in range(1, TRIES + 1):
+            slot = None
             if counted:
                 chat = str(chat_id)
-                await self.budget.acquire(chat, chat.startswith("-"), Priority.REPLY)
+                slot = await self.budget.acquire(chat, chat.startswith("-"), Priority.REPLY)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -86,4 +87,7 @@ class BudgetRateLimiter(BaseRateLimiter[None]):
                 wait = error.retry_after
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
                 await self.budget.pause(seconds)
+            finally:
+                if slot is not None:
+                    self.budget.done(slot)
         raise AssertionError("unreachable")

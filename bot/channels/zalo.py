@@ -403,7 +403,7 @@ class ZaloChannel:
         """One send within our rate. A 429 pauses every send for its retry_after and the part
         is tried again; other failures are logged and the part is dropped."""
         for attempt in range(1, SEND_TRIES + 1):
-            await self._budget.acquire(params["chat_id"], False, Priority.REPLY)
+            slot = await self._budget.acquire(params["chat_id"], False, Priority.REPLY)
             try:
                 await self._client.call(method, params)
             except ZaloError as error:
@@ -415,6 +415,8 @@ class ZaloChannel:
                 logger.error("Zalo %s failed: %s", method, _describe(error))
             else:
                 self._metrics.inc("canbo_replies_sent_total", CHANNEL)
+            finally:
+                self._budget.done(slot)
             return
 
     async def _chat_language(self, chat_id: str) -> str:

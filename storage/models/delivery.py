@@ -11,11 +11,13 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import ARRAY, JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Timestamped
 from storage.types import enum_column
+
+SLOT_TIMES = ARRAY(Float).with_variant(JSON, "sqlite")
 
 
 class OutboxStatus(enum.Enum):
@@ -101,12 +103,14 @@ class ReminderAnswer(Base):
 
 
 class SendSlot(Base):
-    """A bot account's send schedule in PostgreSQL (scheduler.limits): key "" is the account's
-    next free slot, "c:<chat>" and "g:<group>" a chat's or group's; seconds since the epoch on
-    the database server's clock. Booked by the function ``canbo_book_sends`` (migration 0010)."""
+    """A bot account's send log in PostgreSQL (scheduler.limits): key "" holds the account's
+    latest slots, "c:<chat>" a chat's and "g:<group>" a group's, as seconds since the epoch on
+    the database server's clock, oldest first. Booked by ``canbo_book_sends`` (migration
+    0010). (SQLite keeps the log in memory; the table exists there unused.)"""
 
     __tablename__ = "send_budget"
 
     account: Mapped[str] = mapped_column(String(80), primary_key=True)
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    next_at: Mapped[float]
+    times: Mapped[list[float]] = mapped_column(SLOT_TIMES)
+    paused_until: Mapped[float] = mapped_column(Float, default=0.0)
