@@ -130,6 +130,7 @@ class Dispatcher:
         rates = [o.budget.limits.per_second for o in outlets.values() if o.budget is not None]
         fastest = max(rates, default=self.settings.batch_size / BATCH_SECONDS)
         self.batch_size = max(10, min(self.settings.batch_size, int(fastest * BATCH_SECONDS)))
+        self._gate: asyncio.Semaphore | None = None  # sends in flight, across batches
 
     # --- running ---------------------------------------------------------------------------
 
@@ -205,17 +206,23 @@ class Dispatcher:
         return count
 
     async def _pump(self, stop: asyncio.Event | None = None) -> DispatchReport:
-        """Deliver batch after batch until nothing is due, claiming the next batch while the
-        current one sends; with ``stop``, also until it is set or the lock is lost."""
+        """Deliver batch after batch until nothing is due; with ``stop``, also until it is set
+        or the lock is lost. The next batch is claimed while one sends and starts as soon as it
+        is ready, its sends queued behind the first's (``concurrency`` in flight in all), so
+        the budget never idles between batches; at most two batches are held at a time."""
         total = DispatchReport()
-        batch = await self._prepare()
-        while batch.report.claimed:
-            sending = asyncio.create_task(self._deliver_batch(batch))
-            try:
+        sending: list[asyncio.Task[DispatchReport]] = []
+        try:
+            batch = await self._prepare()
+            while batch.report.claimed:
+                sending.append(asyncio.create_task(self._deliver_batch(batch)))
+                if len(sending) > 1:
+                    total.add(await sending.pop(0))
                 more = stop is None or (not stop.is_set() and await self.lock.held())
                 batch = await self._prepare() if more else _Batch()
-            finally:
-                total.add(await sending)
+        finally:
+            for task in sending:
+                total.add(await task)
         return total
 
     # --- claiming --------------------------------------------------------------------------
@@ -378,7 +385,9 @@ class Dispatcher:
         (the database is gone), every other send stops at once: sending on unrecorded would
         repeat all of it once the rows are taken back."""
         report = batch.report
-        gate = asyncio.Semaphore(self.settings.concurrency)
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self.settings.concurrency)
+        gate = self._gate
 
         async def deliver(recipient: _Recipient) -> None:
             async with gate:

@@ -2,14 +2,17 @@
 (DESIGN.md, "Intake semantics"; docs/SEND_BUDGET.md says why PostgreSQL).
 
 Strict: the messenger counts messages in any one-second window (Telegram: 30 overall, 1 per
-chat, 20 per minute in a group), so each send books a slot in a log of the last ones: a slot
-is free when the 30th slot before it lies more than a second and 40 ms (``MARGIN``) back, so
-arrivals bunched by up to 40 ms of jitter still count at most 30 in any second. A chat's and a
-group's log are kept the same way. An idle bot sends a burst at once; a busy one, 30 per
-1.04 s. Each booking names its send's ``Priority``: replies may book the account's next
-slot up to two seconds ahead, announcements 0.2 s, routine reminders 0.1 s; so while replies
-keep the schedule full, the dispatcher waits, and it never holds more than a few slots a
-reply would have to wait behind. (Announcements go before routine reminders in the
+chat, 20 per minute in a group), measured when they arrive. So each send books a slot in a log
+of the latest ones, free when the 30th slot before it lies more than a second back; and once
+the messenger has answered, the slot moves to that moment (``done``), which is no earlier than
+its arrival: however late a busy machine or network delivered it, the send booked 30 later
+goes a full second after it arrived. An idle bot sends a burst at once; a busy one, 30 per
+second and the time an answer takes.
+
+Each booking names its send's ``Priority``: replies may book the account's next slot up to two
+seconds ahead, announcements 0.2 s, routine reminders 0.1 s; so while replies keep the
+schedule full, the dispatcher waits, and it never holds more than a few slots a reply would
+have to wait behind. (Announcements go before routine reminders in the
 dispatcher's claim order too: scheduler.dispatcher.)
 
 Where the slots are kept: ``PostgresSlots`` (a row per account, chat and group, booked by the
@@ -35,8 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scheduler.clock import Clock, SystemClock
 
-MARGIN = 0.04  # seconds added to every window: arrivals bunched by this much jitter still fit
-LATE = MARGIN / 2  # seconds past its slot a send no longer goes (a busy machine): it books again
+MARGIN = 0.005  # seconds added to every window, for the clock's resolution
 TICK = 1e-4  # seconds: waits shorter than this are not worth a timer
 BOOKING_SPAN = 0.05  # seconds of the account's schedule one round trip books at most
 FORGET_AFTER = 120.0  # seconds after its last slot a chat's row may be dropped
@@ -351,9 +353,7 @@ class SendBudget:
             wait = at - self.clock.monotonic()
             if wait > TICK:
                 await self.clock.sleep(wait)
-            if self.clock.monotonic() - at > LATE:  # its slot has passed: book another
-                self._waiting.append(waiter)
-            elif not waiter.done.done():
+            if not waiter.done.done():
                 waiter.done.set_result(slot)
         if not going and self._waiting:
             await self._idle(min(w.not_before for w in self._waiting) - self.clock.monotonic())

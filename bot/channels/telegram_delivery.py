@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
-from telegram.warnings import PTBDeprecationWarning
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.channels.telegram_budget import account, telegram_budget
 from bot.channels.telegram_request import AiohttpRequest
@@ -32,6 +32,8 @@ from storage.db import session_factory
 from storage.models import Channel
 
 TIMEOUT = 10.0  # seconds for each phase of one request
+# do_api_request on purpose: send_message would build a Message object of every answer
+warnings.filterwarnings("ignore", "Please use 'Bot.sendMessage'", PTBUserWarning)
 
 
 class TelegramSender:
@@ -67,7 +69,11 @@ class TelegramSender:
             else None
         )
         try:
-            sent = await self._bot.send_message(chat_id, message.text, reply_markup=markup)
+            # the raw answer: only its message id is read, no Message object is built
+            sent = await self._bot.do_api_request(
+                "sendMessage",
+                api_kwargs={"chat_id": chat_id, "text": message.text, "reply_markup": markup},
+            )
         except TelegramRetryAfter as error:
             raise RetryAfter(_seconds(error)) from None
         except Forbidden as error:
@@ -78,7 +84,7 @@ class TelegramSender:
             raise Rejected(self._clean(error)) from None
         except TelegramError as error:  # timeouts, network errors, 5xx and the unexpected
             raise Transient(self._clean(error)) from None
-        return str(sent.message_id)
+        return str(sent["message_id"])
 
     def _clean(self, error: TelegramError) -> str:
         """The error's text for logs and the outbox, without the token should a URL be in it."""
