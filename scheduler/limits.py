@@ -6,11 +6,12 @@ chat, 20 per minute in a group), measured when they arrive. So each send books a
 of the latest ones, free when the 30th slot before it lies more than a second back; and once
 the messenger has answered, the slot moves to that moment (``done``), which is no earlier than
 its arrival: however late a busy machine or network delivered it, the send booked 30 later
-goes a full second after it arrived. An idle bot sends a burst at once; a busy one, 30 per
-second and the time an answer takes.
+goes a full second after it arrived. The account's slots are also a thirtieth of a second
+apart: bursts would leave whole stretches of a second with no free slot, and a reply arriving
+then would wait for it.
 
 Each booking names its send's ``Priority``: replies may book the account's next slot up to two
-seconds ahead, announcements 0.2 s, routine reminders 0.1 s; so while replies keep the
+seconds ahead, announcements 0.1 s, routine reminders 0.05 s; so while replies keep the
 schedule full, the dispatcher waits, and it never holds more than a few slots a reply would
 have to wait behind. (Announcements go before routine reminders in the
 dispatcher's claim order too: scheduler.dispatcher.)
@@ -53,8 +54,8 @@ class Priority(enum.IntEnum):
 # How far ahead of now each priority may book the account's next slot (seconds).
 LOOKAHEAD: dict[Priority, float] = {
     Priority.REPLY: 2.0,
-    Priority.URGENT: 0.2,
-    Priority.ROUTINE: 0.1,
+    Priority.URGENT: 0.1,
+    Priority.ROUTINE: 0.05,
 }
 
 
@@ -91,6 +92,11 @@ class Window:
     def of(cls, rate: float, seconds: float) -> Window:
         """``rate`` per ``seconds``; below one, one per 1/rate of it."""
         return cls(int(rate), seconds) if rate >= 1 else cls(1, seconds / rate)
+
+    @property
+    def gap(self) -> float:
+        """The least time between two slots: the window's share of one."""
+        return self.seconds / self.count
 
     def free(self, log: Sequence[float]) -> float:
         """The earliest time one more slot fits after the slots ``log`` (oldest first)."""
@@ -167,7 +173,7 @@ class MemorySlots:
         answers = []
         for request in requests:
             log = self.logs.get("", [])
-            last = log[-1] if log else float("-inf")
+            last = log[-1] + account.gap if log else float("-inf")
             slot = max(now, last, self.paused_until, account.free(log))
             held = [(request.chat_key, self.limits.chat)]
             if request.group_key is not None:

@@ -17,11 +17,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Books one slot per request, in order (scheduler.limits, the same rules as MemorySlots): the
-# earliest time at or after now, the account's last slot and its pause, when the account's log
-# has room (p_windows[1]: count, seconds); unless the chat's log (p_windows[2]) or the group's
-# (p_windows[3]) has none then: "come back in delay seconds"; or unless the slot lies further
-# ahead than the request's priority may book: "come back when it is within reach". The
-# account's row is locked first, then the chats', so two bookers never deadlock.
+# earliest time at or after now, its pause and a window's share past the account's last slot,
+# when the account's log has room (p_windows[1]: count, seconds); unless the chat's log
+# (p_windows[2]) or the group's (p_windows[3]) has none then: "come back in delay seconds";
+# or unless the slot lies further ahead than the request's priority may book: "come back when
+# it is within reach". The account's row is locked first, then the chats', so two bookers
+# never deadlock.
 BOOK_SENDS = """
 CREATE FUNCTION canbo_book_sends(
     p_account text, p_chats text[], p_groups text[], p_lookaheads float8[],
@@ -43,7 +44,8 @@ BEGIN
     SELECT times, paused_until INTO account_log, pause FROM send_budget
         WHERE account = p_account AND key = '' FOR UPDATE;
     FOR i IN 1 .. coalesce(array_length(p_chats, 1), 0) LOOP
-        at := greatest(now_s, pause, account_log[array_upper(account_log, 1)],
+        at := greatest(now_s, pause,
+            account_log[array_upper(account_log, 1)] + p_windows[1][2] / p_windows[1][1],
             canbo_window_free(account_log, p_windows[1][1], p_windows[1][2], p_margin));
         SELECT times INTO chat_log FROM send_budget
             WHERE account = p_account AND key = p_chats[i] FOR UPDATE;
