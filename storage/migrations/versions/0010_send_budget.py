@@ -1,5 +1,7 @@
-"""one send budget per bot account: its slot logs and the function that books them; urgent
-outbox rows claimed first
+"""one send budget per bot account: slot logs, their booking functions, urgent rows first
+
+The send budget's slot logs (scheduler.limits) and the PostgreSQL functions that book them;
+an index to claim urgent outbox rows first.
 
 Revision ID: 0010
 Revises: 0008
