@@ -166,6 +166,7 @@ class MemorySlots:
     clock: Clock
     logs: dict[str, list[float]] = field(default_factory=dict)  # "" is the account's
     paused_until: float = float("-inf")
+    pruned_at: float = 0.0
 
     async def book(self, requests: Sequence[Request]) -> list[Booking]:
         now = self.clock.monotonic()
@@ -189,8 +190,9 @@ class MemorySlots:
                 for key, window in held:
                     self.logs[key] = window.keep(self.logs.get(key, []), slot)
                 answers.append(Booking(True, slot - now, slot))
-        if len(self.logs) > 4096:
+        if now - self.pruned_at > FORGET_AFTER:  # chats' logs that can hold nothing back
             self.logs = {k: v for k, v in self.logs.items() if not k or v[-1] > now - FORGET_AFTER}
+            self.pruned_at = now
         return answers
 
     async def pause(self, seconds: float) -> None:
