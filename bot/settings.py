@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     zalo_webhook_url: str | None = None
     zalo_rate: float = 10.0  # sends a second; Zalo documents none (assumption, docs/ZALO.md)
     zalo_idle_codes: frozenset[int] = frozenset({408, 504})  # getUpdates: "nothing yet"
+    # ZNS (docs/ZALO.md): template messages to the roster's phone numbers through the OA API
+    zns_app_id: str | None = None  # the Zalo app linked to the Official Account
+    zns_secret_key: SecretStr | None = None  # that app's secret key
+    zns_refresh_token: SecretStr | None = None  # the first one; then rotated in the database
+    zns_api_url: str = "https://business.openapi.zalo.me"
+    zns_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    zns_templates: dict[str, str] = {}  # reminder kind -> approved template id
+    zns_development: bool = False  # test sends: to the OA's administrators only, free
     public_url: str | None = None  # how Zalo reaches us to fetch pictures; https: Secure cookies
     trusted_proxies: str = ""  # CIDRs of our reverse proxies: X-Forwarded-For only from them
     secret_key: SecretStr | None = None  # web chat cookies; generated if unset

@@ -27,6 +27,7 @@ from storage.models.training import (
 from storage.models.units import Unit, UnitKind
 from storage.models.uploads import RosterUpload
 from storage.models.web import MediaFile, ServerKey, WebTurn
+from storage.models.zns import OaToken, ZnsSend
 
 __all__ = [
     "AnswerKind",
@@ -47,6 +48,7 @@ __all__ = [
     "LinkCode",
     "LinkFailure",
     "MediaFile",
+    "OaToken",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
@@ -64,5 +66,6 @@ __all__ = [
     "Unit",
     "UnitKind",
     "WebTurn",
+    "ZnsSend",
     "planned_titles",
 ]
