@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     dispatch_concurrency: int = 4  # messages in flight; more only for paid broadcast rates
     dispatch_standby_poll: float = 15.0  # seconds between a standby worker's tries for the lock
     quiet_hours: str = "21:00-07:00"
+    chat_failing_days: int = 3  # a chat failing this long yields to the official's other chats
     link_code_days: int = 7
     log_format: Literal["text", "json"] = "text"
     metrics_port: int | None = None  # /metrics on a port of its own; unset: not served
@@ -126,6 +127,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "zalo_rate",
+        "chat_failing_days",
         "dispatch_concurrency",
         "dispatch_standby_poll",
         "retention_chat_days",

@@ -33,7 +33,7 @@ from time import perf_counter
 from sqlalchemy import Update, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from scheduler import metrics, planner
+from scheduler import fallback, metrics, planner
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.delivery import DeliveryError, Rejected, RetryAfter, Sender, Transient
@@ -279,7 +279,7 @@ class Dispatcher:
                 report.cancelled += 1
             else:
                 groups.setdefault((row.official_id, row.chat_account_id), []).append(row)
-        chats = await self._chats(session, list(groups))
+        chats = await self._chats(session, list(groups), now)
         recipients: list[_Recipient] = []
         for key, members in groups.items():
             chat = chats.get(key)
@@ -294,10 +294,11 @@ class Dispatcher:
         return recipients
 
     async def _chats(
-        self, session: AsyncSession, keys: Sequence[tuple[int | None, int | None]]
+        self, session: AsyncSession, keys: Sequence[tuple[int | None, int | None]], now: datetime
     ) -> dict[tuple[int | None, int | None], ChatAccount]:
         """The chat for each (official, chat) key: the given chat, or the official's preferred
-        linked chat on a channel we can send through, else their most recently linked one."""
+        linked chat on a channel we can send through, else their most recently linked one; a
+        chat that cannot receive comes after those that may (scheduler.fallback)."""
         channels = list(self.outlets)
         given = {chat_id for _, chat_id in keys if chat_id is not None}
         officials = {official for official, chat_id in keys if chat_id is None}
@@ -319,6 +320,7 @@ class Dispatcher:
                     ChatAccount.is_group.is_(False),
                 )
                 .order_by(
+                    fallback.reachable_first(now, self.config.failing_days),
                     ChatAccount.preferred.desc(),
                     ChatAccount.updated_at.desc(),
                     ChatAccount.id.desc(),

@@ -20,11 +20,13 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.zalo_delivery import zalo_outlet
+from bot.channels.zns import zns_sender
 from bot.settings import Settings
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.delivery import Outgoing, Rejected, RetryAfter, Transient, Unreachable
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
+from scheduler.fallback import Fallback
 from scheduler.jobs import ReminderJobs
 from scheduler.limits import RateLimits
 from storage.db import session_factory
@@ -130,7 +132,13 @@ def build_dispatcher(
 
 
 def reminder_jobs(settings: Settings, engine: AsyncEngine) -> ReminderJobs:
-    """The planner and dispatcher for `canbo run` (the dispatcher only with a messenger)."""
-    return ReminderJobs(
-        engine, ReminderConfig.from_settings(settings), build_dispatcher(settings, engine)
-    )
+    """The planner, dispatcher and fallback for `canbo run` (the last two only with a
+    messenger; the fallback sends by ZNS only when ZNS is configured)."""
+    config = ReminderConfig.from_settings(settings)
+    dispatcher = build_dispatcher(settings, engine)
+    fallback = None
+    if dispatcher is not None:
+        sessions = session_factory(engine)
+        zns = zns_sender(settings, sessions)
+        fallback = Fallback(sessions, config, list(dispatcher.outlets), zns)
+    return ReminderJobs(engine, config, dispatcher, fallback)

@@ -14,7 +14,6 @@ official's name, and ``noi_dung``, the reminder as the chat would show it, in Vi
 
 from __future__ import annotations
 
-import enum
 import logging
 import re
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from bot.channels.zns_tokens import OaApp, OaTokens, TokenBusy, TokenRefused
 from bot.settings import Settings
 from scheduler.clock import Clock, SystemClock
 from scheduler.messages import Item, render
-from storage.models import Official, OutboxMessage, ZnsSend
+from storage.models import Official, OutboxMessage, ZnsOutcome, ZnsSend
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +36,6 @@ TIMEOUT = 15.0  # seconds for one send
 NAME_LIMIT = 30  # characters of ``ho_ten`` (assumption: ZNS's limit for a name parameter)
 CONTENT_LIMIT = 400  # characters of ``noi_dung`` (assumption, configurable here)
 ACCESS_TOKEN_INVALID = -124
-
-
-class ZnsOutcome(enum.StrEnum):
-    SENT = "sent"
-    INVALID_PHONE = "invalid_phone"  # no phone, not a Vietnamese mobile, or no Zalo account
-    INVALID_TEMPLATE = "invalid_template"  # a setting to fix: the template or its data
-    INACTIVE_USER = "inactive_user"  # the user is inactive or refuses ZNS
-    QUOTA = "quota"  # the OA's quota is spent: no more ZNS today
-    NO_TOKEN = "no_token"  # the OA must be authorised again
-    TRANSIENT = "transient"  # worth trying later
-    REJECTED = "rejected"  # any other refusal
 
 
 # zalo.cloud/zns/guidelines/handle-error-code (docs/ZALO.md: which numbers are assumptions)
@@ -151,10 +139,23 @@ class ZnsSender:
     ``ZnsSend`` record for the caller to store (no transaction is held while sending: the
     token store writes on its own)."""
 
-    def __init__(self, client: ZnsClient, config: ZnsConfig, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        client: ZnsClient,
+        config: ZnsConfig,
+        clock: Clock | None = None,
+        *,
+        first_refresh_token: str | None = None,
+    ) -> None:
         self.client = client
         self.config = config
         self.clock = clock or SystemClock()
+        self._first = first_refresh_token
+
+    async def start(self) -> None:
+        """Store the first refresh token (CANBO_ZNS_REFRESH_TOKEN) unless one is stored."""
+        if self._first:
+            await self.client.tokens.seed(self._first)
 
     def template_for(self, kind: str) -> str | None:
         return self.config.templates.get(kind)
@@ -235,4 +236,10 @@ def zns_sender(
     )
     tokens = OaTokens(sessions, app, clock=clock)
     config = ZnsConfig(dict(settings.zns_templates), settings.zns_development, settings.zone)
-    return ZnsSender(ZnsClient(settings.zns_api_url, tokens), config, clock)
+    first = settings.zns_refresh_token
+    return ZnsSender(
+        ZnsClient(settings.zns_api_url, tokens),
+        config,
+        clock,
+        first_refresh_token=first.get_secret_value() if first else None,
+    )

@@ -11,12 +11,24 @@ Every ZNS message is paid: ``zns_sends`` keeps one row per outbox row sent or tr
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
+
+
+class ZnsOutcome(enum.StrEnum):
+    SENT = "sent"
+    INVALID_PHONE = "invalid_phone"  # no phone, not a Vietnamese mobile, or no Zalo account
+    INVALID_TEMPLATE = "invalid_template"  # a setting to fix: the template or its data
+    INACTIVE_USER = "inactive_user"  # the user is inactive or refuses ZNS
+    QUOTA = "quota"  # the OA's quota is spent: no more ZNS today
+    NO_TOKEN = "no_token"  # the OA must be authorised again
+    TRANSIENT = "transient"  # worth trying later
+    REJECTED = "rejected"  # any other refusal
 
 
 class OaToken(Base):
@@ -53,7 +65,7 @@ class ZnsSend(Base):
     template_id: Mapped[str] = mapped_column(String(32))
     tracking_id: Mapped[str] = mapped_column(String(48), unique=True)
     month: Mapped[str] = mapped_column(String(7))  # yyyy-mm in Asia/Ho_Chi_Minh: the bill's
-    outcome: Mapped[str] = mapped_column(String(20))  # zns.ZnsOutcome
+    outcome: Mapped[str] = mapped_column(String(20))  # a ZnsOutcome
     error_code: Mapped[int | None]
     message_id: Mapped[str | None] = mapped_column(String(64))
     development: Mapped[bool] = mapped_column(default=False)  # a free test send

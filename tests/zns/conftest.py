@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.zns import ZnsClient, ZnsConfig, ZnsSender
 from bot.channels.zns_tokens import OaApp, OaTokens
+from scheduler.clock import Clock
 from storage.db import session_factory
 from tests.fakes.zns_api import FakeZns
 
@@ -31,7 +32,12 @@ def oa_tokens(fake: FakeZns, engine: AsyncEngine) -> OaTokens:
 
 
 def zns_sender(
-    fake: FakeZns, engine: AsyncEngine, *, development: bool = False, **templates: str
+    fake: FakeZns,
+    engine: AsyncEngine,
+    *,
+    development: bool = False,
+    clock: Clock | None = None,
+    **templates: str,
 ) -> ZnsSender:
     config = ZnsConfig(templates or {"standards_deadline": STANDARDS_TEMPLATE}, development, ZONE)
-    return ZnsSender(ZnsClient(fake.api_url, oa_tokens(fake, engine)), config)
+    return ZnsSender(ZnsClient(fake.api_url, oa_tokens(fake, engine)), config, clock)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.channels.zns import ZnsOutcome, international
+from bot.channels.zns import international
 from scheduler import kinds
-from storage.models import OutboxMessage, ZnsSend
+from storage.models import OutboxMessage, ZnsOutcome, ZnsSend
 from tests.factories import make_official
 from tests.zns.conftest import zns_sender
 

@@ -1,4 +1,5 @@
-"""zns: the Official Account's token pair, and every ZNS template message (paid) per unit and month
+"""zns and fallback: the Official Account's token pair, every ZNS template message (paid) per
+unit and month, a chat's "failing since" and an outbox row's fallback claim
 
 Revision ID: 0011
 Revises: 0008
@@ -17,6 +18,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("chat_accounts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("failing_since", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("fallback_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "zns_oa_tokens",
         sa.Column("app_id", sa.String(length=32), nullable=False),
@@ -76,3 +81,7 @@ def downgrade() -> None:
 
     op.drop_table("zns_sends")
     op.drop_table("zns_oa_tokens")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("fallback_at")
+    with op.batch_alter_table("chat_accounts", schema=None) as batch_op:
+        batch_op.drop_column("failing_since")
