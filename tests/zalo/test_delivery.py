@@ -218,3 +218,32 @@ async def test_typing_a_number_answers_a_reminder_sent_through_zalo(
     recorded = await session.scalar(select(ReminderAnswer))
     assert recorded is not None
     assert (recorded.outbox_id, recorded.answer) == (row.id, AnswerKind.DONE)
+
+
+async def test_the_default_pace_draws_no_429_from_zalos_assumed_limit(
+    database_url, engine, session
+):
+    """Zalo documents no rate limit; the fake assumes Telegram's 30 a second (any one-second
+    window), and CANBO_ZALO_RATE's default stays under it: a burst of reminders gets no 429."""
+    from bot.channels.zalo_delivery import zalo_outlet
+    from scheduler.dispatcher import Dispatcher
+    from tests.factories import make_official
+    from tests.fakes.zalo_api import FakeZalo
+    from tests.scheduler.helpers import ALWAYS, VirtualClock
+
+    clock = VirtualClock(utcnow())
+    async with FakeZalo(clock=clock.monotonic) as fake:
+        officials = [await make_official(session, f"Z{n:03d}") for n in range(80)]
+        for official in officials:
+            await _account(session, f"zu-p{official.id}", official)
+        await enqueue(session, [_declined(official) for official in officials])
+        await session.commit()
+        outlet = zalo_outlet(zalo_settings(fake, database_url), session_factory(engine), clock)
+        assert outlet is not None
+        dispatcher = Dispatcher(engine, {Channel.ZALO: outlet}, ALWAYS, clock=clock)
+
+        report = await dispatcher.drain()
+        await dispatcher.close()
+
+    assert report is not None and report.sent == 80
+    assert len([c for c in fake.calls if c.method == "sendmessage"]) == 80  # none refused
