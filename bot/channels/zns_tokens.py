@@ -92,6 +92,24 @@ class OaTokens:
             await session.commit()
         return True
 
+    async def replace(self, session: AsyncSession, refresh_token: str) -> None:
+        """Store a refresh token from a new authorisation of the OA in place of the pair (the
+        caller commits, with its audit entry). A refresh another worker has under way loses
+        its claim: its answer is not stored."""
+        now = self._clock.now()
+        row = await session.get(OaToken, self._app.app_id, with_for_update=True)
+        if row is None:
+            row = OaToken(app_id=self._app.app_id, version=0)
+            session.add(row)
+        row.access_token = None
+        row.access_expires_at = None
+        row.refresh_token = refresh_token
+        row.refresh_expires_at = now + REFRESH_VALID
+        row.version = (row.version or 0) + 1
+        row.refreshing_by = None
+        row.refreshing_at = None
+        row.updated_at = now
+
     async def access_token(self, *, wait: float = 30.0) -> str:
         """A valid access token: the stored one, or a new one from a refresh made by this
         worker or another. TokenRefused when none can be had; TokenBusy when another worker's
