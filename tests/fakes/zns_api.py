@@ -33,10 +33,11 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.server import LoopbackServer
 
 ACCESS_SECONDS = 90_000  # 25 hours
 REFRESH_SECONDS = 90 * 24 * 3600  # 3 months
@@ -53,7 +54,7 @@ class ZnsMessage:
     msg_id: str
 
 
-class FakeZns:
+class FakeZns(LoopbackServer):
     """See the module docstring."""
 
     def __init__(
@@ -81,37 +82,14 @@ class FakeZns:
         self._refresh_tokens: dict[str, float] = {}  # unspent token -> expiry
         self._access_tokens: dict[str, float] = {}
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self._port = 0
 
-    # --- lifecycle -------------------------------------------------------------------------
+    # --- serving ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    def _app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/v4/oa/access_token", self._refresh)
         app.router.add_post("/message/template", self._template)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = self._runner.addresses[0][1]
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+        return app
 
     @property
     def oauth_url(self) -> str:
