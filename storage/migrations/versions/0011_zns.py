@@ -1,5 +1,4 @@
-"""zns and fallback: the Official Account's token pair, every ZNS template message (paid) per
-unit and month, a chat's "failing since" and an outbox row's fallback claim
+"""ZNS tokens and sends, a chat's failing since, an outbox row's fallback claim
 
 Revision ID: 0011
 Revises: 0008
