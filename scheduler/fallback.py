@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, case, or_, select, update
+from sqlalchemy import ColumnElement, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler import kinds
@@ -45,6 +45,7 @@ from storage.models import (
     ZnsOutcome,
     ZnsSend,
 )
+from storage.reports.reach import chat_reachable
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +80,6 @@ def important(row: OutboxMessage) -> bool:
     if row.kind == kinds.BOND:
         return row.payload.get("step") in BOND_END_STEPS
     return row.kind == broadcasts.KIND and row.urgent
-
-
-def chat_reachable(now: datetime, failing_days: int) -> ColumnElement[bool]:
-    """A chat that may receive: not refused, and not failing for ``failing_days``."""
-    return and_(
-        ChatAccount.unreachable_since.is_(None),
-        or_(
-            ChatAccount.failing_since.is_(None),
-            ChatAccount.failing_since > now - timedelta(days=failing_days),
-        ),
-    )
 
 
 def reachable_first(now: datetime, failing_days: int) -> ColumnElement[int]:

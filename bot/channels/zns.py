@@ -15,7 +15,6 @@ official's name, and ``noi_dung``, the reminder as the chat would show it, in Vi
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +28,7 @@ from bot.settings import Settings
 from scheduler.clock import Clock, SystemClock
 from scheduler.messages import Item, render
 from storage.models import Official, OutboxMessage, ZnsOutcome, ZnsSend
+from storage.phones import zns_number
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +59,6 @@ class ZnsError(Exception):
         super().__init__(f"{code} {message}")
         self.code = code
         self.outcome = ERROR_OUTCOMES.get(code, ZnsOutcome.REJECTED)
-
-
-def international(phone: str | None) -> str | None:
-    """A Vietnamese mobile number as ZNS takes it, 84xxxxxxxxx; None for anything else."""
-    digits = re.sub(r"[\s.\-()]", "", phone or "").removeprefix("+")
-    if re.fullmatch(r"0\d{9}", digits):
-        return "84" + digits[1:]
-    return digits if re.fullmatch(r"84\d{9}", digits) else None
 
 
 class ZnsClient:
@@ -174,7 +166,7 @@ class ZnsSender:
             development=self.config.development,
             at=now,
         )
-        phone = international(official.phone)
+        phone = zns_number(official.phone)
         if phone is None:
             record.outcome = ZnsOutcome.INVALID_PHONE
         elif not template_id:

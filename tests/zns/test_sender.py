@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.channels.zns import international
 from scheduler import kinds
 from storage.models import OutboxMessage, ZnsOutcome, ZnsSend
+from storage.phones import zns_number
 from tests.factories import make_official
 from tests.zns.conftest import zns_sender
 
@@ -132,9 +132,10 @@ async def test_development_mode_reaches_the_oa_administrators_only_and_is_free(
         ("+84 912 345 678", "84912345678"),
         ("84912345678", "84912345678"),
         ("091.234.5678", "84912345678"),
+        ("+842438251234", None),  # a landline
         ("12345", None),
         (None, None),
     ],
 )
 def test_phone_numbers_in_the_form_zns_takes(given, expected):
-    assert international(given) == expected
+    assert zns_number(given) == expected
