@@ -31,7 +31,7 @@ from bot.settings import Settings
 from bot.webchat.routes import web_chat
 from handlers import intents
 from handlers.conversation import Conversation
-from storage import updates
+from storage import reach, updates
 from storage.db import create_engine, session_factory
 from storage.models import Channel
 from storage.types import utcnow
@@ -103,6 +103,7 @@ async def build_app(settings: Settings) -> App:
     so deep links in replies carry its username."""
     if settings.telegram_webhook_url and settings.telegram_webhook_secret is None:
         raise ValueError("CANBO_TELEGRAM_WEBHOOK_URL needs CANBO_TELEGRAM_WEBHOOK_SECRET")
+    reach.configure(reach.Setup.of(settings.zns_ready, settings.chat_failing_days))
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     metrics = Metrics()

@@ -15,6 +15,7 @@ from bot import log_masking, logs
 from bot.settings import Settings
 from locales import check as check_catalogues
 from locales import translator
+from storage import reach
 
 SIGPIPE_EXIT = 141  # how a shell reports a command stopped by a closed pipe (128 + SIGPIPE)
 
@@ -84,6 +85,7 @@ def _main(words: list[str]) -> int:
         return 2
     logs.configure(verbose=args.verbose, log_format=settings.log_format)
     log_masking.install(settings)
+    reach.configure(reach.Setup.of(settings.zns_ready, settings.chat_failing_days))
     try:
         check_catalogues()
         result: int = args.run(args, settings)

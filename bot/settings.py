@@ -161,6 +161,11 @@ class Settings(BaseSettings):
         return TrustedProxies.parse(self.trusted_proxies)
 
     @property
+    def zns_ready(self) -> bool:
+        """ZNS is set up: the OA's app id and secret key are both given."""
+        return self.zns_app_id is not None and self.zns_secret_key is not None
+
+    @property
     def https(self) -> bool:
         """Served to the public over https (CANBO_PUBLIC_URL): cookies only travel encrypted."""
         return (self.public_url or "").lower().startswith("https://")

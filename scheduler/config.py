@@ -35,9 +35,6 @@ class ReminderConfig:
     # late; older ones are skipped (the next milestone of the chain will come).
     grace_days: int = 7
     snooze_days: int = 3
-    # a chat whose sends have failed this many days running yields to the official's other
-    # chats (scheduler/fallback.py)
-    failing_days: int = 3
 
     @cached_property  # the planner asks for every reminder it queues
     def calendar(self) -> WorkCalendar:
@@ -52,7 +49,6 @@ class ReminderConfig:
                 settings.standards_profile,
                 Path(settings.standards_override) if settings.standards_override else None,
             ),
-            failing_days=settings.chat_failing_days,
         )
 
 
@@ -67,5 +63,3 @@ class ServiceSettings(Protocol):
     def standards_profile(self) -> str | None: ...
     @property
     def standards_override(self) -> str | None: ...
-    @property
-    def chat_failing_days(self) -> int: ...

@@ -1,10 +1,10 @@
 """Fallback for each recipient: what to do with a message no chat of theirs delivered.
 
 The order (issue 22):
-1. the preferred linked chat (the dispatcher picks it: ``reachable_first``);
-2. if that is unreachable (blocked, or failing for ``failing_days``), another linked chat: the
-   dispatcher ranks reachable chats first, and a row a chat refused is queued again here, so
-   the next pass sends it to the next chat;
+1. the preferred linked chat (the dispatcher picks it: storage.reach.rank);
+2. if that is unreachable (blocked, or failing for CANBO_CHAT_FAILING_DAYS), another linked
+   chat: storage.reach ranks open chats first, and a row a chat refused is queued again here,
+   so the next pass sends it to the next chat;
 3. for the kinds marked important (``important``: standards deadlines, the end of a service
    bond, urgent announcements), ZNS to the roster's phone number (bot/channels/zns.py);
 4. last, "not reachable": the row stays UNREACHABLE, and the coordinators' digest lists the
@@ -28,24 +28,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, case, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler import kinds
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.ledger import attempt
-from storage import broadcasts
+from storage import broadcasts, reach
 from storage.models import (
     Channel,
-    ChatAccount,
     Official,
     OutboxMessage,
     OutboxStatus,
     ZnsOutcome,
     ZnsSend,
 )
-from storage.reports.reach import chat_reachable
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +78,6 @@ def important(row: OutboxMessage) -> bool:
     if row.kind == kinds.BOND:
         return row.payload.get("step") in BOND_END_STEPS
     return row.kind == broadcasts.KIND and row.urgent
-
-
-def reachable_first(now: datetime, failing_days: int) -> ColumnElement[int]:
-    """The dispatcher's first key when it ranks an official's chats."""
-    return case((chat_reachable(now, failing_days), 0), else_=1)
 
 
 @dataclass
@@ -136,7 +129,7 @@ class Fallback:
         if not rows:
             return report
         officials = await self._officials({row.official_id for row in rows if row.official_id})
-        others = await self._reachable_chats(set(officials), now)
+        others = await self._reachable_chats(set(officials))
         zns_rows: list[OutboxMessage] = []
         async with self.sessions() as session:
             for row in rows:
@@ -205,20 +198,19 @@ class Fallback:
             found = await session.scalars(select(Official).where(Official.id.in_(ids)))
             return {official.id: official for official in found}
 
-    async def _reachable_chats(self, officials: set[int], now: datetime) -> dict[int, Channel]:
-        """For each official with one, the channel of a private chat that may still receive."""
-        if not officials or not self.channels:
+    async def _reachable_chats(self, officials: set[int]) -> dict[int, Channel]:
+        """For each official with one, the channel of a linked chat that may still receive
+        (storage.reach) on a channel the dispatcher sends through."""
+        if not officials:
             return {}
         async with self.sessions() as session:
-            found = await session.execute(
-                select(ChatAccount.official_id, ChatAccount.channel).where(
-                    ChatAccount.official_id.in_(officials),
-                    ChatAccount.channel.in_(self.channels),
-                    ChatAccount.is_group.is_(False),
-                    chat_reachable(now, self.config.failing_days),
-                )
-            )
-            return {official: channel for official, channel in found if official is not None}
+            routes = await reach.routes_of(session, sorted(officials))
+        found: dict[int, Channel] = {}
+        for official, mine in routes.items():
+            usable = [r.channel for r in mine if r.open and r.channel in self.channels]
+            if usable:
+                found[official] = usable[0]
+        return found
 
     def _zns_may_send(self, row: OutboxMessage) -> bool:
         return (

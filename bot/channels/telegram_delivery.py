@@ -22,6 +22,7 @@ from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.zalo_delivery import zalo_outlet
 from bot.channels.zns import zns_sender
 from bot.settings import Settings
+from bot.webchat.delivery import web_outlet
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.delivery import Outgoing, Rejected, RetryAfter, Transient, Unreachable
@@ -110,16 +111,16 @@ def telegram_outlet(settings: Settings, clock: Clock | None = None) -> Outlet | 
 
 def build_dispatcher(
     settings: Settings, engine: AsyncEngine, concurrency: int | None = None
-) -> Dispatcher | None:
-    """The dispatcher for every configured messenger, or None when there is none;
+) -> Dispatcher:
+    """The dispatcher for every configured messenger and the web chat (storage.reach);
     ``concurrency`` overrides CANBO_DISPATCH_CONCURRENCY."""
+    sessions = session_factory(engine)
     configured = (
         (Channel.TELEGRAM, telegram_outlet(settings)),
-        (Channel.ZALO, zalo_outlet(settings, session_factory(engine))),
+        (Channel.ZALO, zalo_outlet(settings, sessions)),
+        (Channel.WEB, web_outlet(sessions)),
     )
     outlets = {channel: outlet for channel, outlet in configured if outlet is not None}
-    if not outlets:
-        return None
     return Dispatcher(
         engine,
         outlets,
@@ -132,13 +133,10 @@ def build_dispatcher(
 
 
 def reminder_jobs(settings: Settings, engine: AsyncEngine) -> ReminderJobs:
-    """The planner, dispatcher and fallback for `canbo run` (the last two only with a
-    messenger; the fallback sends by ZNS only when ZNS is configured)."""
+    """The planner, dispatcher and fallback for `canbo run` (the fallback sends by ZNS only
+    when ZNS is set up)."""
     config = ReminderConfig.from_settings(settings)
     dispatcher = build_dispatcher(settings, engine)
-    fallback = None
-    if dispatcher is not None:
-        sessions = session_factory(engine)
-        zns = zns_sender(settings, sessions)
-        fallback = Fallback(sessions, config, list(dispatcher.outlets), zns)
+    sessions = session_factory(engine)
+    fallback = Fallback(sessions, config, list(dispatcher.outlets), zns_sender(settings, sessions))
     return ReminderJobs(engine, config, dispatcher, fallback)

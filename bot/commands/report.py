@@ -28,7 +28,7 @@ from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.reach_text import reach_text
 from handlers.coordinator.sheets import qualification_workbook
 from locales import LANGUAGES, Translator, translator
-from scheduler.config import ReminderConfig
+from storage import reach
 from storage.access import Refused, Scope, unit_in_scope
 from storage.audit import record
 from storage.models import Channel, Unit
@@ -65,30 +65,22 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 @synchronous
 async def _reach(args: argparse.Namespace, settings: Settings) -> int:
     _ = translator(args.lang or settings.locale)
-    config = ReminderConfig.from_settings(settings)
     async with open_session(settings) as session:
         unit = await _unit(session, args, _)
         if unit is None:
             return 1
-        report = await reach_report(
-            session,
-            unit[0],
-            _chat_channels(settings),
-            settings.zns_app_id is not None and settings.zns_secret_key is not None,
-            utcnow(),
-            settings.zone,
-            config.failing_days,
-        )
+        report = await reach_report(session, unit[0], _channels(settings), utcnow(), settings.zone)
         record(session, unit[1], "report.reach", unit[0].code)
         await session.commit()
     print(reach_text(_, report))
     return 0
 
 
-def _chat_channels(settings: Settings) -> list[Channel]:
-    """The messengers configured to push: a chat on another reaches nobody."""
+def _channels(settings: Settings) -> list[Channel]:
+    """The channels set up to push, in the order a message tries them."""
     tokens = ((Channel.TELEGRAM, settings.telegram_token), (Channel.ZALO, settings.zalo_token))
-    return [channel for channel, token in tokens if token is not None]
+    found = [channel for channel, token in tokens if token is not None]
+    return found + sorted(reach.current().by_phone, key=lambda channel: channel.value)
 
 
 async def _unit(

@@ -19,6 +19,7 @@ class Channel(enum.Enum):
     ZALO = "zalo"
     WEB = "web"
     TERMINAL = "terminal"
+    ZNS = "zns"  # Zalo Notification Service: no chat, the roster's phone (storage.reach)
 
 
 class ChatAccount(Timestamped, Base):

@@ -20,7 +20,7 @@ from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, Outlet
 from scheduler.fallback import Fallback
 from scheduler.limits import RateLimits
-from storage import broadcasts
+from storage import broadcasts, reach
 from storage.db import session_factory
 from storage.models import (
     Channel,
@@ -168,7 +168,7 @@ async def test_a_blocked_telegram_chat_gives_way_to_the_officials_zalo_chat(sess
 
 async def test_a_chat_failing_for_days_yields_to_the_other_chat(session, world):
     official = await _official(session, "CB2", telegram="102", zalo="zu-2")
-    failing = world.clock.now() - timedelta(days=CONFIG.failing_days, hours=1)
+    failing = world.clock.now() - timedelta(days=reach.current().failing_days, hours=1)
     await session.execute(
         update(ChatAccount).where(ChatAccount.external_id == "102").values(failing_since=failing)
     )
