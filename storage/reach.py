@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
+from locales import N_
 from storage.facts import CHUNK
 from storage.models import Channel, ChatAccount, Official, ZnsOutcome, ZnsSend
 from storage.phones import zns_number
@@ -66,6 +67,15 @@ WAYS: dict[Channel, Way] = {
         # docs/ZALO.md; what "important" is: scheduler.fallback.important
         Way(Channel.ZNS, Delivery.IMPORTANT, Address.PHONE),
     )
+}
+
+
+# what coordinators read for each way that carries messages (the digest, `canbo report reach`)
+NAMES: dict[Channel, str] = {
+    Channel.TELEGRAM: N_("Telegram"),
+    Channel.ZALO: N_("Zalo"),
+    Channel.WEB: N_("web chat (seen on their next visit)"),
+    Channel.ZNS: N_("ZNS by phone (important messages only)"),
 }
 
 

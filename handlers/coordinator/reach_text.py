@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from handlers.coordinator.figures import share
 from locales import N_, Translator
+from storage import reach
+from storage.models import Channel
 from storage.reports.reach import BLOCKED, NO_CHAT, NO_PHONE, ZNS, ZNS_REFUSED, ReachReport
 
 LIST_LIMIT = 30  # names listed; the rest are counted
 
-CHANNELS = {
-    "telegram": N_("Telegram"),
-    "zalo": N_("Zalo"),
-    ZNS: N_("ZNS by phone (important messages only)"),
-}
 REASONS = {
     NO_CHAT: N_("no linked chat"),
     BLOCKED: N_("every linked chat refuses messages"),
@@ -28,7 +25,8 @@ def reach_text(_: Translator, report: ReachReport) -> str:
         _.plural("{n} official", "{n} officials", report.officials),
     ]
     for channel, count in report.channels:
-        lines.append(f"• {_(CHANNELS[channel])}: {share(_, count, report.officials)}")
+        name = _(reach.NAMES[Channel(channel)])
+        lines.append(f"• {name}: {share(_, count, report.officials)}")
     lines.append(
         _("Reached by at least one: {share}", share=share(_, report.reached, report.officials))
     )

@@ -272,3 +272,42 @@ def test_important_kinds():
     assert important(row(broadcasts.KIND, urgent=True))
     assert not important(row(broadcasts.KIND))
     assert not important(row(kinds.COURSE_START))
+
+
+async def test_a_message_zns_could_not_carry_is_reported_in_the_coordinators_digest(session, world):
+    from locales import translator
+    from scheduler.messages import line
+    from scheduler.planner import plan
+    from storage.models import Role, RoleKind, UnitKind
+    from tests.factories import make_unit
+    from tests.scheduler.helpers import outbox
+
+    reach.configure(reach.Setup.of(zns=True, failing_days=3))
+    world.zns.daily_quota = 1
+    province = await make_unit(session, "P", "Tỉnh Demo", UnitKind.PROVINCE)
+    commune = await make_unit(session, "A", "Xã Bắc", UnitKind.COMMUNE, parent=province)
+    coordinator = await make_official(session, "BTC", unit=province, full_name="Trần Điều Phối")
+    session.add(Role(official_id=coordinator.id, kind=RoleKind.COORDINATOR, unit_id=province.id))
+    session.add(
+        ChatAccount(channel=Channel.TELEGRAM, external_id="900", official_id=coordinator.id)
+    )
+    first = await make_official(
+        session, "Z1", unit=commune, full_name="Lý Một", phone="+84912000801"
+    )
+    second = await make_official(
+        session, "Z2", unit=commune, full_name="Lý Hai", phone="+84912000802"
+    )
+    await session.commit()
+    await _announce(session, world.clock, first.id, second.id)
+    await world.deliver()
+
+    await plan(session, world.clock.now(), CONFIG)
+
+    (digest,) = await outbox(session, kind="digest")
+    parts = line(translator("en"), digest.kind, digest.payload).split("\n\n")
+    assert parts[1] == (
+        "Reach of the 3 officials: Telegram 1 · ZNS by phone (important messages only) 2"
+    )
+    assert parts[-1] == (
+        "Cannot be reached (1):\n• Lý Hai (Xã Bắc): a message this week reached them by no channel"
+    )
