@@ -112,11 +112,13 @@ def _outbox(groups: list[gauges.OutboxGroup], now: datetime) -> list[Metric]:
 
 def _inbox(groups: list[gauges.InboxGroup], now: datetime) -> list[Metric]:
     depth = GaugeMetricFamily(
-        "canbo_inbox_updates", "Updates stored and not yet handled, by channel.", labels=["channel"]
+        "canbo_inbox_updates",
+        "Updates stored and not yet answered, by channel.",
+        labels=["channel"],
     )
     age = GaugeMetricFamily(
         "canbo_inbox_oldest_seconds",
-        "How long the oldest update not yet handled has been waiting, by channel.",
+        "How long the oldest update not yet answered has been waiting, by channel.",
         labels=["channel"],
     )
     for group in groups:

@@ -23,7 +23,7 @@ from scheduler.dispatcher import Dispatcher, Outlet
 from scheduler.jobs import ReminderJobs
 from scheduler.limits import RateLimits
 from storage.db import create_engine, session_factory
-from storage.models import Base, Channel
+from storage.models import Channel, InboxUpdate
 from storage.types import utcnow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.importers.files import OFFICIALS_HEADER, official_row, run_import, write_csv
@@ -148,9 +148,8 @@ async def test_the_token_guards_the_metrics(engine):
     assert "canbo_outbox_messages" in right[1]
 
 
-@pytest.mark.skipif("inbox" not in Base.metadata.tables, reason="the inbox lands with issue 18")
 async def test_updates_waiting_in_the_inbox_are_counted(session, scrape):
-    inbox = Base.metadata.tables["inbox"]
+    inbox = InboxUpdate.__table__
     arrived = utcnow() - timedelta(minutes=2)
     await session.execute(
         inbox.insert(),
@@ -167,8 +166,7 @@ async def test_updates_waiting_in_the_inbox_are_counted(session, scrape):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_the_dashboard_shows_only_metrics_that_exist(scrape):
-    """Every canbo_ series a panel of deploy/grafana/canbo.json asks for is one /metrics has
-    (the inbox's once issue 18 lands)."""
+    """Every canbo_ series a panel of deploy/grafana/canbo.json asks for is one /metrics has."""
     dashboard = json.loads((ROOT / "deploy" / "grafana" / "canbo.json").read_text())
     asked = {
         name
@@ -177,8 +175,6 @@ async def test_the_dashboard_shows_only_metrics_that_exist(scrape):
         for name in re.findall(r"\b(canbo_\w+)", target["expr"])
     }
     shown = set(re.findall(r"^# TYPE (\w+) ", await scrape(raw=True), re.MULTILINE))
-    if "inbox" not in Base.metadata.tables:
-        asked -= {"canbo_inbox_updates", "canbo_inbox_oldest_seconds"}
     series = {re.sub(r"_(bucket|sum|count)$", "", name) for name in asked}
     assert series - shown == set()
 

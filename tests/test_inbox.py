@@ -1,0 +1,83 @@
+"""storage.inbox: an update is stored once, claimed once (only by the transaction that commits
+its answer), taken again when its lease runs out unanswered, and forgotten after a week."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from storage import inbox
+from storage.db import session_factory
+from storage.models import Channel, InboxUpdate
+
+NOW = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
+LEASE = timedelta(seconds=60)
+
+
+async def test_an_update_is_stored_once_per_channel(session):
+    assert await inbox.store(session, Channel.TELEGRAM, 42, {"update_id": 42}, NOW, LEASE)
+    assert not await inbox.store(session, Channel.TELEGRAM, "42", {}, NOW, LEASE)
+    assert await inbox.store(session, Channel.ZALO, 42, {}, NOW, LEASE)
+    await session.commit()
+
+    stored = await session.scalar(
+        select(InboxUpdate).where(InboxUpdate.channel == Channel.TELEGRAM)
+    )
+    assert stored is not None and stored.payload == {"update_id": 42}
+    assert stored.answered_at is None
+
+
+async def test_an_update_is_claimed_once_stored_or_not(session):
+    await inbox.store(session, Channel.TELEGRAM, 7, {}, NOW, LEASE)
+    await session.commit()
+
+    assert await inbox.claim(session, Channel.TELEGRAM, 7, NOW)
+    assert not await inbox.claim(session, Channel.TELEGRAM, 7, NOW)
+    assert await inbox.claim(session, Channel.TELEGRAM, 8, NOW)  # never stored
+    await session.commit()
+    assert not await inbox.claim(session, Channel.TELEGRAM, "8", NOW)
+
+
+async def test_a_claim_rolled_back_with_its_answer_leaves_the_update_waiting(engine):
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        await inbox.store(session, Channel.ZALO, "m1", {"x": 1}, NOW, LEASE)
+        await session.commit()
+    async with sessions() as session:
+        assert await inbox.claim(session, Channel.ZALO, "m1", NOW)
+        await session.rollback()  # the answer failed
+
+    async with sessions() as session:
+        assert await inbox.take_waiting(session, NOW, LEASE) == []  # still leased
+        taken = await inbox.take_waiting(session, NOW + LEASE, LEASE)
+        await session.commit()
+    assert taken == [inbox.Waiting(Channel.ZALO, "m1", {"x": 1})]
+    async with sessions() as session:
+        assert await inbox.take_waiting(session, NOW + LEASE, LEASE) == []  # leased again
+        assert await inbox.claim(session, Channel.ZALO, "m1", NOW + LEASE)
+        await session.commit()
+        assert await inbox.take_waiting(session, NOW + 3 * LEASE, LEASE) == []  # answered
+
+
+async def test_an_update_that_fails_every_time_is_left_alone(session):
+    await inbox.store(session, Channel.TELEGRAM, 9, {}, NOW, LEASE)
+    await session.commit()
+    takings = 0
+    for n in range(1, 10):
+        takings += len(await inbox.take_waiting(session, NOW + n * LEASE, LEASE))
+        await session.commit()
+    assert takings == inbox.MAX_ATTEMPTS - 1  # the first attempt was its worker's
+
+
+async def test_updates_older_than_the_window_are_forgotten(session):
+    for days_ago, update_id in ((8, 1), (7, 2), (1, 3)):
+        received = NOW - timedelta(days=days_ago)
+        await inbox.store(session, Channel.TELEGRAM, update_id, {}, received, LEASE)
+    await session.commit()
+
+    assert await inbox.prune(session, NOW, days=7) == 1
+    await session.commit()
+
+    kept = await session.scalars(select(InboxUpdate.update_id).order_by(InboxUpdate.id))
+    assert list(kept) == ["2", "3"]
