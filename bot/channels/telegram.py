@@ -183,7 +183,7 @@ class TelegramChannel:
         self._poller = (
             None
             if self.webhook_mode
-            else Poller(application.bot, intake, self._wanted, self._queue, ALLOWED_UPDATES)
+            else Poller(application.bot, intake, self._wanted, self._stored, ALLOWED_UPDATES)
         )
         application.add_handler(TypeHandler(Update, self._on_update))
         application.add_error_handler(self._on_error)
@@ -246,16 +246,22 @@ class TelegramChannel:
         except UNREADABLE:
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "malformed update"}, status=400)
-        if self._wanted(update) and await self._intake.store(
-            Channel.TELEGRAM, update.update_id, data
-        ):
-            await self._queue(update)
+        if self._wanted(update):
+            fresh = await self._intake.store(Channel.TELEGRAM, update.update_id, data)
+            await self._stored(update, fresh)
         return web.json_response({"ok": True})
 
     def _wanted(self, update: Update) -> bool:
         """Whether the bot answers ``update``: the rest (edits, commands for another bot) is
         neither stored nor claimed."""
         return to_incoming(update, self.bot.username) is not None
+
+    async def _stored(self, update: Update, fresh: bool) -> None:
+        """Handle a new update; a redelivered one is answered by whoever stored it first."""
+        if fresh:
+            await self._queue(update)
+        else:
+            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
 
     async def _queue(self, update: Update) -> None:
         await self.application.update_queue.put(update)

@@ -30,21 +30,21 @@ MAX_BACKOFF = 30.0
 class Poller:
     """getUpdates in a loop for ``bot``: each batch stored, then confirmed, then handed on.
 
-    ``wanted`` tells the updates worth answering (others are confirmed and dropped); ``deliver``
-    takes each new one stored."""
+    ``wanted`` tells the updates worth answering (others are confirmed and dropped); ``stored``
+    takes each of those once stored, and whether it is new (not a redelivery)."""
 
     def __init__(
         self,
         bot: Bot,
         intake: Intake,
         wanted: Callable[[Update], bool],
-        deliver: Callable[[Update], Awaitable[None]],
+        stored: Callable[[Update, bool], Awaitable[None]],
         allowed_updates: tuple[str, ...],
     ) -> None:
         self._bot = bot
         self._intake = intake
         self._wanted = wanted
-        self._deliver = deliver
+        self._stored = stored
         self._allowed = allowed_updates
         self._task: asyncio.Task[None] | None = None
 
@@ -84,8 +84,7 @@ class Poller:
             Channel.TELEGRAM, [(update.update_id, update.to_dict()) for update in wanted]
         )
         for update, new in zip(wanted, fresh, strict=True):
-            if new:
-                await self._deliver(update)
+            await self._stored(update, new)
         return updates[-1].update_id + 1
 
 

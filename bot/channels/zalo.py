@@ -305,7 +305,7 @@ class ZaloChannel:
         except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError; deep nesting
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "malformed event"}, status=400)
-        if not event.from_bot and await self._intake.store(Channel.ZALO, event.key, data):
+        if not event.from_bot and await self._fresh(event, data):
             self._spawn(self._guarded(event))
         return web.json_response({"ok": True})
 
@@ -339,16 +339,23 @@ class ZaloChannel:
                 except ValueError as error:
                     logger.warning("Zalo sent an event we cannot read: %s", error)
                     continue
-                if not event.from_bot and await self._store(event, data):
+                if not event.from_bot and await self._held_until_stored(event, data):
                     await self._guarded(event)
 
-    async def _store(self, event: ZaloEvent, data: Any) -> bool:
+    async def _fresh(self, event: ZaloEvent, data: Any) -> bool:
+        """Store ``event``; whether it is new (a redelivery is answered by whoever stored it)."""
+        fresh = await self._intake.store(Channel.ZALO, event.key, data)
+        if not fresh:
+            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
+        return fresh
+
+    async def _held_until_stored(self, event: ZaloEvent, data: Any) -> bool:
         """Store a polled event, waiting while the database is down: Zalo will not hand it out
         again, so it is held until stored."""
         delay = 0.0
         while True:
             try:
-                return await self._intake.store(Channel.ZALO, event.key, data)
+                return await self._fresh(event, data)
             except Exception as error:
                 delay = min(MAX_BACKOFF, delay * 2 or RETRY_DELAY)
                 if not is_outage(error):
