@@ -19,9 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"chart" * 50
 async def _processed(session) -> int:
     return int(
         await session.scalar(
-            select(func.count())
-            .select_from(InboxUpdate)
-            .where(InboxUpdate.channel == Channel.ZALO)
+            select(func.count()).select_from(InboxUpdate).where(InboxUpdate.channel == Channel.ZALO)
         )
     )
 
