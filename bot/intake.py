@@ -108,14 +108,13 @@ class Sweeper:
         handed = 0
         while True:
             async with self._sessions() as session:
-                waiting = await inbox.take_waiting(session, utcnow(), self._lease, BATCH)
+                waiting = await inbox.take_waiting(
+                    session, list(self._channels), utcnow(), self._lease, BATCH
+                )
                 await session.commit()
             for update in waiting:
-                redeliver = self._channels.get(update.channel)
-                if redeliver is None:  # a channel this worker does not run: its lease runs out
-                    continue
                 try:
-                    await redeliver(update.update_id, update.payload)
+                    await self._channels[update.channel](update.update_id, update.payload)
                 except Exception:
                     logger.exception("%s update %s cannot be answered", *_named(update))
                 handed += 1

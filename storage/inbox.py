@@ -16,6 +16,7 @@ Every update runs ``store`` and ``claim``: both are single statements built once
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,11 +102,17 @@ async def claim(
 
 
 async def take_waiting(
-    session: AsyncSession, now: datetime, lease: timedelta, limit: int = 100
+    session: AsyncSession,
+    channels: Collection[Channel],
+    now: datetime,
+    lease: timedelta,
+    limit: int = 100,
 ) -> list[Waiting]:
-    """Lease to this worker, oldest first, up to ``limit`` stored updates that are unanswered
-    and whose lease has run out. The caller commits before answering them."""
+    """Lease to this worker, oldest first, up to ``limit`` stored updates of ``channels`` (those
+    it runs) that are unanswered and whose lease has run out. The caller commits before
+    answering them."""
     free = (
+        InboxUpdate.channel.in_(channels),
         InboxUpdate.answered_at.is_(None),
         or_(InboxUpdate.leased_until.is_(None), InboxUpdate.leased_until <= now),
         InboxUpdate.attempts < MAX_ATTEMPTS,

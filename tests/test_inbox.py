@@ -13,6 +13,7 @@ from storage.models import Channel, InboxUpdate
 
 NOW = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
+BOTH = (Channel.TELEGRAM, Channel.ZALO)
 
 
 async def test_an_update_is_stored_once_per_channel(session):
@@ -49,15 +50,15 @@ async def test_a_claim_rolled_back_with_its_answer_leaves_the_update_waiting(eng
         await session.rollback()  # the answer failed
 
     async with sessions() as session:
-        assert await inbox.take_waiting(session, NOW, LEASE) == []  # still leased
-        taken = await inbox.take_waiting(session, NOW + LEASE, LEASE)
+        assert await inbox.take_waiting(session, BOTH, NOW, LEASE) == []  # still leased
+        taken = await inbox.take_waiting(session, BOTH, NOW + LEASE, LEASE)
         await session.commit()
     assert taken == [inbox.Waiting(Channel.ZALO, "m1", {"x": 1})]
     async with sessions() as session:
-        assert await inbox.take_waiting(session, NOW + LEASE, LEASE) == []  # leased again
+        assert await inbox.take_waiting(session, BOTH, NOW + LEASE, LEASE) == []  # leased again
         assert await inbox.claim(session, Channel.ZALO, "m1", NOW + LEASE)
         await session.commit()
-        assert await inbox.take_waiting(session, NOW + 3 * LEASE, LEASE) == []  # answered
+        assert await inbox.take_waiting(session, BOTH, NOW + 3 * LEASE, LEASE) == []  # answered
 
 
 async def test_an_update_that_fails_every_time_is_left_alone(session):
@@ -65,7 +66,7 @@ async def test_an_update_that_fails_every_time_is_left_alone(session):
     await session.commit()
     takings = 0
     for n in range(1, 10):
-        takings += len(await inbox.take_waiting(session, NOW + n * LEASE, LEASE))
+        takings += len(await inbox.take_waiting(session, BOTH, NOW + n * LEASE, LEASE))
         await session.commit()
     assert takings == inbox.MAX_ATTEMPTS - 1  # the first attempt was its worker's
 
@@ -81,3 +82,12 @@ async def test_updates_older_than_the_window_are_forgotten(session):
 
     kept = await session.scalars(select(InboxUpdate.update_id).order_by(InboxUpdate.id))
     assert list(kept) == ["2", "3"]
+
+
+async def test_a_worker_takes_only_the_channels_it_runs(session):
+    await inbox.store(session, Channel.ZALO, "z1", {}, NOW, LEASE)
+    await session.commit()
+
+    assert await inbox.take_waiting(session, [Channel.TELEGRAM], NOW + LEASE, LEASE) == []
+    taken = await inbox.take_waiting(session, [Channel.ZALO], NOW + LEASE, LEASE)
+    assert [update.update_id for update in taken] == ["z1"]

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram import WEBHOOK_PATH
-from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import ChatAccount, InboxUpdate
 from tests.fakes.service import channel_settings, running, webhook_mode
 from tests.fakes.telegram_api import FakeTelegram
-from tests.faults.private_postgres import PrivateCluster, private_cluster
+from tests.faults.private_postgres import PrivateCluster
 from tests.faults.support import free_port, received
 from tests.scheduler.helpers import AWAKE
 
@@ -42,13 +41,6 @@ OUTAGE = 1.5  # seconds the server stays down
 LEASE = 1.0  # CANBO_INBOX_LEASE: a short one, so what failed is answered again quickly
 SECRET = "intake-secret"
 SETTLE = 3 * LEASE  # after the last answer, time for a wrong second answer to show
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[PrivateCluster]:
-    with private_cluster() as cluster:
-        migrate.upgrade(cluster.url)
-        yield cluster
 
 
 @pytest.fixture
