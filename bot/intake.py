@@ -147,5 +147,14 @@ class Sweeper:
             logger.info("database reachable again")
 
 
+def log_failure(log: logging.Logger, what: str, error: BaseException) -> None:
+    """Log that handling ``what`` failed: one warning line when the database is down (what
+    is stored waits for it, no traceback while the outage lasts), else the error in full."""
+    if is_outage(error):
+        log.warning("%s waits: database unreachable (%s)", what, type(error).__name__)
+    else:
+        log.error("%s failed: %s", what, type(error).__name__, exc_info=error)
+
+
 def _named(update: inbox.Waiting) -> tuple[str, str]:
     return update.channel.value, update.update_id

@@ -50,14 +50,13 @@ from bot.channels.splitting import split_text, utf16_length
 from bot.channels.telegram_polling import Poller
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_updates import UNREADABLE, is_update
-from bot.intake import Intake
+from bot.intake import Intake, log_failure
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
 from handlers.help import command_list
 from handlers.messages import ATTACHMENT_LIMIT, Attachment, Contact, Incoming, Reply
 from locales import LANGUAGES
-from storage.db import is_outage
 from storage.models import Channel
 
 logger = logging.getLogger(__name__)
@@ -356,20 +355,13 @@ class TelegramChannel:
         """Log a failed update by id only: its content may hold a phone number. One line when
         the database is down: the update stays stored and is answered once it is back."""
         update_id = update.update_id if isinstance(update, Update) else None
-        error = context.error
-        if error is not None and not isinstance(error, TelegramError) and is_outage(error):
-            logger.warning(
-                "Telegram update %s waits: database unreachable (%s)",
-                update_id,
-                type(error).__name__,
+        error = context.error or RuntimeError("no error given")
+        if isinstance(error, TelegramError):  # a network error, not the database's
+            logger.error(
+                "Telegram update %s failed: %s", update_id, type(error).__name__, exc_info=error
             )
-            return
-        logger.error(
-            "Telegram update %s failed: %s",
-            update_id,
-            type(context.error).__name__,
-            exc_info=context.error,
-        )
+        else:
+            log_failure(logger, f"Telegram update {update_id}", error)
 
 
 def _inline(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import logs
 from bot.channels.shapes import unicode_text
 from bot.channels.splitting import split_text
-from bot.intake import Intake
+from bot.intake import Intake, log_failure
 from bot.media import MediaLinks
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -45,7 +45,6 @@ from locales import translator
 from scheduler.clock import SystemClock
 from scheduler.limits import RateLimits
 from storage import inbox
-from storage.db import is_outage
 from storage.models import Channel, ChatAccount
 from storage.types import utcnow
 
@@ -357,15 +356,8 @@ class ZaloChannel:
             try:
                 return await self._fresh(event, data)
             except Exception as error:
+                log_failure(logger, f"storing Zalo message {event.message_id}", error)
                 delay = min(MAX_BACKOFF, delay * 2 or RETRY_DELAY)
-                if not is_outage(error):
-                    logger.exception("Zalo message %s cannot be stored", event.message_id)
-                else:
-                    logger.warning(
-                        "Zalo message %s waits: database unreachable (%s)",
-                        event.message_id,
-                        type(error).__name__,
-                    )
                 await asyncio.sleep(delay)
 
     async def _guarded(self, event: ZaloEvent) -> None:
@@ -375,15 +367,8 @@ class ZaloChannel:
         with logs.bound(update_id=event.message_id):
             try:
                 await self.process(event)
-            except Exception as error:
-                if is_outage(error):  # stored: answered once the database is back
-                    logger.warning(
-                        "Zalo message %s waits: database unreachable (%s)",
-                        event.message_id,
-                        type(error).__name__,
-                    )
-                else:
-                    logger.exception("Zalo message %s failed", event.message_id)
+            except Exception as error:  # stored: answered again when its lease runs out
+                log_failure(logger, f"Zalo message {event.message_id}", error)
                 return
         self._metrics.answered(CHANNEL, arrived)
 

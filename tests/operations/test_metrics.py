@@ -200,3 +200,30 @@ async def test_planner_runs_are_timed_and_counted(engine, tmp_path):
     assert sample("canbo_planner_runs_total", outcome="failed") - before["failed"] == 1
     assert sample("canbo_planner_run_seconds_count") - before["timed"] == 1
     assert sample("canbo_planner_last_success_timestamp_seconds") > time.time() - 60
+
+
+async def test_a_scrape_while_the_database_is_down_shows_the_process_counters(tmp_path, caplog):
+    """Prometheus keeps the worker's own counters through a database outage (the database's
+    gauges are left out), and the log gets one line, not a traceback."""
+    metrics = Metrics()
+    metrics.inc("canbo_updates_received_total", "telegram")
+    gone = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'no-such-folder' / 'canbo.db'}")
+    server = HttpServer(metrics_app(metrics, session_factory(gone), None), "127.0.0.1", 0)
+    await server.start()
+    try:
+        async with (
+            aiohttp.ClientSession() as client,
+            client.get(f"http://127.0.0.1:{server.port}/metrics") as response,
+        ):
+            status, text = response.status, await response.text()
+    finally:
+        await server.stop()
+        await gone.dispose()
+
+    assert status == 200
+    assert 'canbo_updates_received_total{channel="telegram"} 1.0' in text
+    assert "canbo_outbox_messages" not in text
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "metrics without the database's gauges: unreachable (OperationalError)"
+    ]
+    assert not any(r.exc_info for r in caplog.records)
