@@ -38,11 +38,12 @@ _STORE = {
 
 
 def _claim_statement(dialect: Any) -> Any:
-    """Insert the update as answered, or mark the stored one answered if it is not yet."""
+    """Insert the update as answered, or mark the stored one answered if it is not yet, and
+    forget its payload (a shared contact holds a phone number): only the id is kept."""
     insert = dialect.insert(_TABLE)
     return insert.on_conflict_do_update(
         index_elements=["channel", "update_id"],
-        set_={"answered_at": insert.excluded.answered_at},
+        set_={"answered_at": insert.excluded.answered_at, "payload": insert.excluded.payload},
         where=_TABLE.c.answered_at.is_(None),
     )
 
@@ -87,8 +88,8 @@ async def claim(
 ) -> bool:
     """Mark ``update_id`` on ``channel`` answered; True the first time only. Called in the
     transaction that records the answer, which the caller commits: a rollback leaves the update
-    to be answered again. An update never stored (a channel that answers in the request) is
-    recorded as answered."""
+    to be answered again, its payload with it. An update never stored is recorded as
+    answered."""
     values = {
         "channel": channel,
         "update_id": str(update_id),

@@ -30,11 +30,14 @@ async def test_an_update_is_stored_once_per_channel(session):
 
 
 async def test_an_update_is_claimed_once_stored_or_not(session):
-    await inbox.store(session, Channel.TELEGRAM, 7, {}, NOW, LEASE)
+    await inbox.store(session, Channel.TELEGRAM, 7, {"contact": "0912345678"}, NOW, LEASE)
     await session.commit()
 
     assert await inbox.claim(session, Channel.TELEGRAM, 7, NOW)
     assert not await inbox.claim(session, Channel.TELEGRAM, 7, NOW)
+    await session.commit()
+    answered = await session.scalar(select(InboxUpdate).where(InboxUpdate.update_id == "7"))
+    assert answered is not None and answered.payload == {}  # the phone number it held is gone
     assert await inbox.claim(session, Channel.TELEGRAM, 8, NOW)  # never stored
     await session.commit()
     assert not await inbox.claim(session, Channel.TELEGRAM, "8", NOW)
