@@ -112,7 +112,7 @@ async def build_app(settings: Settings) -> App:
         config = replace(config, bot_username=application.bot.username)
     conversation = Conversation(sessions, config)
     lease = timedelta(seconds=settings.inbox_lease)
-    intake = Intake(sessions, lease)
+    intake = Intake(engine, lease)
     telegram = (
         TelegramChannel(application, conversation, settings, metrics, intake)
         if application is not None

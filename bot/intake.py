@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import inbox
 from storage.db import is_outage
@@ -39,8 +39,8 @@ Redeliver = Callable[[str, dict[str, Any]], Awaitable[None]]
 class Intake:
     """Stores updates for the channels of one service, each leased to it for ``lease``."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], lease: timedelta) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine, lease: timedelta) -> None:
+        self._engine = engine
         self.lease = lease
 
     async def store(self, channel: Channel, update_id: str | int, payload: dict[str, Any]) -> bool:
@@ -56,13 +56,11 @@ class Intake:
         if not updates:
             return []
         now = utcnow()
-        async with self._sessions() as session:
-            fresh = [
-                await inbox.store(session, channel, update_id, payload, now, self.lease)
+        async with self._engine.begin() as connection:
+            return [
+                await inbox.store(connection, channel, update_id, payload, now, self.lease)
                 for update_id, payload in updates
             ]
-            await session.commit()
-        return fresh
 
 
 class Sweeper:
