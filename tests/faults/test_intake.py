@@ -22,7 +22,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram import WEBHOOK_PATH
@@ -48,8 +48,8 @@ async def engine(cluster: PrivateCluster) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(cluster.url)
     yield engine
     async with engine.begin() as connection:
-        await connection.execute(InboxUpdate.__table__.delete())
-        await connection.execute(ChatAccount.__table__.delete())
+        await connection.execute(delete(InboxUpdate))
+        await connection.execute(delete(ChatAccount))
     await engine.dispose()
 
 

@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import insert
 
 from bot.channels.telegram_delivery import TelegramSender
 from bot.http import HttpServer
@@ -149,10 +150,9 @@ async def test_the_token_guards_the_metrics(engine):
 
 
 async def test_updates_waiting_in_the_inbox_are_counted(session, scrape):
-    inbox = InboxUpdate.__table__
     arrived = utcnow() - timedelta(minutes=2)
     await session.execute(
-        inbox.insert(),
+        insert(InboxUpdate),
         [
             {"channel": Channel.TELEGRAM, "update_id": str(n), "payload": {}, "received_at": at}
             for n, at in enumerate([arrived, utcnow(), utcnow()])
