@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None  # web chat cookies; generated if unset
     dispatch_concurrency: int = 4  # messages in flight; more only for paid broadcast rates
     dispatch_standby_poll: float = 15.0  # seconds between a standby worker's tries for the lock
+    # seconds a worker holds an update it stored before another may answer it (bot/intake.py)
+    inbox_lease: float = 60.0
     quiet_hours: str = "21:00-07:00"
     chat_failing_days: int = 3  # a chat failing this long yields to the official's other chats
     link_code_days: int = 7
@@ -130,6 +132,7 @@ class Settings(BaseSettings):
         "chat_failing_days",
         "dispatch_concurrency",
         "dispatch_standby_poll",
+        "inbox_lease",
         "retention_chat_days",
         "retention_sent_days",
         "retention_audit_days",

@@ -64,7 +64,7 @@ class ZaloEvent:
 
     @property
     def key(self) -> str:
-        """The id claimed in processed_updates (at most 64 characters)."""
+        """The id stored in the inbox (at most 64 characters)."""
         if len(self.message_id) <= ID_LIMIT:
             return self.message_id
         return hashlib.sha256(self.message_id.encode()).hexdigest()

@@ -4,7 +4,7 @@ from storage.models.access import Role, RoleKind
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
 from storage.models.broadcasts import Broadcast, BroadcastRecipient, BroadcastStatus
-from storage.models.chat import Channel, ChatAccount, LinkCode, LinkFailure, ProcessedUpdate
+from storage.models.chat import Channel, ChatAccount, InboxUpdate, LinkCode, LinkFailure
 from storage.models.delivery import (
     AnswerKind,
     DeliveryAttempt,
@@ -45,6 +45,7 @@ __all__ = [
     "Enrollment",
     "EnrollmentStatus",
     "HeldTitle",
+    "InboxUpdate",
     "LinkCode",
     "LinkFailure",
     "MediaFile",
@@ -52,7 +53,6 @@ __all__ = [
     "Official",
     "OutboxMessage",
     "OutboxStatus",
-    "ProcessedUpdate",
     "Programme",
     "ProgrammeMember",
     "ProgrammeStep",

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.channels import zalo
 from bot.cli import main
 from bot.settings import Settings
-from storage.models import ProcessedUpdate
+from storage.models import InboxUpdate
 from tests.zalo.chat import ZaloChat
 from tests.zalo.conftest import zalo_settings
 
@@ -22,7 +22,7 @@ LINK = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
 
 
 async def _claims(session) -> int:
-    return int(await session.scalar(select(func.count()).select_from(ProcessedUpdate)))
+    return int(await session.scalar(select(func.count()).select_from(InboxUpdate)))
 
 
 async def test_a_typed_link_is_read_as_text(zalo_webhook_bot, zalo_api):
