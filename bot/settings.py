@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     zalo_webhook_url: str | None = None
     zalo_rate: float = 10.0  # sends a second; Zalo documents none (assumption, docs/ZALO.md)
     zalo_idle_codes: frozenset[int] = frozenset({408, 504})  # getUpdates: "nothing yet"
+    zalo_blocked_codes: frozenset[int] = frozenset({403})  # a send: the user blocked the bot
     # ZNS (docs/ZALO.md): template messages to the roster's phone numbers through the OA API
     zns_app_id: str | None = None  # the Zalo app linked to the Official Account
     zns_secret_key: SecretStr | None = None  # that app's secret key

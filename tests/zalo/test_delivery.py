@@ -119,6 +119,18 @@ async def test_a_blocked_chat_is_unreachable(sender, zalo_api):
         await sender.send("zu-304", Outgoing("Nhắc nhở"))
 
 
+async def test_the_codes_taken_for_blocked_are_a_setting(zalo_api, engine):
+    """Zalo documents no code for a user who blocked the bot: 403 is assumed, others can be
+    named (CANBO_ZALO_BLOCKED_CODES)."""
+    client = ZaloClient(zalo_api.token, zalo_api.base_url)
+    sender = ZaloSender(client, session_factory(engine), "vi", frozenset({403, 451}))
+    zalo_api.fail_next("sendMessage", status=451, description="Unavailable For Legal Reasons")
+
+    with pytest.raises(Unreachable):
+        await sender.send("zu-305", Outgoing("Nhắc nhở"))
+    await sender.close()
+
+
 async def test_an_unreachable_api_is_transient(engine):
     client = ZaloClient("1:x", f"http://127.0.0.1:{free_port()}/bot")
     sender = ZaloSender(client, session_factory(engine), "vi")
