@@ -10,8 +10,8 @@ The order (issue 22):
 4. last, "not reachable": the row stays UNREACHABLE, and the coordinators' digest lists the
    official.
 
-Each step is a delivery attempt on the row (``FALLBACK``, ``ZNS``, ``NOT_REACHABLE``), so
-`canbo outbox` and the delivery reports show the way a message went. Nothing goes out twice
+Each step is a delivery attempt on the row (``FALLBACK``, ``BY_ZNS``, ``NOT_REACHABLE``), kept
+with the dispatcher's own: the way a message went can be read back. Nothing goes out twice
 across channels: a row is taken by setting ``fallback_at`` with a compare-and-swap, a chat that
 refused it did not deliver it, and ZNS records each row once (``zns_sends.outbox_id`` is
 unique). Only rows addressed to an official (not to one chat) that became unreachable within
@@ -48,7 +48,7 @@ from storage.models import (
 log = logging.getLogger(__name__)
 
 FALLBACK = "fallback"  # attempt: queued again for the official's next chat
-ZNS = "zns"  # attempt: ZNS sent it, or said why not
+BY_ZNS = "zns"  # attempt: ZNS sent it, or said why not
 NOT_REACHABLE = "not_reachable"  # attempt: no channel reaches the official; the digest says so
 WINDOW = timedelta(days=2)
 BATCH = 200
@@ -276,12 +276,12 @@ class Fallback:
             row = await session.merge(row, load=False)
             outcome = ZnsOutcome(record.outcome)
             if outcome in RETRY:
-                attempt(session, row, now, ZNS, outcome.value)
+                attempt(session, row, now, BY_ZNS, outcome.value)
                 self._give_back(row, report)
             else:
                 session.add(record)
                 if outcome is ZnsOutcome.SENT:
-                    attempt(session, row, now, ZNS, record.message_id or "sent")
+                    attempt(session, row, now, BY_ZNS, record.message_id or "sent")
                     row.status = OutboxStatus.SENT
                     row.sent_at = now
                     row.last_error = None
