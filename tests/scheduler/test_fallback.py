@@ -311,3 +311,23 @@ async def test_a_message_zns_could_not_carry_is_reported_in_the_coordinators_dig
     assert parts[-1] == (
         "Cannot be reached (1):\n• Lý Hai (Xã Bắc): a message this week reached them by no channel"
     )
+
+
+async def test_every_chat_refusing_ends_with_zns_each_step_recorded_once(session, world):
+    official = await _official(session, "CB8", "0912000008", telegram="108", zalo="zu-8")
+    world.telegram.block(108)
+    world.zalo.block("zu-8")
+    await _announce(session, world.clock, official)
+
+    await world.deliver()
+
+    row = await _row(session, official)
+    assert row.status is OutboxStatus.SENT
+    assert [outcome for outcome, _ in await _steps(session, row)] == [
+        "unreachable",
+        "fallback",
+        "unreachable",
+        "zns",
+    ]
+    assert world.telegram.sent == [] and world.zalo.sent == []
+    assert [m.phone for m in world.zns.sent] == ["84912000008"]
