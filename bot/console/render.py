@@ -11,6 +11,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from markupsafe import Markup, escape
 
+from bot.console.tables import export_url
 from bot.console.visit import CSRF_FIELD, Visit
 from locales import LANGUAGES, Translator
 
@@ -41,6 +42,7 @@ def render(visit: Visit, template: str, *, status: int = 200, **values: Any) -> 
         **common(_, visit.csrf),
         "visit": visit,
         "nav": nav,
+        "export_url": lambda table: export_url(visit, table),
         **values,
     }
     return aiohttp_jinja2.render_template(template, visit.request, context, status=status)
