@@ -149,6 +149,8 @@ async def build_app(settings: Settings) -> App:
         settings.locale,
         settings.proxies,
         settings.https,
+        settings.link_code_days,
+        config.bot_username,
     )
     http = HttpServer(
         build_web_app(routes, {CONSOLE_PREFIX: console_app(console)}),

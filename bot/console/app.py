@@ -46,13 +46,15 @@ class ConsoleConfig:
     default_language: str
     proxies: TrustedProxies
     secure_cookies: bool  # served over https (CANBO_PUBLIC_URL): Secure cookies
+    link_code_days: int = 7  # how long link codes issued from the console stay valid
+    bot_username: str | None = None  # the Telegram bot, for the deep links on slips
 
 
 def _pages() -> tuple[ModuleType, ...]:
     """The page modules, in navigation order. Each has ``ROUTES`` and ``NAV``."""
-    from bot.console.pages import dashboard, signin
+    from bot.console.pages import dashboard, officials, signin
 
-    return (dashboard, signin)
+    return (dashboard, officials, signin)
 
 
 def navigation() -> list[NavEntry]:

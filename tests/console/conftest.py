@@ -1,6 +1,6 @@
 """The console's tests share one running service per test module: started in a thread of its
 own on a migrated SQLite file with the demo province, an admin (DEMO-0001), a coordinator of
-Xã Đại Sơn (DEMO-0002) and one of Xã Sơn Động (DEMO-0030). Tests talk to it over loopback
+Xã Sơn Động (DEMO-0002) and one of Xã Tây Yên Tử (DEMO-0015). Tests talk to it over loopback
 like a browser would, and read or change the database through their own engine.
 """
 
@@ -26,8 +26,8 @@ from storage.demo.load import load_demo
 from storage.models import Official, RoleKind, Unit
 from storage.types import utcnow
 
-ADMIN, COORDINATOR, OTHER = "DEMO-0001", "DEMO-0002", "DEMO-0030"
-HOME, AWAY = "07627", "07615"  # Xã Đại Sơn (the coordinator's), Xã Sơn Động (the other's)
+ADMIN, COORDINATOR, OTHER = "DEMO-0001", "DEMO-0002", "DEMO-0015"
+HOME, AWAY = "07615", "07616"  # Xã Sơn Động (the coordinator's), Xã Tây Yên Tử (the other's)
 
 
 @dataclass(frozen=True)
