@@ -52,9 +52,9 @@ class ConsoleConfig:
 
 def _pages() -> tuple[ModuleType, ...]:
     """The page modules, in navigation order. Each has ``ROUTES`` and ``NAV``."""
-    from bot.console.pages import dashboard, officials, signin
+    from bot.console.pages import admin, dashboard, officials, rosters, signin
 
-    return (dashboard, officials, signin)
+    return (dashboard, officials, rosters, admin, signin)
 
 
 def navigation() -> list[NavEntry]:
