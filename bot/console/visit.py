@@ -104,12 +104,13 @@ def csrf_token(cookie: str) -> str:
 
 def same_origin(request: web.Request) -> bool:
     """A state-changing request from a page of this same host. Browsers send Origin on every
-    POST; Sec-Fetch-Site where they are older; a client sending neither is not a browser
-    acting for someone else."""
+    POST ("null" when a referrer policy hides it) and Sec-Fetch-Site; a client sending
+    neither is not a browser acting for someone else."""
     origin = request.headers.get("Origin")
-    if origin is not None:
-        return origin != "null" and urlsplit(origin).netloc == request.host
-    return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if origin is not None and origin != "null":
+        return urlsplit(origin).netloc == request.host and fetched_from in (None, "same-origin")
+    return fetched_from in (None, "same-origin") and (origin is None or fetched_from is not None)
 
 
 def page(handler: PageHandler, *, admin: bool = False) -> Handler:

@@ -34,7 +34,7 @@ from storage.audience import GAP_KEYS, Audience, Reach, programme_choices, resol
 from storage.audit import record
 from storage.models import Official, Unit
 
-NAV = (NavEntry("/console/officials", N_("Officials")),)
+NAV = (NavEntry("/console/officials", N_("Staff")),)
 SHOWN = 200  # rows on the page; the export holds them all
 UNITS_OFFERED = 300
 REACH_NAMES = {
@@ -140,7 +140,7 @@ async def find(visit: Visit, filters: Filters) -> list[Found]:
 def officials_table(_: Translator, found: list[Found]) -> Table:
     return Table(
         "officials",
-        _("Officials"),
+        _("Staff"),
         [_("Full name"), _("Code"), _("Unit"), _("Title"), _("Chat")],
         [
             [
@@ -164,13 +164,18 @@ async def listing(visit: Visit) -> web.StreamResponse:
     export = requested(visit, [table])
     if export is not None:
         return export
+    unlinked = sum(f.reach is Reach.NOT_LINKED for f in found)
     return render(
         visit,
         "officials.html",
         filters=filters,
         table_=table,
         shown=SHOWN,
-        unlinked=sum(f.reach is Reach.NOT_LINKED for f in found),
+        count=_.plural("{n} official found.", "{n} officials found.", len(found)),
+        unlinked=unlinked,
+        unlinked_text=_.plural(
+            "{n} of them has no linked chat.", "{n} of them have no linked chat.", unlinked
+        ),
         choices=await _choices(visit),
         pdf=bool(visit.config.bot_username),
     )
