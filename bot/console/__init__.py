@@ -26,7 +26,8 @@ To add a page:
 4. A form: ``<form method="post" action="/console/NAME">{{ csrf_field() }} …</form>``; htmx
    requests carry the token in a header set once on ``<body>`` (base.html). A file upload is
    ``enctype="multipart/form-data"`` with ``csrf_field()`` before the file input; the handler
-   reads the rest from ``visit.form_parts``.
+   reads the rest from ``visit.form_parts``. A filter form that refreshes part of its page
+   as one types: ``hx-get`` with ``hx-select``/``hx-target`` on the part (officials.html).
 5. Scope: never load a unit or an official by a number from the URL or a form directly; use
    ``visit.unit(id)`` / ``visit.official(id)``, which answer 404 for anything outside the
    scope (the same as for what does not exist) and put the refusal on the audit log. Queries

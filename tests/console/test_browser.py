@@ -127,3 +127,18 @@ async def test_upload_a_roster_with_one_bad_row_and_see_the_row_named(page, serv
     assert await page.locator("#import").count() == 0  # nothing to import from it
     await _fits(page)
     await _shot(page, "roster-rejected")
+
+
+async def test_the_officials_list_narrows_as_one_types(page, served):
+    expect = playwright.expect
+    await _sign_in(page, served, ADMIN)
+    await page.goto(served.base_url + "/console/officials")
+    rows = page.locator("#officials tbody tr")
+    await expect(rows).to_have_count(140 + 15)
+    await page.locator("input[name=q]").press_sequentially("lương ", delay=20)
+    await expect(rows.first).to_contain_text("Lường")  # "lương" finds "Lường" too
+    assert "q=" in page.url  # the address keeps the search, for a reload or a bookmark
+    await page.select_option("select[name=gap]", "standard")
+    await expect(page.locator("#count")).not_to_contain_text("155")
+    await _fits(page)
+    await _shot(page, "officials")
