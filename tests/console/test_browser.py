@@ -37,6 +37,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="module")
+def served(served_on_sqlite):
+    """The browser runs against SQLite only: what it checks is the page, not the database."""
+    return served_on_sqlite
+
+
 @pytest.fixture(params=list(SIZES))
 async def page(request):
     async with playwright.async_playwright() as driver:
