@@ -56,6 +56,10 @@ async def sign_in(request: web.Request) -> web.Response:
         opened = None
         if pending is not None:
             scope = await scope_of(db, pending.official_id)
+            earlier = request.cookies.get(COOKIE)
+            replaced = await console.current(db, earlier, now) if earlier else None
+            if replaced is not None:  # this browser's earlier session: one at a time
+                console.end(db, replaced, console.actor_of(replaced.official.code), now)
             opened = await console.redeem(
                 db,
                 token,
