@@ -15,10 +15,11 @@ import jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.console.render import NavEntry
+from bot.console.render import NavEntry, render_public, visitor_language
 from bot.console.visit import CONFIG
-from bot.http import Route
+from bot.http import Handler, Route
 from bot.proxies import TrustedProxies
+from locales import N_, translator
 from rules.profiles import Profile
 
 PREFIX = "/console"
@@ -71,13 +72,34 @@ async def _static(request: web.Request) -> web.Response:
     return web.Response(body=body, content_type=STATIC[name], charset="utf-8")
 
 
+ERRORS = {
+    401: N_("You are signed out. Send /console in your chat for a new sign-in link."),
+    403: N_("This form has expired or came from another site. Reload the page and try again."),
+    404: N_("This page does not exist, or it is outside your units."),
+}
+
+
+@web.middleware
+async def _error_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A refusal as a page in the visitor's language, with a way back."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status not in ERRORS:
+            raise
+        _ = translator(await visitor_language(request))
+        return render_public(
+            request, "error.html", _, status=error.status, message=_(ERRORS[error.status])
+        )
+
+
 async def _headers(request: web.Request, response: web.StreamResponse) -> None:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
 
 
 def console_app(config: ConsoleConfig) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[_error_pages])
     app[CONFIG] = config
     aiohttp_jinja2.setup(
         app,

@@ -204,3 +204,18 @@ async def test_the_client_address_comes_from_a_trusted_proxy_only(served):
             )
     await engine.dispose()
     assert addresses == ["203.0.113.9", "127.0.0.1"]
+
+
+async def test_a_page_outside_the_scope_says_so_in_the_visitors_language(served, client):
+    await sign_in(served, client, COORDINATOR)
+    async with client.get(served.base_url + "/console/officials/999999") as response:
+        assert response.status == 404
+        assert "nằm ngoài các đơn vị anh/chị phụ trách" in await response.text()
+
+
+async def test_an_english_session_is_refused_in_english(served, client):
+    csrf = await sign_in(served, client, COORDINATOR)
+    await _post(client, served, "/console/language", {"csrf": csrf, "language": "en"})
+    async with client.get(served.base_url + "/console/officials/999999") as response:
+        assert response.status == 404
+        assert "outside your units" in await response.text()
