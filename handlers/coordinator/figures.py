@@ -6,9 +6,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.labels import level_name, requirement_name
-from locales import Translator
+from locales import N_, Translator
 from rules.scales import Level
 from storage.audience import Headcount
+from storage.reach import Reach
+
+REACH_NAMES = {
+    Reach.REACHABLE: N_("linked"),
+    Reach.ON_VISIT: N_("web chat only"),
+    Reach.NOT_LINKED: N_("no linked chat"),
+    Reach.BLOCKED: N_("blocked the bot"),
+}
 
 
 def share(_: Translator, part: int, whole: int) -> str:
@@ -22,6 +30,11 @@ def level_label(_: Translator, level: Level | None) -> str:
         return _("Not recorded")
     name = level_name(_, level)
     return name[:1].upper() + name[1:]
+
+
+def reach_name(_: Translator, reach: Reach) -> str:
+    """How an official can be reached, in a word or two ("chưa liên kết")."""
+    return _(REACH_NAMES[reach])
 
 
 def scale_name(_: Translator, key: str) -> str:
@@ -39,6 +52,8 @@ def headcount_text(_: Translator, count: Headcount) -> str:
     text = _.plural("Recipients: {n} official.", "Recipients: {n} officials.", count.total)
     if count.unreachable:
         text += " " + unreachable_text(_, count)
+    if count.on_visit:
+        text += " " + on_visit_text(_, count)
     return text
 
 
@@ -49,4 +64,13 @@ def unreachable_text(_: Translator, count: Headcount) -> str:
         count.unreachable,
         not_linked=count.not_linked,
         blocked=count.blocked,
+    )
+
+
+def on_visit_text(_: Translator, count: Headcount) -> str:
+    """Web-chat-only officials: counted as reached, the message waits for their visit."""
+    return _.plural(
+        "{n} of them uses only the web chat and will see it on their next visit.",
+        "{n} of them use only the web chat and will see it on their next visit.",
+        count.on_visit,
     )

@@ -15,22 +15,18 @@ from bot.console.app import ConsoleRoute
 from bot.console.render import NavEntry, render
 from bot.console.tables import Link, Table, requested
 from bot.console.visit import Visit, page
-from handlers.coordinator.figures import scale_name, share
+from handlers.coordinator.figures import reach_name, scale_name, share
 from handlers.coordinator.when import parse_day
 from handlers.labels import requirement_name
 from locales import N_, Translator
-from storage.access import Scope, top_units
-from storage.audience import Audience, Reach, resolve
+from storage.access import top_units
 from storage.audit import record
 from storage.models import Official, Unit
+from storage.reach import reach_of
 from storage.reports.due import HORIZON, gaps_due
 from storage.reports.qualifications import Figures, QualificationReport, qualification_report
 
 NAV = (NavEntry("/console", N_("Dashboard")),)
-REACH_NAMES = {
-    Reach.NOT_LINKED: N_("no linked chat"),
-    Reach.BLOCKED: N_("blocked the bot"),
-}
 
 
 async def chosen_unit(visit: Visit) -> Unit:
@@ -205,28 +201,26 @@ async def _due_table(visit: Visit, unit: Unit) -> Table:
 
 
 async def _unreachable_table(visit: Visit, unit: Unit) -> Table:
+    """Officials under ``unit`` whom no channel reaches (storage/reach.py): not linked, or
+    blocked everywhere; those reached only in the web chat are reached."""
     _ = visit._
-    members = await resolve(
-        visit.db,
-        Audience(),
-        Scope.of_paths([unit.path]),  # inside the visitor's scope: ``unit`` was checked
-        visit.config.standards(visit.today),
-        visit.today,
-    )
-    reach = {m.official_id: m.reach for m in members if m.reach is not Reach.REACHABLE}
-    rows = await visit.db.execute(
-        select(Official.id, Official.code, Official.full_name, Unit.name)
-        .join(Unit, Official.unit_id == Unit.id)
-        .where(Official.id.in_(list(reach)))
-        .order_by(Unit.name, Official.full_name, Official.code)
-    )
+    rows = (
+        await visit.db.execute(
+            select(Official.id, Official.code, Official.full_name, Unit.name)
+            .join(Unit, Official.unit_id == Unit.id)
+            .where(Unit.path.startswith(unit.path), visit.scope.clause(Unit.path))
+            .order_by(Unit.name, Official.full_name, Official.code)
+        )
+    ).all()
+    reach = await reach_of(visit.db, [row[0] for row in rows])
     return Table(
         "unreachable",
         _("Who cannot be reached"),
         [_("Official"), _("Code"), _("Unit"), _("Why")],
         [
-            [Link(name, f"/console/officials/{oid}"), code, unit_name, _(REACH_NAMES[reach[oid]])]
+            [Link(name, f"/console/officials/{oid}"), code, unit_name, reach_name(_, reach[oid])]
             for oid, code, name, unit_name in rows
+            if not reach[oid].reached
         ],
         empty=_("Everyone here can be reached in a chat."),
     )

@@ -20,6 +20,7 @@ from bot.console.render import NavEntry, render
 from bot.console.tables import XLSX, Link, Table, requested
 from bot.console.visit import Visit, page
 from bot.link_slips import issue_slips, slips_pdf, slips_workbook, unlinked
+from handlers.coordinator.figures import reach_name
 from handlers.coordinator.filters import GAP_NAMES, title_label
 from handlers.coordinator.when import parse_day
 from handlers.labels import level_name, titles_name
@@ -30,18 +31,14 @@ from rules.scales import GeneralEducation, PoliticalTheory, ProfessionalLevel, S
 from rules.text import fold
 from rules.titles import TitleKind
 from storage.access import Scope
-from storage.audience import GAP_KEYS, Audience, Reach, programme_choices, resolve, unit_choices
+from storage.audience import GAP_KEYS, Audience, programme_choices, resolve, unit_choices
 from storage.audit import record
 from storage.models import Official, Unit
+from storage.reach import Reach
 
 NAV = (NavEntry("/console/officials", N_("Staff")),)
 SHOWN = 200  # rows on the page; the export holds them all
 UNITS_OFFERED = 300
-REACH_NAMES = {
-    Reach.REACHABLE: N_("linked"),
-    Reach.NOT_LINKED: N_("no linked chat"),
-    Reach.BLOCKED: N_("blocked the bot"),
-}
 LEVELS: dict[str, Any] = {
     "general_education": GeneralEducation,
     "professional_level": ProfessionalLevel,
@@ -148,7 +145,7 @@ def officials_table(_: Translator, found: list[Found]) -> Table:
                 f.official.code,
                 f.official.unit.name,
                 titles_name(_, f.official.posts),
-                _(REACH_NAMES[f.reach]),
+                reach_name(_, f.reach),
             ]
             for f in found
         ],
