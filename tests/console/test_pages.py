@@ -233,3 +233,25 @@ async def test_a_coordinator_gets_no_admin_page_and_the_language_switches(served
     )
     assert status == 200 and "<h1>Staff</h1>" in page and "Sign out" in page
     assert csrf_in(page) == csrf
+
+
+async def test_the_dashboard_compares_two_dates_and_exports_each_table(served, client):
+    await sign_in(served, client, COORDINATOR)
+    (unit,) = await _rows(served, select(Unit).where(Unit.code == HOME))
+    query = {"unit": str(unit.id), "compare": "01/01/2025"}
+    async with client.get(served.base_url + "/console", params=query) as response:
+        page = await response.text()
+    assert "ngày 01/01/2025" in page and 'id="levels"' in page and 'id="due"' in page
+    async with client.get(
+        served.base_url + "/console", params={**query, "export": "levels"}
+    ) as response:
+        sheet = openpyxl.load_workbook(io.BytesIO(await response.read())).active
+    assert [c.value for c in sheet[2]] == ["Tiêu chuẩn", "Trình độ", "Số người", "01/01/2025"]
+    assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=3) for cell in row)
+    async with client.get(
+        served.base_url + "/console", params={**query, "export": "report"}
+    ) as response:
+        book = openpyxl.load_workbook(io.BytesIO(await response.read()))
+    assert "Xã Sơn Động" in book.sheetnames
+    async with client.get(served.base_url + "/console", params={"on": "31/02/2025"}) as response:
+        assert "Hãy viết ngày theo dạng dd/mm/yyyy" in await response.text()

@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from bot.console.app import ConsoleRoute
 from bot.console.render import NavEntry, render
-from bot.console.tables import Link, Table, requested
+from bot.console.tables import XLSX, Link, Table, requested
 from bot.console.visit import Visit, page
-from handlers.coordinator.figures import reach_name, scale_name, share
+from handlers.coordinator.figures import level_label, reach_name, scale_name, share
+from handlers.coordinator.sheets import qualification_workbook
 from handlers.coordinator.when import parse_day
 from handlers.labels import requirement_name
 from locales import N_, Translator
@@ -67,8 +68,11 @@ async def show(visit: Visit) -> web.StreamResponse:
     children = dict(
         (await visit.db.execute(select(Unit.code, Unit.id).where(Unit.parent_id == unit.id))).all()
     )
+    if visit.request.query.get("export") == "report":  # the workbook /baocao sends
+        return _workbook(visit, report)
     tables = [
         _scales_table(_, report),
+        _levels_table(_, report),
         _parts_table(_, report, children),
         await _due_table(visit, unit),
         await _unreachable_table(visit, unit),
@@ -100,6 +104,7 @@ async def show(visit: Visit) -> web.StreamResponse:
         scale_bars=_bars(_, report),
         part_bars=[_bar(_, part.name, part.meeting_all, part.total) for part in report.parts],
         tables=tables,
+        report_url=str(visit.request.rel_url.update_query(export="report")),
         on=_.date(on),
         compare=_.date(compare) if compare else "",
         problem=problem,
@@ -144,6 +149,43 @@ def _scales_table(_: Translator, report: QualificationReport) -> Table:
             row.append(share(_, old.meeting, old.required) if old.required else None)
         rows.append(row)
     return Table("scales", _("By scale"), columns, rows, frozenset({1, 2}))
+
+
+def _levels_table(_: Translator, report: QualificationReport) -> Table:
+    """Each scale's levels, as boards print them: "Đại học: 78/109 (71,6%)"."""
+    earlier = report.earlier
+    columns = [_("Scale"), _("Level"), _("Officials")]
+    if earlier is not None:
+        columns.append(_.date(earlier.on))
+    rows = []
+    for scale in report.whole.scales:
+        before = dict(earlier.whole.scale(scale.key).levels) if earlier is not None else {}
+        for level, count in scale.levels:
+            if not count and not before.get(level):
+                continue
+            row = [scale_name(_, scale.key), level_label(_, level), share(_, count, scale.total)]
+            if earlier is not None:
+                row.append(share(_, before.get(level, 0), earlier.whole.total))
+            rows.append(row)
+    return Table("levels", _("Levels, by scale"), columns, rows, frozenset({2, 3}))
+
+
+def _workbook(visit: Visit, report: QualificationReport) -> web.Response:
+    record(
+        visit.db,
+        visit.actor,
+        "report.qualifications",
+        report.code,
+        on=report.on.isoformat(),
+        compare=report.earlier.on.isoformat() if report.earlier else None,
+        format="xlsx",
+    )
+    name = f"bao-cao-{report.code}-{report.on:%Y%m%d}.xlsx"
+    return web.Response(
+        body=qualification_workbook(visit._, report),
+        content_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _parts_table(_: Translator, report: QualificationReport, children: dict[str, int]) -> Table:
