@@ -51,8 +51,12 @@ async def page(request):
         page = await context.new_page()
         page.set_default_timeout(10_000)
         page.size = request.param
+        errors: list[str] = []  # script errors and CSP refusals show up here
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
         yield page
         await browser.close()
+        assert errors == []
 
 
 async def _shot(page, name: str) -> None:
