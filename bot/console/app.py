@@ -1,4 +1,4 @@
-"""The /console sub-application: its pages (``PAGES``), templates and static files, and the
+"""The /console sub-application: its pages (``pages()``), templates and static files, and the
 headers every answer carries. bot/app.py mounts it on the service's HTTP server."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class ConsoleConfig:
     bot_username: str | None = None  # the Telegram bot, for the deep links on slips
 
 
-def _pages() -> tuple[ModuleType, ...]:
+def pages() -> tuple[ModuleType, ...]:
     """The page modules, in navigation order. Each has ``ROUTES`` and ``NAV``."""
     from bot.console.pages import admin, dashboard, officials, rosters, signin
 
@@ -61,7 +61,7 @@ def _pages() -> tuple[ModuleType, ...]:
 
 
 def navigation() -> list[NavEntry]:
-    return [entry for module in _pages() for entry in module.NAV]
+    return [entry for module in pages() for entry in module.NAV]
 
 
 async def _static(request: web.Request) -> web.Response:
@@ -108,7 +108,7 @@ def console_app(config: ConsoleConfig) -> web.Application:
         undefined=jinja2.StrictUndefined,
     )
     app.router.add_get("/static/{name}", _static)
-    for module in _pages():
+    for module in pages():
         for route in module.ROUTES:
             app.router.add_route(route.method, route.path, route.handler)
     app.on_response_prepare.append(_headers)

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select, text
 
-from bot.console.app import PREFIX, _pages
+from bot.console.app import PREFIX, pages
 from bot.console.tables import XLSX
 from storage.db import create_engine, session_factory
 from storage.importers.report import ImportReport
@@ -95,7 +95,7 @@ def _routes() -> list[tuple[str, str]]:
     """Every console route but signing in; signing out last, as it ends the crawl's session."""
     routes = [
         (route.method, route.path)
-        for module in _pages()
+        for module in pages()
         for route in module.ROUTES
         if route.path != "/signin"
     ]
