@@ -2,9 +2,10 @@
 
 ``page(handler)`` wraps every page handler. It finds the session named by the cookie (storage/
 console.py), ends it when its official holds no role any more, checks POST requests for the
-same origin and the CSRF token, opens one database transaction for the handler and commits it
-afterwards. A redirect or a refusal raised by the handler (an ``HTTPException``) still commits,
-so the audit entry of a refusal is kept; any other error rolls everything back.
+same origin and the CSRF token, opens one database transaction for the handler (the session's
+"seen now" committed before it) and commits it afterwards. A redirect or a refusal raised by
+the handler (an ``HTTPException``) still commits, so the audit entry of a refusal is kept; any
+other error rolls everything back.
 """
 
 from __future__ import annotations
@@ -138,6 +139,9 @@ def page(handler: PageHandler, *, admin: bool = False) -> Handler:
                 refuse(db, console.actor_of(row.official.code), request.path, "not an admin")
                 await db.commit()
                 raise not_found()
+            # "seen now" is kept at once: on SQLite the handler's transaction then takes the
+            # write lock only when it writes, not for the whole page
+            await db.commit()
             token = csrf_token(cookie)
             visit = Visit(request, config, db, row, row.official, scope, admin_now, token, now)
             if unsafe:
