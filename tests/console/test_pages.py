@@ -202,7 +202,7 @@ async def test_an_admin_grants_and_revokes_a_role_and_ends_a_session(served, cli
         await sign_in(served, theirs, OTHER)
         async with client.get(served.base_url + "/console/admin/sessions") as response:
             page = await response.text()
-        assert f"({OTHER})" in page
+        assert f"({OTHER})" in page and "Xã Tây Yên Tử" in page  # their scope, by name
         session_id = (
             page.split(f"({OTHER})", 1)[1].split("/console/admin/sessions/", 1)[1].split("/", 1)[0]
         )

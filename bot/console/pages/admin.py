@@ -18,7 +18,7 @@ from handlers.records import official_by_code
 from locales import N_
 from storage import access, console
 from storage.catalogue.codes import unit_named
-from storage.models import AuditEntry, ConsoleSession, Role, RoleKind
+from storage.models import AuditEntry, ConsoleSession, Role, RoleKind, Unit
 
 NAV = (
     NavEntry("/console/admin/roles", N_("Roles"), admin=True),
@@ -164,6 +164,10 @@ async def audit(visit: Visit) -> web.StreamResponse:
 async def sessions(visit: Visit) -> web.StreamResponse:
     _ = visit._
     rows = await console.open_sessions(visit.db, visit.now)
+    paths = {path for row in rows for path in row.scope}
+    names = dict(
+        (await visit.db.execute(select(Unit.path, Unit.name).where(Unit.path.in_(paths)))).all()
+    )
     zone = visit.config.zone
     return render(
         visit,
@@ -173,7 +177,7 @@ async def sessions(visit: Visit) -> web.StreamResponse:
                 "id": row.id,
                 "official": f"{row.official.full_name} ({row.official.code})",
                 "role": row.role,
-                "scope": ", ".join(row.scope) or _("everything"),
+                "scope": ", ".join(names.get(path, path) for path in row.scope) or _("everything"),
                 "since": _.datetime(row.created_at.astimezone(zone)),
                 "seen": _.datetime(row.seen_at.astimezone(zone)),
                 "address": row.address,
