@@ -102,6 +102,13 @@ async def test_sign_in_by_link_and_see_the_provinces_figures(page, served):
     await _fits(page)
     await _shot(page, "official")
 
+    if page.size == "phone":
+        await page.get_by_text("Danh mục").click()
+    await page.get_by_role("link", name="Nhật ký thao tác").click()
+    await expect(page.locator("#audit tbody tr").first).to_contain_text("console:DEMO-0001")
+    await _fits(page)
+    await _shot(page, "audit")
+
 
 def _roster() -> bytes:
     book = Workbook()
