@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import openpyxl
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from bot.console.app import PREFIX, ConsoleConfig, console_app
+from bot.http import build_web_app
+from bot.proxies import TrustedProxies
+from rules.profiles import profile_in_force
 from storage.db import create_engine, session_factory
 from storage.models import AuditEntry, LinkCode, Official, Role, Unit
 from tests.console.conftest import ADMIN, COORDINATOR, HOME, OTHER, Served, csrf_in, sign_in
@@ -255,3 +261,34 @@ async def test_the_dashboard_compares_two_dates_and_exports_each_table(served, c
     assert "Xã Sơn Động" in book.sheetnames
     async with client.get(served.base_url + "/console", params={"on": "31/02/2025"}) as response:
         assert "Hãy viết ngày theo dạng dd/mm/yyyy" in await response.text()
+
+
+async def test_slips_with_qr_codes_when_the_bot_is_known(served):
+    """With the bot's username configured, the unlinked officials' codes come as printable
+    slips (the PDF `canbo link-code issue --pdf` writes), each QR code a t.me deep link."""
+    engine = create_engine(served.database_url)
+    config = ConsoleConfig(
+        session_factory(engine),
+        profile_in_force,
+        ZoneInfo("Asia/Ho_Chi_Minh"),
+        "vi",
+        TrustedProxies(),
+        secure_cookies=False,
+        bot_username="canbo_demo_bot",
+    )
+    server = TestServer(build_web_app(subapps={PREFIX: console_app(config)}))
+    async with TestClient(server) as browser:
+        origin = {"Origin": f"http://{server.host}:{server.port}"}
+        token = (await served.link(COORDINATOR)).split("token=", 1)[1]
+        signed = await browser.post("/console/signin", data={"token": token}, headers=origin)
+        csrf = csrf_in(await signed.text())
+        page = await (await browser.get("/console/officials")).text()
+        assert "Phiếu có mã QR (PDF)" in page
+        response = await browser.post(
+            "/console/officials/link-codes",
+            data={"csrf": csrf, "q": "DEMO-0003", "format": "pdf"},
+            headers=origin,
+        )
+        assert response.status == 200 and response.content_type == "application/pdf"
+        assert (await response.read()).startswith(b"%PDF")
+    await engine.dispose()
