@@ -11,17 +11,24 @@ import asyncio
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import build_app
+from bot.console.app import PREFIX, ConsoleConfig, console_app
+from bot.http import build_web_app
+from bot.proxies import TrustedProxies
 from bot.settings import Settings
+from rules.profiles import profile_in_force
 from storage import console, migrate
 from storage.access import grant
 from storage.db import create_engine, session_factory
@@ -124,6 +131,30 @@ def served(request: pytest.FixtureRequest) -> Iterator[Served]:
             yield it
     finally:
         asyncio.run(_pg_execute(PG_ADMIN_URL, f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+@asynccontextmanager
+async def own_console(
+    served: Served, proxies: str = "", bot_username: str | None = None
+) -> AsyncIterator[tuple[TestClient[web.Request, web.Application], dict[str, str]]]:
+    """The console alone on a server of its own, over ``served``'s database, configured
+    otherwise (trusted proxies, the bot's username); its client and its Origin header."""
+    engine = create_engine(served.database_url)
+    config = ConsoleConfig(
+        session_factory(engine),
+        profile_in_force,
+        ZoneInfo("Asia/Ho_Chi_Minh"),
+        "vi",
+        TrustedProxies.parse(proxies),
+        secure_cookies=False,
+        bot_username=bot_username,
+    )
+    server = TestServer(build_web_app(subapps={PREFIX: console_app(config)}))
+    try:
+        async with TestClient(server) as browser:
+            yield browser, {"Origin": f"http://{server.host}:{server.port}"}
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture

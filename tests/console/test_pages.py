@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiohttp
 import openpyxl
-from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.console.app import PREFIX, ConsoleConfig, console_app
-from bot.http import build_web_app
-from bot.proxies import TrustedProxies
-from rules.profiles import profile_in_force
 from storage.db import create_engine, session_factory
 from storage.models import AuditEntry, LinkCode, Official, Role, Unit
-from tests.console.conftest import ADMIN, COORDINATOR, HOME, OTHER, Served, csrf_in, sign_in
+from tests.console.conftest import (
+    ADMIN,
+    COORDINATOR,
+    HOME,
+    OTHER,
+    Served,
+    csrf_in,
+    own_console,
+    sign_in,
+)
 
 
 async def _rows(served: Served, statement: Any) -> list[Any]:
@@ -266,19 +269,7 @@ async def test_the_dashboard_compares_two_dates_and_exports_each_table(served, c
 async def test_slips_with_qr_codes_when_the_bot_is_known(served):
     """With the bot's username configured, the unlinked officials' codes come as printable
     slips (the PDF `canbo link-code issue --pdf` writes), each QR code a t.me deep link."""
-    engine = create_engine(served.database_url)
-    config = ConsoleConfig(
-        session_factory(engine),
-        profile_in_force,
-        ZoneInfo("Asia/Ho_Chi_Minh"),
-        "vi",
-        TrustedProxies(),
-        secure_cookies=False,
-        bot_username="canbo_demo_bot",
-    )
-    server = TestServer(build_web_app(subapps={PREFIX: console_app(config)}))
-    async with TestClient(server) as browser:
-        origin = {"Origin": f"http://{server.host}:{server.port}"}
+    async with own_console(served, bot_username="canbo_demo_bot") as (browser, origin):
         token = (await served.link(COORDINATOR)).split("token=", 1)[1]
         signed = await browser.post("/console/signin", data={"token": token}, headers=origin)
         csrf = csrf_in(await signed.text())
@@ -291,4 +282,3 @@ async def test_slips_with_qr_codes_when_the_bot_is_known(served):
         )
         assert response.status == 200 and response.content_type == "application/pdf"
         assert (await response.read()).startswith(b"%PDF")
-    await engine.dispose()

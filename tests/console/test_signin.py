@@ -4,21 +4,23 @@ sign-out, the idle timeout, and a role taken away."""
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import aiohttp
-from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select, update
 
-from bot.console.app import PREFIX, ConsoleConfig, console_app
-from bot.http import build_web_app
-from bot.proxies import TrustedProxies
-from rules.profiles import profile_in_force
 from storage import console
 from storage.db import create_engine, session_factory
 from storage.models import AuditEntry, ConsoleSession, Official, Role
 from storage.types import utcnow
-from tests.console.conftest import ADMIN, COORDINATOR, LATER, Served, csrf_in, sign_in
+from tests.console.conftest import (
+    ADMIN,
+    COORDINATOR,
+    LATER,
+    Served,
+    csrf_in,
+    own_console,
+    sign_in,
+)
 
 
 async def _post(
@@ -171,38 +173,25 @@ async def test_signing_in_again_ends_the_browsers_earlier_session(served, client
 async def test_the_client_address_comes_from_a_trusted_proxy_only(served):
     """Behind CANBO_TRUSTED_PROXIES the session keeps the client's address the proxy names;
     from anyone else X-Forwarded-For is ignored."""
-    engine = create_engine(served.database_url)
-    sessions = session_factory(engine)
     addresses = []
     for trusted in ("127.0.0.1/32", ""):
-        config = ConsoleConfig(
-            sessions,
-            profile_in_force,
-            ZoneInfo("Asia/Ho_Chi_Minh"),
-            "vi",
-            TrustedProxies.parse(trusted),
-            secure_cookies=False,
-        )
-        server = TestServer(build_web_app(subapps={PREFIX: console_app(config)}))
-        async with TestClient(server) as browser:
+        async with own_console(served, proxies=trusted) as (browser, origin):
             link = await served.link(ADMIN)
             response = await browser.post(
                 "/console/signin",
                 data={"token": link.split("token=", 1)[1]},
-                headers={
-                    "X-Forwarded-For": "203.0.113.9",
-                    "Origin": f"http://{server.host}:{server.port}",
-                },
+                headers={"X-Forwarded-For": "203.0.113.9", **origin},
                 allow_redirects=False,
             )
             assert response.status == 303
-        async with sessions() as session:
+        engine = create_engine(served.database_url)
+        async with session_factory(engine)() as session:
             addresses.append(
                 await session.scalar(
                     select(ConsoleSession.address).order_by(ConsoleSession.id.desc()).limit(1)
                 )
             )
-    await engine.dispose()
+        await engine.dispose()
     assert addresses == ["203.0.113.9", "127.0.0.1"]
 
 
