@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("bot.commands.report", "qualification and reach reports"),
     "zns": ("bot.commands.zns", "the Zalo Official Account that sends ZNS messages"),
     "audit": ("bot.commands.audit", "read the audit log"),
+    "console": ("bot.commands.console", "the coordinators' browser console"),
     "purge": ("bot.commands.purge", "remove what is past its retention"),
     "backup": ("bot.commands.backup", "copy the SQLite database while the service runs"),
     "restore": ("bot.commands.restore", "bring a SQLite database back from a backup"),
