@@ -15,8 +15,13 @@ from bot import log_masking, logs
 from bot.settings import Settings
 from locales import check as check_catalogues
 from locales import translator
+from storage import reach
 
 SIGPIPE_EXIT = 141  # how a shell reports a command stopped by a closed pipe (128 + SIGPIPE)
+
+# Commands that work on a database not (yet) migrated to head: the migrations themselves, and
+# copying a SQLite file as it is. Every other command first checks the database (``_main``).
+WITHOUT_SCHEMA = frozenset({"db", "backup", "restore"})
 
 # Command name -> (module, one-line help). Only the module of the command being run is
 # imported, so `canbo --help` and quick commands start fast.
@@ -34,8 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outbox": ("bot.commands.outbox", "deliver queued messages"),
     "roles": ("bot.commands.roles", "coordinator and admin roles"),
     "broadcast": ("bot.commands.broadcast", "announcements to chosen officials"),
-    "report": ("bot.commands.report", "qualification reports"),
+    "report": ("bot.commands.report", "qualification and reach reports"),
+    "zns": ("bot.commands.zns", "the Zalo Official Account that sends ZNS messages"),
     "audit": ("bot.commands.audit", "read the audit log"),
+    "console": ("bot.commands.console", "the coordinators' browser console"),
     "purge": ("bot.commands.purge", "remove what is past its retention"),
     "backup": ("bot.commands.backup", "copy the SQLite database while the service runs"),
     "restore": ("bot.commands.restore", "bring a SQLite database back from a backup"),
@@ -83,8 +90,11 @@ def _main(words: list[str]) -> int:
         return 2
     logs.configure(verbose=args.verbose, log_format=settings.log_format)
     log_masking.install(settings)
+    reach.configure(reach.Setup.of(settings.zns_ready, settings.chat_failing_days))
     try:
         check_catalogues()
+        if args.command not in WITHOUT_SCHEMA:
+            _require_database(settings)
         result: int = args.run(args, settings)
     except KeyboardInterrupt:
         return 130
@@ -99,6 +109,13 @@ def _main(words: list[str]) -> int:
         print(line, file=sys.stderr)
         return 1
     return result
+
+
+def _require_database(settings: Settings) -> None:
+    """Stop before the command starts when the database is unreachable or not at head."""
+    from storage.migrate import require_head  # imported here: Alembic is slow to import
+
+    require_head(settings.database_url)
 
 
 def _silence_stdout() -> None:

@@ -126,6 +126,7 @@ class Ledger:
         now = self.clock.now()
         reached: set[int] = set()
         lost: set[int] = set()
+        failing: set[int] = set()
         attempts = _Attempts()
         for result in results:
             for row in result.rows:  # detached: their new state is computed here
@@ -135,6 +136,8 @@ class Ledger:
                 result.report.messages += 1
             elif isinstance(result.error, Unreachable):
                 lost.add(result.chat.id)
+            elif isinstance(result.error, Transient):
+                failing.add(result.chat.id)
         rows = [
             {
                 "id": row.id,
@@ -154,7 +157,7 @@ class Ledger:
             await session.execute(update(OutboxMessage), rows)  # by primary key, executemany
             if attempts:
                 await session.execute(insert(DeliveryAttempt), attempts)
-            await _mark_chats(session, reached, lost, now)
+            await _mark_chats(session, reached, lost, failing, now)
             await session.commit()
 
     def _apply(self, session: Adds, row: OutboxMessage, now: datetime, result: SendResult) -> None:
@@ -194,16 +197,26 @@ class Ledger:
 
 
 async def _mark_chats(
-    session: AsyncSession, reached: set[int], lost: set[int], now: datetime
+    session: AsyncSession, reached: set[int], lost: set[int], failing: set[int], now: datetime
 ) -> None:
-    """A delivery clears a chat's "unreachable since"; a refusal sets it (once)."""
-    since = ChatAccount.unreachable_since
-    for ids, value, changes in ((reached, None, since.is_not(None)), (lost, now, since.is_(None))):
+    """A delivery clears a chat's "unreachable since" and "failing since"; a refusal sets the
+    first, a failure (a timeout, a 5xx) the second, each once."""
+    since, failed = ChatAccount.unreachable_since, ChatAccount.failing_since
+    marks = (
+        (
+            reached,
+            {"unreachable_since": None, "failing_since": None},
+            (since.is_not(None)) | (failed.is_not(None)),
+        ),
+        (lost, {"unreachable_since": now}, since.is_(None)),
+        (failing, {"failing_since": now}, failed.is_(None)),
+    )
+    for ids, values, changes in marks:
         if ids:
             await session.execute(
                 update(ChatAccount)
                 .where(ChatAccount.id.in_(ids), changes)
-                .values(unreachable_since=value)
+                .values(**values)
                 .execution_options(synchronize_session=False)
             )
 

@@ -3,8 +3,9 @@
 
 Three periods, each a setting: chat state (chats never or no longer linked, half-finished
 dialogues and draft announcements, link codes, wrong-code records with the address they came
-from), the texts of messages sent (reminders, digests naming officials, announcements), and
-the audit log. Files behind expiring links go as soon as their link has expired.
+from, the console's sign-in links and past sessions), the texts of messages sent (reminders,
+digests naming officials, announcements), and the audit log. Files behind expiring links go as
+soon as their link has expired.
 
 A message's text is cleared, not its row: the row's key is what stops the same reminder being
 queued twice, and delivery reports keep counting it.
@@ -36,6 +37,8 @@ from storage.models import (
     Broadcast,
     BroadcastStatus,
     ChatAccount,
+    ConsoleSession,
+    ConsoleSignIn,
     LinkCode,
     LinkFailure,
     MediaFile,
@@ -67,6 +70,8 @@ class Purged:
     drafts: int = 0  # draft announcements abandoned as long
     link_codes: int = 0  # used or expired that long ago
     wrong_codes: int = 0  # wrong-code records, with the address they came from
+    console_links: int = 0  # console sign-in links used or expired that long ago
+    console_sessions: int = 0  # console sessions ended (or idle) that long ago, with addresses
     files: int = 0  # files behind links that have expired
     sent_texts: int = 0  # messages sent, failed or cancelled whose text was cleared
     announcements: int = 0  # finished announcements whose text was cleared
@@ -107,6 +112,15 @@ async def purge(session: AsyncSession, now: datetime, retention: Retention) -> P
     )
     purged.wrong_codes = await _count(
         session, delete(LinkFailure).where(LinkFailure.at < chat_cutoff)
+    )
+    purged.console_links = await _count(
+        session,
+        delete(ConsoleSignIn).where(
+            or_(ConsoleSignIn.used_at < chat_cutoff, ConsoleSignIn.expires_at < chat_cutoff)
+        ),
+    )
+    purged.console_sessions = await _count(
+        session, delete(ConsoleSession).where(ConsoleSession.seen_at < chat_cutoff)
     )
     purged.files = await _count(session, delete(MediaFile).where(MediaFile.expires_at <= now))
     purged.sent_texts = await _count(

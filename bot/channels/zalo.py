@@ -8,8 +8,16 @@ channel capabilities), long text goes out in parts cut at line ends, and picture
 are stored and sent as expiring links on our own HTTP server (bot/media.py).
 
 Webhook mode when CANBO_ZALO_WEBHOOK_URL is set (Zalo POSTs to ``WEBHOOK_PATH``, with our
-secret in the X-Bot-Api-Secret-Token header), long polling otherwise. Either way each message id
-is claimed in the database first (storage.updates), so a redelivered event is answered once.
+secret in the X-Bot-Api-Secret-Token header), long polling otherwise. Either way each event is
+stored in the inbox before Zalo hears back (bot/intake.py; a 503 while the database is down)
+and claimed in the transaction that answers it (storage/inbox.py), so a redelivered event is
+answered once and one whose answer failed is answered again. Zalo's getUpdates has no offset:
+an event it handed out is held in memory until it is stored.
+Which events are read, acknowledged or refused: bot/channels/zalo_events.py.
+
+Zalo documents no rate limit and no error codes beyond 408; what we assume instead (a pace of
+CANBO_ZALO_RATE sends a second, 429 with ``retry_after`` as flood control, 403 for a chat that
+blocked the bot, 408 and 504 as an empty poll) is listed in docs/ZALO.md, each configurable.
 """
 
 from __future__ import annotations
@@ -20,7 +28,6 @@ import hmac
 import json
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
 
@@ -30,16 +37,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import logs
-from bot.channels.shapes import unicode_text
 from bot.channels.splitting import split_text
+from bot.channels.zalo_events import ZaloEvent, parse_event, to_incoming
+from bot.intake import Intake, log_failure
 from bot.media import MediaLinks
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
-from handlers.messages import Attachment, Incoming, Reply, parse_command
+from handlers.messages import Attachment, Reply
 from locales import translator
 from scheduler.limits import Limits, Priority, send_budget
-from storage import updates
+from storage import inbox
 from storage.models import Channel, ChatAccount
 from storage.types import utcnow
 
@@ -48,14 +56,14 @@ logger = logging.getLogger(__name__)
 TEXT_LIMIT = 2000
 WEBHOOK_PATH = "/zalo/webhook"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-NO_UPDATE = 408  # getUpdates: nothing arrived within the timeout
+# getUpdates: nothing arrived within the timeout. 408 is documented; 504 "Request timeout" is
+# what live traffic shows too (an assumption: CANBO_ZALO_IDLE_CODES). Neither is a failure.
+IDLE_CODES = frozenset({408, 504})
 POLL_TIMEOUT = 30  # seconds getUpdates waits for an event
 REQUEST_TIMEOUT = 15.0  # seconds for any other call
 RETRY_DELAY = 1.0  # seconds before polling again after a failure; doubles each time
 MAX_BACKOFF = 60.0  # seconds between polls while Zalo is unreachable
 SEND_TRIES = 3  # a reply part refused with 429 is sent at most this many times
-ID_LIMIT = 64  # characters of a chat or sender id (chat_accounts.external_id)
-TEXT_EVENT = "message.text.received"
 CHANNEL = Channel.ZALO.value
 
 
@@ -73,10 +81,18 @@ class ZaloClient:
     """The Bot API methods we use, over one aiohttp session. The token is part of every URL:
     nothing here logs URLs, and errors carry only the API's code and description."""
 
-    def __init__(self, token: str, base_url: str, *, timeout: float = REQUEST_TIMEOUT) -> None:
+    def __init__(
+        self,
+        token: str,
+        base_url: str,
+        *,
+        timeout: float = REQUEST_TIMEOUT,
+        idle_codes: frozenset[int] = IDLE_CODES,
+    ) -> None:
         self._url = f"{base_url}{token}/"
         self.bot_id = bot_id(token)
         self._timeout = timeout
+        self._idle_codes = idle_codes
         self._session: aiohttp.ClientSession | None = None
 
     async def call(
@@ -110,13 +126,14 @@ class ZaloClient:
         return me if isinstance(me, dict) else {}
 
     async def get_updates(self, wait: int) -> list[Any]:
-        """The next event (a list of one), or [] when none came within ``wait`` seconds."""
+        """The next event (a list of one), or [] when none came within ``wait`` seconds (an
+        idle code, or an empty result)."""
         try:
             result = await self.call(
                 "getUpdates", {"timeout": str(wait)}, seconds=wait + self._timeout
             )
         except ZaloError as error:
-            if error.code == NO_UPDATE:
+            if error.code in self._idle_codes:
                 return []
             raise
         if result is None:
@@ -152,78 +169,6 @@ def split_reply(text: str) -> list[str]:
     return split_text(text, TEXT_LIMIT)
 
 
-@dataclass(frozen=True)
-class ZaloEvent:
-    name: str
-    message_id: str
-    chat_id: str
-    sender_id: str
-    is_group: bool
-    from_bot: bool
-    text: str | None
-
-    @property
-    def key(self) -> str:
-        """The id claimed in processed_updates (at most 64 characters)."""
-        if len(self.message_id) <= 64:
-            return self.message_id
-        return hashlib.sha256(self.message_id.encode()).hexdigest()
-
-
-def parse_event(data: Any) -> ZaloEvent:
-    """An event as getUpdates returns it or a webhook posts it: bare, or wrapped as
-    ``{"ok": true, "result": {...}}``. ValueError when it is not one."""
-    if isinstance(data, dict) and "event_name" not in data and "result" in data:
-        data = data["result"]
-    if not isinstance(data, dict):
-        raise ValueError("not an object")
-    name, message = data.get("event_name"), data.get("message")
-    if not isinstance(name, str) or not isinstance(message, dict):
-        raise ValueError("no event_name or message")
-    chat, sender = message.get("chat"), message.get("from")
-    if not isinstance(chat, dict) or not isinstance(sender, dict):
-        raise ValueError("no chat or sender")
-    text = message.get("text")
-    if name == TEXT_EVENT and not unicode_text(text):
-        raise ValueError("a text event without its text")
-    return ZaloEvent(
-        name=name,
-        message_id=_id(message.get("message_id"), limit=None),
-        chat_id=_id(chat.get("id")),
-        sender_id=_id(sender.get("id")),
-        is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
-        from_bot=sender.get("is_bot") is True,
-        text=text if name == TEXT_EVENT else None,
-    )
-
-
-def _id(value: object, limit: int | None = ID_LIMIT) -> str:
-    """An id as a string: Zalo's are strings, an integer is taken too; ValueError for anything
-    else, or one that is empty, unprintable or over ``limit`` characters (chat ids are stored)."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError("an id is not a string")
-    text = str(value)
-    if not text or not text.isprintable() or (limit is not None and len(text) > limit):
-        raise ValueError("a malformed id")
-    return text
-
-
-def to_incoming(event: ZaloEvent) -> Incoming | None:
-    """The neutral message for a text event; None for pictures, stickers and the rest."""
-    if event.text is None:
-        return None
-    command, args = parse_command(event.text.strip())
-    return Incoming(
-        channel=Channel.ZALO,
-        chat_id=event.chat_id,
-        sender_id=event.sender_id,
-        is_group=event.is_group,
-        text=event.text,
-        command=command,
-        args=args,
-    )
-
-
 class ZaloChannel:
     """One Zalo bot, fed by long polling or by ``webhook``."""
 
@@ -234,6 +179,7 @@ class ZaloChannel:
         sessions: async_sessionmaker[AsyncSession],
         metrics: Metrics,
         media: MediaLinks,
+        intake: Intake,
         *,
         default_language: str,
         rate: float,
@@ -247,6 +193,7 @@ class ZaloChannel:
         self._sessions = sessions
         self._metrics = metrics
         self._media = media
+        self._intake = intake
         self._language = default_language
         self._budget = send_budget(
             sessions.kw.get("bind"),
@@ -289,19 +236,30 @@ class ZaloChannel:
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Zalo's POST of one event: 403 without the right secret and 400 when the body is not
-        an event, both before anything is processed; otherwise answered at once and handled
-        in the background."""
+        an event, both before anything is processed; an event we do not take (no message, a
+        reaction, an unknown name) is acknowledged and dropped; otherwise stored, answered at
+        once and
+        handled in the background."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not self._secret or not hmac.compare_digest(given, self._secret):
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
         try:
-            event = parse_event(json.loads(await request.read()))
+            data = json.loads(await request.read())
+            event = parse_event(data)
         except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError; deep nesting
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "malformed event"}, status=400)
-        self._spawn(self._guarded(event))
+        if event is not None and not event.from_bot and await self._fresh(event, data):
+            self._spawn(self._guarded(event))
         return web.json_response({"ok": True})
+
+    async def redeliver(self, update_id: str, payload: dict[str, Any]) -> None:
+        """Answer a stored event again (bot/intake.py's sweeper); only events taken are
+        stored."""
+        event = parse_event(payload)
+        if event is not None:
+            self._spawn(self._guarded(event))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -309,8 +267,9 @@ class ZaloChannel:
         task.add_done_callback(self._tasks.discard)
 
     async def _poll(self) -> None:
-        """getUpdates in a loop: 408 means nothing came, ask again; failures back off,
-        doubling up to MAX_BACKOFF, and the first success resets the delay."""
+        """getUpdates in a loop: an idle code (408, 504) means nothing came, ask again at once;
+        failures back off, doubling up to MAX_BACKOFF, and the first success resets the
+        delay."""
         delay = 0.0
         while True:
             try:
@@ -329,7 +288,29 @@ class ZaloChannel:
                 except ValueError as error:
                     logger.warning("Zalo sent an event we cannot read: %s", error)
                     continue
-                await self._guarded(event)
+                if event is None or event.from_bot:
+                    continue
+                if await self._held_until_stored(event, data):
+                    await self._guarded(event)
+
+    async def _fresh(self, event: ZaloEvent, data: Any) -> bool:
+        """Store ``event``; whether it is new (a redelivery is answered by whoever stored it)."""
+        fresh = await self._intake.store(Channel.ZALO, event.key, data)
+        if not fresh:
+            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
+        return fresh
+
+    async def _held_until_stored(self, event: ZaloEvent, data: Any) -> bool:
+        """Store a polled event, waiting while the database is down: Zalo will not hand it out
+        again, so it is held until stored."""
+        delay = 0.0
+        while True:
+            try:
+                return await self._fresh(event, data)
+            except Exception as error:
+                log_failure(logger, f"storing Zalo message {event.message_id}", error)
+                delay = min(MAX_BACKOFF, delay * 2 or RETRY_DELAY)
+                await asyncio.sleep(delay)
 
     async def _guarded(self, event: ZaloEvent) -> None:
         """Process ``event``; a failure is logged by message id only (the text may hold a
@@ -338,32 +319,38 @@ class ZaloChannel:
         with logs.bound(update_id=event.message_id):
             try:
                 await self.process(event)
-            except Exception:
-                logger.exception("Zalo message %s failed", event.message_id)
+            except Exception as error:  # stored: answered again when its lease runs out
+                log_failure(logger, f"Zalo message {event.message_id}", error)
                 return
         self._metrics.answered(CHANNEL, arrived)
 
     async def process(self, event: ZaloEvent) -> None:
-        """Claim, answer and reply to one event."""
+        """Claim, answer and reply to one event: the claim is in the answer's transaction."""
         self._metrics.inc("canbo_updates_received_total", CHANNEL)
         if event.from_bot:
-            return
-        async with self._sessions() as session:
-            fresh = await updates.first_time(session, Channel.ZALO, event.key, utcnow())
-            await session.commit()
-        if not fresh:
-            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
             return
         await self._typing(event.chat_id)
         incoming = to_incoming(event)
         if incoming is None:
-            _ = translator(await self._chat_language(event.chat_id))
-            replies = [Reply(_("I can only read text messages. Please type your question."))]
+            replies = await self._text_only(event)
         else:
-            replies = await self._conversation.handle(incoming)
+            replies = await self._conversation.handle_once(incoming, event.key)
+        if replies is None:
+            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
+            return
         for reply in replies:
             await self.send(event.chat_id, reply)
         self._metrics.inc("canbo_updates_processed_total", CHANNEL)
+
+    async def _text_only(self, event: ZaloEvent) -> list[Reply] | None:
+        """The answer to a picture, a sticker and the rest, claimed first; None for a repeat."""
+        async with self._sessions() as session:
+            fresh = await inbox.claim(session, Channel.ZALO, event.key, utcnow())
+            await session.commit()
+        if not fresh:
+            return None
+        _ = translator(await self._chat_language(event.chat_id))
+        return [Reply(_("I can only read text messages. Please type your question."))]
 
     async def _typing(self, chat_id: str) -> None:
         """Show "typing…" while the answer is prepared; a failure only costs the hint."""
@@ -435,17 +422,23 @@ def zalo_channel(
     sessions: async_sessionmaker[AsyncSession],
     metrics: Metrics,
     media: MediaLinks,
+    intake: Intake,
 ) -> ZaloChannel | None:
     """The Zalo channel as configured, or None without CANBO_ZALO_TOKEN."""
     if settings.zalo_token is None:
         return None
     secret = settings.zalo_webhook_secret
     return ZaloChannel(
-        ZaloClient(settings.zalo_token.get_secret_value(), settings.zalo_api_url),
+        ZaloClient(
+            settings.zalo_token.get_secret_value(),
+            settings.zalo_api_url,
+            idle_codes=settings.zalo_idle_codes,
+        ),
         conversation,
         sessions,
         metrics,
         media,
+        intake,
         default_language=settings.locale,
         rate=settings.zalo_rate,
         webhook_url=settings.zalo_webhook_url,

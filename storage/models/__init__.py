@@ -4,7 +4,8 @@ from storage.models.access import Role, RoleKind
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
 from storage.models.broadcasts import Broadcast, BroadcastRecipient, BroadcastStatus
-from storage.models.chat import Channel, ChatAccount, LinkCode, LinkFailure, ProcessedUpdate
+from storage.models.chat import Channel, ChatAccount, InboxUpdate, LinkCode, LinkFailure
+from storage.models.console import ConsoleSession, ConsoleSignIn
 from storage.models.delivery import (
     AnswerKind,
     DeliveryAttempt,
@@ -28,6 +29,7 @@ from storage.models.training import (
 from storage.models.units import Unit, UnitKind
 from storage.models.uploads import RosterUpload
 from storage.models.web import MediaFile, ServerKey, WebTurn
+from storage.models.zns import OaToken, ZnsOutcome, ZnsSend
 
 __all__ = [
     "AnswerKind",
@@ -39,19 +41,22 @@ __all__ = [
     "BroadcastStatus",
     "Channel",
     "ChatAccount",
+    "ConsoleSession",
+    "ConsoleSignIn",
     "Course",
     "CourseKind",
     "DeliveryAttempt",
     "Enrollment",
     "EnrollmentStatus",
     "HeldTitle",
+    "InboxUpdate",
     "LinkCode",
     "LinkFailure",
     "MediaFile",
+    "OaToken",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
-    "ProcessedUpdate",
     "Programme",
     "ProgrammeMember",
     "ProgrammeStep",
@@ -66,5 +71,7 @@ __all__ = [
     "Unit",
     "UnitKind",
     "WebTurn",
+    "ZnsOutcome",
+    "ZnsSend",
     "planned_titles",
 ]
