@@ -285,14 +285,17 @@ class SendBudget:
         self._arrived = asyncio.Event()
         self._finished: list[Slot] = []
         self._pump: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def acquire(self, chat_id: str, is_group: bool, priority: Priority) -> Slot:
         """Wait until a message to ``chat_id`` fits every limit; it is counted as sent. Call
         ``done`` with the slot once the messenger has answered."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a budget outlives its loop (tests, one command after another)
+            self._loop, self._waiting, self._finished = loop, [], []
+            self._arrived, self._pump = asyncio.Event(), None
         waiter = _Waiter(
-            Request(chat_id, is_group, priority),
-            next(self._order),
-            asyncio.get_running_loop().create_future(),
+            Request(chat_id, is_group, priority), next(self._order), loop.create_future()
         )
         self._waiting.append(waiter)
         self._arrived.set()
