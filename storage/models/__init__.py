@@ -12,6 +12,7 @@ from storage.models.delivery import (
     OutboxStatus,
     ReminderAnswer,
 )
+from storage.models.evidence import Evidence, EvidenceKind, EvidenceStatus
 from storage.models.officials import HeldTitle, Official, Title, planned_titles
 from storage.models.training import (
     Bond,
@@ -43,6 +44,9 @@ __all__ = [
     "DeliveryAttempt",
     "Enrollment",
     "EnrollmentStatus",
+    "Evidence",
+    "EvidenceKind",
+    "EvidenceStatus",
     "HeldTitle",
     "LinkCode",
     "LinkFailure",
