@@ -195,14 +195,25 @@ async def register(context: Context, official: Official, course_id: int) -> Repl
     refusal = await _refusal(context, official, course)
     if refusal is not None:
         return refusal
-    enrollment = Enrollment(
-        official_id=official.id, course_id=course.id, status=EnrollmentStatus.REGISTERED
+    enrollment = await session.scalar(
+        select(Enrollment).where(
+            Enrollment.official_id == official.id, Enrollment.course_id == course.id
+        )
     )
-    try:
-        async with session.begin_nested():
-            session.add(enrollment)
-    except IntegrityError:  # the same press taken twice at once
-        return _already(context, course)
+    if enrollment is not None:  # an earlier registration, declined or dropped: asked again
+        _reopen(enrollment, context)
+    else:
+        enrollment = Enrollment(
+            official_id=official.id,
+            course_id=course.id,
+            status=EnrollmentStatus.REGISTERED,
+            requested_at=context.now,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(enrollment)
+        except IntegrityError:  # the same press taken twice at once
+            return _already(context, course)
     await _tell_coordinators(context, official, course, enrollment)
     return Reply(
         _(
@@ -210,6 +221,14 @@ async def register(context: Context, official: Official, course_id: int) -> Repl
             course=course_line(_, course),
         )
     )
+
+
+def _reopen(enrollment: Enrollment, context: Context) -> None:
+    """A registration asked for again waits for the board's decision again."""
+    enrollment.status = EnrollmentStatus.REGISTERED
+    enrollment.completed_on = None
+    enrollment.requested_at = context.now
+    enrollment.confirmed_at = enrollment.declined_at = enrollment.decline_reason = None
 
 
 async def _refusal(context: Context, official: Official, course: Course) -> Reply | None:

@@ -4,7 +4,9 @@
 Three periods, each a setting: chat state (chats never or no longer linked, half-finished
 dialogues and draft announcements, link codes, wrong-code records with the address they came
 from), the texts of messages sent (reminders, digests naming officials, announcements), and
-the audit log. Files behind expiring links go as soon as their link has expired.
+the audit log. Files behind expiring links go as soon as their link has expired. Evidence
+officials sent (a photo of a certificate) goes a fourth period after the board decided on it,
+or after never being put in the queue; the audit log keeps what was decided.
 
 A message's text is cleared, not its row: the row's key is what stops the same reminder being
 queued twice, and delivery reports keep counting it.
@@ -36,6 +38,8 @@ from storage.models import (
     Broadcast,
     BroadcastStatus,
     ChatAccount,
+    Evidence,
+    EvidenceStatus,
     LinkCode,
     LinkFailure,
     MediaFile,
@@ -56,6 +60,7 @@ class Retention:
     chat: timedelta
     sent: timedelta
     audit: timedelta
+    evidence: timedelta
 
 
 @dataclass
@@ -71,6 +76,7 @@ class Purged:
     sent_texts: int = 0  # messages sent, failed or cancelled whose text was cleared
     announcements: int = 0  # finished announcements whose text was cleared
     audit_entries: int = 0
+    evidence_files: int = 0  # certificate files, decided (or never queued) that long ago
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -128,6 +134,14 @@ async def purge(session: AsyncSession, now: datetime, retention: Retention) -> P
             Broadcast.text != "",
         )
         .values(text=""),
+    )
+    evidence_cutoff = now - retention.evidence
+    never_queued = (Evidence.status == EvidenceStatus.DRAFT) & (
+        Evidence.received_at < evidence_cutoff
+    )
+    purged.evidence_files = await _count(
+        session,
+        delete(Evidence).where(or_(Evidence.decided_at < evidence_cutoff, never_queued)),
     )
     purged.audit_entries = await _count(
         session, delete(AuditEntry).where(AuditEntry.at < now - retention.audit)

@@ -30,6 +30,8 @@ ESCALATE_REFRESHER = "escalate_refresher"
 ESCALATE_DECLINED = "escalate_declined"
 DIGEST = "digest"
 COURSE_REGISTRATION = outbox.COURSE_REGISTRATION
+REGISTRATION_DECIDED = outbox.REGISTRATION_DECIDED
+EVIDENCE_DECIDED = outbox.EVIDENCE_DECIDED
 
 # Kinds an official answers with the three reminder buttons.
 ANSWERABLE = frozenset({COURSE_START, ENROL_BY, REFRESHER, STANDARDS, PROGRAMME_STEP})
