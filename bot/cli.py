@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outbox": ("bot.commands.outbox", "deliver queued messages"),
     "roles": ("bot.commands.roles", "coordinator and admin roles"),
     "broadcast": ("bot.commands.broadcast", "announcements to chosen officials"),
+    "registrations": ("bot.commands.registrations", "course registrations made in the chat"),
     "report": ("bot.commands.report", "qualification reports"),
     "audit": ("bot.commands.audit", "read the audit log"),
     "purge": ("bot.commands.purge", "remove what is past its retention"),

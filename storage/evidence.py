@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from locales import N_, Translator
 from rules.scales import OrderedLevel, PoliticalTheory, ProfessionalLevel, StateManagement
-from storage.access import Refused, refuse
+from storage.access import OutOfScope, Refused
 from storage.audit import record
 from storage.models import (
     Course,
@@ -187,12 +187,12 @@ async def pending(session: AsyncSession, actor: Actor, limit: int = 200) -> list
 
 
 async def find(session: AsyncSession, actor: Actor, evidence_id: int) -> Evidence:
-    """Evidence ``actor`` may see; Refused (the same words whether missing or outside the
-    scope, the latter audited) otherwise."""
+    """Evidence ``actor`` may see; Refused otherwise, with the same words whether missing or
+    outside the scope (OutOfScope, for the caller to audit once it has rolled back)."""
     found = await session.scalar(_in_scope(actor).where(Evidence.id == evidence_id))
     if found is None:
         if await session.get(Evidence, evidence_id) is not None:
-            refuse(session, actor.name, f"evidence:{evidence_id}", "out of scope")
+            raise OutOfScope(f"evidence:{evidence_id}", NOT_FOUND, id=evidence_id)
         raise Refused(NOT_FOUND, id=evidence_id)
     return found
 

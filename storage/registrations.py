@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from locales import N_
-from storage.access import Refused, Scope, refuse
+from storage.access import OutOfScope, Refused, Scope
 from storage.audit import record
 from storage.models import Course, Enrollment, EnrollmentStatus, Official, Unit
 from storage.outbox import REGISTRATION_DECIDED, Notice, enqueue
@@ -87,12 +87,13 @@ async def courses(session: AsyncSession, limit: int = 500) -> list[Course]:
 
 
 async def find(session: AsyncSession, actor: Actor, enrollment_id: int) -> Enrollment:
-    """The enrollment if ``actor`` may act on it; Refused (the same words whether it is
-    missing or outside the scope, the latter audited) otherwise."""
+    """The enrollment if ``actor`` may act on it; Refused otherwise, with the same words
+    whether it is missing or outside the scope (OutOfScope, for the caller to audit once it
+    has rolled back)."""
     found = await session.scalar(_in_scope(actor.scope).where(Enrollment.id == enrollment_id))
     if found is None:
         if await session.get(Enrollment, enrollment_id) is not None:
-            refuse(session, actor.name, f"enrollment:{enrollment_id}", "out of scope")
+            raise OutOfScope(f"enrollment:{enrollment_id}", NOT_FOUND, id=enrollment_id)
         raise Refused(NOT_FOUND, id=enrollment_id)
     return found
 
