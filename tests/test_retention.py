@@ -21,6 +21,9 @@ from storage.models import (
     BroadcastStatus,
     Channel,
     ChatAccount,
+    Evidence,
+    EvidenceKind,
+    EvidenceStatus,
     LinkCode,
     LinkFailure,
     MediaFile,
@@ -91,6 +94,21 @@ def _broadcast(text: str, status: BroadcastStatus, at: datetime) -> Broadcast:
     )
 
 
+def _evidence(official, status: EvidenceStatus, decided_at: datetime | None = None) -> Evidence:
+    return Evidence(
+        official=official,
+        kind=EvidenceKind.DEGREE,
+        status=status,
+        filename="bang.jpg",
+        mime_type="image/jpeg",
+        size=3,
+        content=b"\xff\xd8\xff",
+        received_at=OLD_SENT,
+        decided_at=decided_at,
+        decision={},
+    )
+
+
 async def _world(session: AsyncSession) -> Official:
     official = await make_official(session)
     stale = _chat("stale-web", OLD_CHAT)  # never linked, idle 91 days
@@ -129,6 +147,9 @@ async def _world(session: AsyncSession) -> Official:
             _outbox("pending-old", official, OutboxStatus.PENDING, OLD_SENT),
             _broadcast("Họp giao ban", BroadcastStatus.DONE, OLD_SENT),
             _broadcast("Nháp", BroadcastStatus.DRAFT, OLD_CHAT),
+            _evidence(official, EvidenceStatus.CONFIRMED, decided_at=OLD_CHAT),  # goes
+            _evidence(official, EvidenceStatus.DECLINED, decided_at=RECENT),
+            _evidence(official, EvidenceStatus.PENDING),  # waits for the board however old
             AuditEntry(at=OLD_AUDIT, actor="cli:x", action="role.grant", target="A", detail={}),
             AuditEntry(at=RECENT, actor="cli:x", action="role.grant", target="B", detail={}),
         ]
@@ -154,8 +175,13 @@ async def test_what_has_expired_goes_and_nothing_younger(purge_cli, session):
         "  Nội dung tin đã gửi: 1",
         "  Nội dung thông báo đã kết thúc: 1",
         "  Mục nhật ký hoạt động: 1",
+        "  Tệp văn bằng, chứng chỉ cán bộ đã gửi: 1",
     ]
     session.expire_all()
+    assert list(await session.scalars(select(Evidence.status).order_by(Evidence.id))) == [
+        EvidenceStatus.DECLINED,
+        EvidenceStatus.PENDING,
+    ]
     chats = {chat.external_id: chat for chat in await session.scalars(select(ChatAccount))}
     assert set(chats) == {"fresh-web", "linked-web"}
     assert (chats["linked-web"].dialog, chats["linked-web"].dialog_data) == (None, {})
