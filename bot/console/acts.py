@@ -1,0 +1,41 @@
+"""Running a coordinator action from a console form: the service refuses what cannot be done
+(storage.access.Refused), and the page shows why, with nothing changed; an action on something
+outside the scope is a 404, exactly like one that does not exist, and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from bot.console.visit import Visit
+from storage.access import OutOfScope, Refused
+
+T = TypeVar("T")
+
+
+async def attempt(visit: Visit, action: Awaitable[T]) -> T | str:
+    """``action``'s result, or the reason it was refused (in the visitor's language) once the
+    transaction has been rolled back."""
+    try:
+        return await action
+    except OutOfScope as refused:
+        await visit.db.rollback()
+        raise visit.refuse(refused.target) from None
+    except Refused as refused:
+        await visit.db.rollback()
+        return visit._(refused.message, **refused.params)
+
+
+def number(visit: Visit, name: str = "id") -> int:
+    """A whole number from the path; anything else is a 404."""
+    from bot.console.visit import not_found
+
+    text = visit.request.match_info.get(name, "")
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise not_found()
+    return int(text)
+
+
+async def form(visit: Visit) -> dict[str, str]:
+    """The posted form's fields (the last value of each)."""
+    return {key: str(value) for key, value in (await visit.request.post()).items()}
