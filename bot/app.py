@@ -22,6 +22,8 @@ from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, build_applicati
 from bot.channels.telegram_delivery import reminder_jobs
 from bot.channels.zalo import WEBHOOK_PATH as ZALO_WEBHOOK_PATH
 from bot.channels.zalo import ZaloChannel, zalo_channel
+from bot.console.app import PREFIX as CONSOLE_PREFIX
+from bot.console.app import ConsoleConfig, console_app
 from bot.conversation import conversation_config
 from bot.health import Readiness, health_routes
 from bot.http import HttpServer, Route, build_web_app, json_only
@@ -140,7 +142,19 @@ async def build_app(settings: Settings) -> App:
     if telegram is not None and telegram.webhook_mode:
         refused = partial(metrics.inc, "canbo_webhook_rejected_total", Channel.TELEGRAM.value)
         routes.append(Route("POST", WEBHOOK_PATH, json_only(telegram.webhook, refused)))
-    http = HttpServer(build_web_app(routes), settings.http_host, settings.http_port)
+    console = ConsoleConfig(
+        sessions,
+        config.standards.on,
+        settings.zone,
+        settings.locale,
+        settings.proxies,
+        settings.https,
+    )
+    http = HttpServer(
+        build_web_app(routes, {CONSOLE_PREFIX: console_app(console)}),
+        settings.http_host,
+        settings.http_port,
+    )
     app = App(settings, engine, sessions, metrics, conversation, telegram, http, zalo, readiness)
     if settings.metrics_port is not None:
         token = settings.metrics_token.get_secret_value() if settings.metrics_token else None

@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "registrations": ("bot.commands.registrations", "course registrations made in the chat"),
     "report": ("bot.commands.report", "qualification reports"),
     "audit": ("bot.commands.audit", "read the audit log"),
+    "console": ("bot.commands.console", "the coordinators' browser console"),
     "purge": ("bot.commands.purge", "remove what is past its retention"),
     "backup": ("bot.commands.backup", "copy the SQLite database while the service runs"),
     "restore": ("bot.commands.restore", "bring a SQLite database back from a backup"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.media import service_url
 from bot.reminders import reminder_button, reminders_on_linking
 from bot.settings import Settings
 from handlers.conversation import ConversationConfig
@@ -16,6 +17,7 @@ def conversation_config(settings: Settings) -> ConversationConfig:
         default_language=settings.locale,
         link_code_days=settings.link_code_days,
         bot_username=settings.telegram_bot_username,
+        web_url=service_url(settings),
         buttons=(reminder_button(reminders),),
         on_link=(reminders_on_linking(reminders),),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -51,10 +51,15 @@ async def request_ids(request: web.Request, handler: Handler) -> web.StreamRespo
     return response
 
 
-def build_web_app(routes: Sequence[Route] = ()) -> web.Application:
+def build_web_app(
+    routes: Sequence[Route] = (), subapps: Mapping[str, web.Application] | None = None
+) -> web.Application:
+    """The server's application: ``routes``, and ``subapps`` by path prefix (the console)."""
     app = web.Application(client_max_size=1024 * 1024, middlewares=[request_ids])
     for route in routes:
         app.router.add_route(route.method, route.path, route.handler)
+    for prefix, subapp in (subapps or {}).items():
+        app.add_subapp(prefix, subapp)
     return app
 
 

@@ -39,10 +39,10 @@ _TOKEN = re.compile(r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{20,}")
 # The password in a URL: postgresql://canbo:PASSWORD@host/db.
 _URL_PASSWORD = re.compile(r"(://[^/\s:@]+:)[^/\s@]+@")
 # A value given under a name that says it is secret: secret_token=…, "password": "…", the
-# web chat's session cookie.
+# web chat's and the console's session cookies.
 _SECRET_FIELD = re.compile(
     r"""(?i)(\b(?:[a-z_-]*secret[a-z_-]*|password|passwd|token|api[_-]?key|authorization"""
-    r"""|canbo_chat)['"]?\s*[:=]\s*['"]?(?:bearer\s+)?)([^\s'"&,;}]+)"""
+    r"""|canbo_chat|canbo_console)['"]?\s*[:=]\s*['"]?(?:bearer\s+)?)([^\s'"&,;}]+)"""
 )
 # Eight letters and digits, maybe split in two: K7QX-9PMA, k7qx 9pma. Found overlapping
 # ("send k7qx 9pma" holds two candidates), each checked against the link-code alphabet.

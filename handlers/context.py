@@ -29,6 +29,7 @@ class ConversationConfig:
     default_language: str = "vi"
     link_code_days: int = 7
     bot_username: str | None = None  # for t.me deep links
+    web_url: str = ""  # where people open this service's pages (the console's sign-in links)
     # Buttons answered by other parts of the service (e.g. reminder answers, which belong to
     # the scheduler): (button kind, handler) pairs, tried after the handlers' own.
     buttons: tuple[tuple[type[ButtonData], ButtonHandler], ...] = ()

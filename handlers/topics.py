@@ -45,11 +45,22 @@ class Task(enum.Enum):
     ANNOUNCE = "announce"  # compose an announcement
     DELIVERIES = "deliveries"  # how announcements were delivered
     REPORT = "report"  # the units' qualification report
+    CONSOLE = "console"  # a sign-in link to the browser console
 
 
 TASK_COMMAND_NAMES: dict[str, dict[Task, str]] = {
-    "vi": {Task.ANNOUNCE: "thongbao", Task.DELIVERIES: "thongbao_baocao", Task.REPORT: "baocao"},
-    "en": {Task.ANNOUNCE: "broadcast", Task.DELIVERIES: "broadcast_report", Task.REPORT: "report"},
+    "vi": {
+        Task.ANNOUNCE: "thongbao",
+        Task.DELIVERIES: "thongbao_baocao",
+        Task.REPORT: "baocao",
+        Task.CONSOLE: "console",
+    },
+    "en": {
+        Task.ANNOUNCE: "broadcast",
+        Task.DELIVERIES: "broadcast_report",
+        Task.REPORT: "report",
+        Task.CONSOLE: "console",
+    },
 }
 TASK_COMMANDS: dict[str, Task] = {
     name: task for names in TASK_COMMAND_NAMES.values() for task, name in names.items()

@@ -1,6 +1,6 @@
 """What coordinators use in the chat: announcements (/thongbao), their delivery reports
-(/thongbao_baocao) and qualification reports (/baocao), each with an English alias; and rosters
-sent as a file (roster_upload).
+(/thongbao_baocao), qualification reports (/baocao) and a sign-in link to the browser console
+(/console), each with an English alias; and rosters sent as a file (roster_upload).
 
 The router hands over commands, buttons and dialogue text through ``on_command``,
 ``on_button`` and ``on_text``, which check the sender's role and scope once (``_guarded``) and
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from handlers.context import Context
-from handlers.coordinator import broadcast, delivery, qualifications, roster_upload
+from handlers.coordinator import broadcast, console_link, delivery, qualifications, roster_upload
 from handlers.coordinator.access import coordinator_scope
 from handlers.messages import Reply
 from handlers.topics import TASK_COMMANDS, Task
@@ -27,6 +27,7 @@ HANDLERS: dict[Task, Handler] = {
     Task.ANNOUNCE: broadcast.start,
     Task.DELIVERIES: delivery.on_command,
     Task.REPORT: qualifications.on_command,
+    Task.CONSOLE: console_link.on_command,
 }
 COMMANDS = frozenset(TASK_COMMANDS)
 

@@ -5,6 +5,7 @@ from storage.models.audit import AuditEntry
 from storage.models.base import Base
 from storage.models.broadcasts import Broadcast, BroadcastRecipient, BroadcastStatus
 from storage.models.chat import Channel, ChatAccount, LinkCode, LinkFailure, ProcessedUpdate
+from storage.models.console import ConsoleSession, ConsoleSignIn
 from storage.models.delivery import (
     AnswerKind,
     DeliveryAttempt,
@@ -39,6 +40,8 @@ __all__ = [
     "BroadcastStatus",
     "Channel",
     "ChatAccount",
+    "ConsoleSession",
+    "ConsoleSignIn",
     "Course",
     "CourseKind",
     "DeliveryAttempt",
