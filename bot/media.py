@@ -37,9 +37,7 @@ def public_url(settings: Settings) -> str | None:
 def service_url(settings: Settings) -> str:
     """Where a person opens this service's pages (the console's sign-in links): the public
     URL, else the address it listens on."""
-    return (public_url(settings) or f"http://{settings.http_host}:{settings.http_port}").rstrip(
-        "/"
-    )
+    return (public_url(settings) or f"http://{settings.http_host}:{settings.http_port}").rstrip("/")
 
 
 class MediaLinks:

@@ -7,29 +7,26 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TypeVar
 
-from bot.console.visit import Visit
+from bot.console.visit import Visit, not_found
 from storage.access import OutOfScope, Refused
 
 T = TypeVar("T")
 
 
 async def attempt(visit: Visit, action: Awaitable[T]) -> T | str:
-    """``action``'s result, or the reason it was refused (in the visitor's language) once the
-    transaction has been rolled back."""
+    """``action``'s result, or the reason it was refused (in the visitor's language) once what
+    it changed has been undone (a savepoint: the visit's session and official stay loaded)."""
     try:
-        return await action
+        async with visit.db.begin_nested():
+            return await action
     except OutOfScope as refused:
-        await visit.db.rollback()
         raise visit.refuse(refused.target) from None
     except Refused as refused:
-        await visit.db.rollback()
         return visit._(refused.message, **refused.params)
 
 
 def number(visit: Visit, name: str = "id") -> int:
     """A whole number from the path; anything else is a 404."""
-    from bot.console.visit import not_found
-
     text = visit.request.match_info.get(name, "")
     if not text.isascii() or not text.isdigit() or len(text) > 18:
         raise not_found()

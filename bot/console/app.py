@@ -50,9 +50,9 @@ class ConsoleConfig:
 
 def _pages() -> tuple[ModuleType, ...]:
     """The page modules, in navigation order. Each has ``ROUTES`` and ``NAV``."""
-    from bot.console.pages import dashboard, signin
+    from bot.console.pages import announcements, courses, dashboard, evidence, signin
 
-    return (dashboard, signin)
+    return (dashboard, courses, evidence, announcements, signin)
 
 
 def navigation() -> list[NavEntry]:

@@ -144,7 +144,12 @@ async def _draft_view(visit: Visit, composed: Composed) -> dict[str, Any]:
     unit = await visit.db.get(Unit, visit.official.unit_id)
     signature = f"{visit.official.full_name}, {unit.name}" if unit is not None else ""
     shown, buttons = broadcasts.render(
-        {"broadcast": 0, "text": composed.text.strip(), "signature": signature, "ack": composed.ack},
+        {
+            "broadcast": 0,
+            "text": composed.text.strip(),
+            "signature": signature,
+            "ack": composed.ack,
+        },
         visit.session.language,
     )
     return {
@@ -227,7 +232,9 @@ async def report(visit: Visit) -> web.StreamResponse:
 async def live(visit: Visit) -> web.StreamResponse:
     """The report's figures and recipients, polled by the open page."""
     broadcast = await _found(visit)
-    return render(visit, "announcement_live.html", broadcast=broadcast, **await _live(visit, broadcast))
+    return render(
+        visit, "announcement_live.html", broadcast=broadcast, **await _live(visit, broadcast)
+    )
 
 
 async def _live(visit: Visit, broadcast: Broadcast) -> dict[str, Any]:
@@ -252,7 +259,7 @@ async def _live(visit: Visit, broadcast: Broadcast) -> dict[str, Any]:
         for r in found.recipients[:SHOWN]
     ]
     return {
-        "status": _(STATUS_NAMES[broadcast.status]),
+        "state": _(STATUS_NAMES[broadcast.status]),
         "counts": counts,
         "people": people,
         "hidden": max(0, len(found.recipients) - SHOWN),

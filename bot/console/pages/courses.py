@@ -154,7 +154,7 @@ async def upload(visit: Visit) -> web.StreamResponse:
             filename = PurePath(str(part.filename)).name[:200]  # type: ignore[union-attr]
             content = await _read(part)
         elif name is not None:
-            fields[name] = (await part.text())[:UPLOAD_LIMIT * 2]  # type: ignore[union-attr]
+            fields[name] = (await part.text())[: UPLOAD_LIMIT * 2]  # type: ignore[union-attr]
     if "content" in fields:  # the confirmation posts the checked file back
         filename = PurePath(fields.get("filename", "")).name[:200]
         try:

@@ -127,7 +127,9 @@ async def confirm(visit: Visit) -> web.StreamResponse:
     finding = evidence.Finding(
         level=fields.get("level", ""),
         major=fields.get("major", ""),
-        course_id=int(course) if course.isascii() and course.isdigit() and len(course) < 18 else None,
+        course_id=int(course)
+        if course.isascii() and course.isdigit() and len(course) < 18
+        else None,
         completed_on=completed_on,
     )
     item_id = number(visit)

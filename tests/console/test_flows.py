@@ -1,0 +1,294 @@
+"""The console's courses, registrations, evidence and announcements pages over HTTP, as a
+browser uses them: a coordinator of Xã Đại Sơn confirms a registration and a certificate of
+their commune (the official's record and outbox change, audited), sends and cancels an
+announcement, and can neither see nor change anything of Xã Sơn Động through any of these
+URLs, nor open its files."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from rules.scales import PoliticalTheory
+from storage.db import create_engine, session_factory
+from storage.models import (
+    AuditEntry,
+    Broadcast,
+    Course,
+    CourseKind,
+    Enrollment,
+    EnrollmentStatus,
+    Evidence,
+    EvidenceKind,
+    EvidenceStatus,
+    Official,
+    OutboxMessage,
+    Unit,
+)
+from storage.outbox import EVIDENCE_DECIDED, REGISTRATION_DECIDED
+from storage.types import utcnow
+from tests.console.conftest import AWAY, COORDINATOR, HOME, Served, sign_in
+from tests.factories import make_official
+
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
+
+
+@dataclass(frozen=True)
+class Cases:
+    """One of each for the coordinator's commune (home) and the other's (away)."""
+
+    home_official: int
+    away_official: int
+    home_registration: int
+    away_registration: int
+    home_evidence: int
+    away_evidence: int
+
+
+async def _official_in(session, unit_code: str, code: str) -> Official:
+    """A new official of the unit (the demo leaves some communes empty)."""
+    unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
+    return await make_official(session, code, unit=unit, full_name=f"Cán bộ {code}")
+
+
+@pytest.fixture
+async def cases(served: Served) -> AsyncIterator[Cases]:
+    engine = create_engine(served.database_url)
+    async with session_factory(engine)() as session:
+        now, stamp = utcnow(), uuid.uuid4().hex[:8]
+        course = Course(
+            code=f"LLCT-T{stamp}",
+            name="Trung cấp LLCT khóa thử",
+            kind=CourseKind.LLCT_INTERMEDIATE,
+            starts_on=date.today() + timedelta(days=60),
+            ends_on=date.today() + timedelta(days=240),
+        )
+        session.add(course)
+        await session.flush()
+        home = await _official_in(session, HOME, f"T-H{stamp}")
+        away = await _official_in(session, AWAY, f"T-A{stamp}")
+        ids = []
+        for official in (home, away):
+            official.political_theory = PoliticalTheory.ELEMENTARY
+            enrollment = Enrollment(
+                official_id=official.id,
+                course_id=course.id,
+                status=EnrollmentStatus.REGISTERED,
+                requested_at=now,
+            )
+            item = Evidence(
+                official_id=official.id,
+                kind=EvidenceKind.POLITICAL_THEORY,
+                status=EvidenceStatus.PENDING,
+                filename="bang.jpg",
+                mime_type="image/jpeg",
+                size=len(JPEG),
+                content=JPEG,
+                received_at=now,
+                decision={},
+            )
+            session.add_all([enrollment, item])
+            await session.flush()
+            ids.append((enrollment.id, item.id))
+        await session.commit()
+        yield Cases(home.id, away.id, ids[0][0], ids[1][0], ids[0][1], ids[1][1])
+    await engine.dispose()
+
+
+async def _get(client, served, path: str) -> tuple[int, str]:
+    async with client.get(served.base_url + path, allow_redirects=False) as response:
+        return response.status, await response.text(errors="replace")
+
+
+async def _post(client, served, path: str, data: dict[str, str], csrf: str) -> tuple[int, str]:
+    headers = {"Origin": served.base_url}
+    async with client.post(
+        served.base_url + path, data={"csrf": csrf, **data}, headers=headers, allow_redirects=False
+    ) as response:
+        return response.status, await response.text(errors="replace")
+
+
+async def _db(served: Served, query):
+    engine = create_engine(served.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return (await session.execute(query)).all()
+    finally:
+        await engine.dispose()
+
+
+async def test_a_registration_confirmed_in_the_console_is_queued_for_the_official(
+    served, client, cases
+):
+    csrf = await sign_in(served, client, COORDINATOR)
+    status, page = await _get(client, served, "/console/registrations")
+    assert status == 200
+    assert f'id="registration-{cases.home_registration}"' in page
+    assert f'id="registration-{cases.away_registration}"' not in page
+
+    status, _page = await _post(
+        client, served, f"/console/registrations/{cases.home_registration}/confirm", {}, csrf
+    )
+    assert status == 303
+    rows = await _db(
+        served,
+        select(OutboxMessage.official_id, OutboxMessage.payload).where(
+            OutboxMessage.kind == REGISTRATION_DECIDED
+        ),
+    )
+    assert [(official, payload["decision"]) for official, payload in rows] == [
+        (cases.home_official, "confirmed")
+    ]
+    status, page = await _post(
+        client, served, f"/console/registrations/{cases.home_registration}/confirm", {}, csrf
+    )
+    assert status == 409 and "Đăng ký này đã được xác nhận." in page
+
+
+async def test_nothing_of_another_commune_is_reachable(served, client, cases):
+    csrf = await sign_in(served, client, COORDINATOR)
+    away_r, away_e = cases.away_registration, cases.away_evidence
+    for path in (f"/console/evidence/{away_e}", f"/console/evidence/{away_e}/file"):
+        assert (await _get(client, served, path))[0] in (303, 404), path
+    for path, data in (
+        (f"/console/registrations/{away_r}/confirm", {}),
+        (f"/console/registrations/{away_r}/decline", {"reason": "x"}),
+        (f"/console/registrations/{away_r}/complete", {"on": "01/01/2026"}),
+        (f"/console/evidence/{away_e}/confirm", {"level": "advanced"}),
+        (f"/console/evidence/{away_e}/decline", {"reason": "x"}),
+    ):
+        assert (await _post(client, served, path, data, csrf))[0] == 404, path
+    status, page = await _get(client, served, "/console/evidence")
+    assert f'id="evidence-{away_e}"' not in page and f'id="evidence-{cases.home_evidence}"' in page
+    rows = await _db(
+        served, select(Enrollment.confirmed_at, Enrollment.status).where(Enrollment.id == away_r)
+    )
+    assert rows == [(None, EnrollmentStatus.REGISTERED)]
+    (level,) = await _db(
+        served, select(Official.political_theory).where(Official.id == cases.away_official)
+    )
+    assert level == (PoliticalTheory.ELEMENTARY,)
+    refusals = await _db(
+        served,
+        select(AuditEntry.target).where(
+            AuditEntry.action == "scope.refused", AuditEntry.target.like(f"%:{away_r}")
+        ),
+    )
+    assert refusals
+
+
+async def test_a_certificate_confirmed_raises_the_level_and_its_file_is_guarded(
+    served, client, cases
+):
+    csrf = await sign_in(served, client, COORDINATOR)
+    home = cases.home_evidence
+    async with client.get(f"{served.base_url}/console/evidence/{home}/file") as response:
+        assert response.status == 200 and await response.read() == JPEG
+        assert response.headers["Content-Type"] == "image/jpeg"
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+    status, page = await _post(
+        client, served, f"/console/evidence/{home}/confirm", {"level": "bogus"}, csrf
+    )
+    assert status == 409 and "Hãy chọn trình độ ghi trên văn bằng." in page
+
+    status, _page = await _post(
+        client, served, f"/console/evidence/{home}/confirm", {"level": "intermediate"}, csrf
+    )
+
+    assert status == 303
+    (level,) = await _db(
+        served, select(Official.political_theory).where(Official.id == cases.home_official)
+    )
+    assert level == (PoliticalTheory.INTERMEDIATE,)
+    told = await _db(
+        served,
+        select(OutboxMessage.official_id).where(OutboxMessage.kind == EVIDENCE_DECIDED),
+    )
+    assert (cases.home_official,) in told
+    viewed = await _db(served, select(AuditEntry.actor).where(AuditEntry.action == "evidence.view"))
+    assert viewed and viewed[-1][0].endswith(COORDINATOR)
+
+
+async def test_an_announcement_is_counted_previewed_sent_reported_and_cancelled(served, client):
+    csrf = await sign_in(served, client, COORDINATOR)
+    text = "Họp giao ban <b>thứ Hai</b>"
+    status, fragment = await _post(
+        client, served, "/console/announcements/draft", {"units": HOME, "text": text}, csrf
+    )
+    assert status == 200 and 'id="count"' in fragment
+    assert "Họp giao ban &lt;b&gt;thứ Hai&lt;/b&gt;" in fragment  # escaped, as a phone shows it
+    status, page = await _post(
+        client, served, "/console/announcements/draft", {"units": AWAY, "text": text}, csrf
+    )
+    assert status == 404  # another commune's unit is not a filter this coordinator has
+
+    later = (date.today() + timedelta(days=3)).strftime("%d/%m/%Y") + " 08:00"
+    status, _page = await _post(
+        client,
+        served,
+        "/console/announcements",
+        {"units": HOME, "text": text, "ack": "1", "when": later},
+        csrf,
+    )
+    assert status == 303
+    (broadcast_id,) = (await _db(served, select(Broadcast.id).order_by(Broadcast.id.desc())))[0]
+    status, page = await _get(client, served, f"/console/announcements/{broadcast_id}")
+    assert status == 200 and 'data-outcome="queued"' in page and 'id="cancel"' in page
+    async with client.get(f"{served.base_url}/console/announcements/{broadcast_id}/xlsx") as xlsx:
+        assert xlsx.status == 200 and (await xlsx.read())[:2] == b"PK"
+
+    status, _page = await _post(
+        client, served, f"/console/announcements/{broadcast_id}/cancel", {}, csrf
+    )
+    assert status == 303
+    status, live = await _get(client, served, f"/console/announcements/{broadcast_id}/live")
+    assert status == 200 and 'data-outcome="cancelled"' in live
+    problem = await _post(client, served, "/console/announcements", {"text": " "}, csrf)
+    assert problem[0] == 409 and "Thông báo chưa có nội dung." in problem[1]
+
+
+@pytest.mark.parametrize("path", ["/console/courses", "/console/announcements/new"])
+async def test_the_pages_open(served, client, path):
+    await sign_in(served, client, COORDINATOR)
+    status, _page = await _get(client, served, path)
+    assert status == 200
+
+
+async def test_an_enrollments_file_is_checked_then_imported(served, client, cases):
+    csrf = await sign_in(served, client, COORDINATOR)
+    (code,) = (await _db(served, select(Official.code).where(Official.id == cases.home_official)))[
+        0
+    ]
+    (course,) = (await _db(served, select(Course.code).order_by(Course.id.desc())))[0]
+    csv = f"Mã cán bộ,Mã lớp,Trạng thái\n{code},{course},Đang học\n".encode()
+    form = aiohttp.FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("file", csv, filename="hoc-vien.csv", content_type="text/csv")
+    async with client.post(
+        served.base_url + "/console/registrations/upload",
+        data=form,
+        headers={"Origin": served.base_url},
+    ) as response:
+        page = await response.text()
+    assert response.status == 200 and 'id="import"' in page
+    content = page.split('name="content" value="', 1)[1].split('"', 1)[0]
+    form = aiohttp.FormData(default_to_multipart=True)  # as the page's form posts it
+    form.add_field("csrf", csrf)
+    for name, value in (("filename", "hoc-vien.csv"), ("content", content), ("import", "1")):
+        form.add_field(name, value)
+    async with client.post(
+        served.base_url + "/console/registrations/upload",
+        data=form,
+        headers={"Origin": served.base_url},
+    ) as response:
+        assert response.status == 200
+    (status,) = (
+        await _db(served, select(Enrollment.status).where(Enrollment.id == cases.home_registration))
+    )[0]
+    assert status is EnrollmentStatus.STUDYING
