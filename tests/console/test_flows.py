@@ -164,7 +164,7 @@ async def test_nothing_of_another_commune_is_reachable(served, client, cases):
         (f"/console/evidence/{away_e}/decline", {"reason": "x"}),
     ):
         assert (await _post(client, served, path, data, csrf))[0] == 404, path
-    status, page = await _get(client, served, "/console/evidence")
+    _status, page = await _get(client, served, "/console/evidence")
     assert f'id="evidence-{away_e}"' not in page and f'id="evidence-{cases.home_evidence}"' in page
     rows = await _db(
         served, select(Enrollment.confirmed_at, Enrollment.status).where(Enrollment.id == away_r)
