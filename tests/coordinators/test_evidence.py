@@ -7,9 +7,11 @@ coordinator of another commune can neither see nor decide; files go per the rete
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from rules.scales import PoliticalTheory, ProfessionalLevel
@@ -33,7 +35,21 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.chat import Chat
 
 NOW = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + bytes(range(256)) * 8
+
+
+def certificate_photo() -> bytes:
+    """A real JPEG, as a phone camera makes one (browsers show it)."""
+    picture = Image.new("RGB", (480, 320), "#fdf6e3")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((10, 10, 469, 309), outline="#8b1a1a", width=6)
+    draw.text((60, 120), "CHUNG CHI TRUNG CAP LY LUAN CHINH TRI", fill="#8b1a1a")
+    draw.text((150, 170), "Nguyen Van An, 2026", fill="#333333")
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+JPEG = certificate_photo()
 PDF = b"%PDF-1.7\n" + b"0" * 2048
 
 

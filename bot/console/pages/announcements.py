@@ -145,7 +145,7 @@ async def _draft_view(visit: Visit, composed: Composed) -> dict[str, Any]:
     signature = f"{visit.official.full_name}, {unit.name}" if unit is not None else ""
     shown, buttons = broadcasts.render(
         {
-            "broadcast": 0,
+            "broadcast": 1,  # a placeholder: the preview shows the buttons' labels, not data
             "text": composed.text.strip(),
             "signature": signature,
             "ack": composed.ack,

@@ -7,6 +7,8 @@ audited; it is sent with its checked type, never sniffed, and sandboxed."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiohttp import web
 from sqlalchemy import select
 
@@ -15,11 +17,11 @@ from bot.console.app import ConsoleRoute
 from bot.console.render import NavEntry, render
 from bot.console.visit import Visit, page
 from handlers.coordinator.when import parse_day
-from handlers.labels import level_name
+from handlers.labels import level_name, requirement_name
 from handlers.status import status_text
 from locales import N_
 from storage import evidence
-from storage.models import Course, CourseKind, EvidenceKind
+from storage.models import Course, CourseKind, Evidence, EvidenceKind
 from storage.registrations import Actor
 
 NAV = (NavEntry("/console/evidence", N_("Evidence")),)
@@ -85,7 +87,7 @@ async def show(visit: Visit, problem: str = "", status: int = 200) -> web.Stream
         item=item,
         kind=evidence.name(_, item.kind),
         pending=item.status.value == "pending",
-        decision=item.decision,
+        decision=_decision(visit, item),
         levels=levels,
         major=official.major or "",
         is_degree=item.kind is EvidenceKind.DEGREE,
@@ -97,6 +99,28 @@ async def show(visit: Visit, problem: str = "", status: int = 200) -> web.Stream
         problem=problem,
         done=_(DONE["confirmed"]) if visit.request.query.get("done") == "confirmed" else "",
     )
+
+
+def _decision(visit: Visit, item: Evidence) -> str:
+    """What was decided, in words: the level set, the course completed, or the reason."""
+    _ = visit._
+    detail = item.decision
+    if not detail or item.decided_at is None:
+        return ""
+    when = _.date(item.decided_at.astimezone(visit.config.zone))
+    if "reason" in detail:
+        what = _("declined: {reason}", reason=detail["reason"])
+    elif detail.get("field") == "enrollment":
+        what = _(
+            "completed {course} on {date}",
+            course=detail["course"],
+            date=_.date(date.fromisoformat(detail["completed_on"])),
+        )
+    else:
+        assert item.kind is not None
+        field, scale = evidence.LEVELS[item.kind]
+        what = f"{requirement_name(_, field)}: {level_name(_, scale(detail['value']))}"
+    return f"{when}, {item.decided_by}: {what}"
 
 
 async def file(visit: Visit) -> web.StreamResponse:
