@@ -160,7 +160,9 @@ async def test_a_certificate_photo_from_the_chat_is_confirmed_in_the_browser(
 
     await expect(page.locator("p.ok")).to_contain_text("Đã xác nhận: hồ sơ đã cập nhật")
     await expect(card).not_to_have_text(before)
-    await expect(page.locator("#decision")).to_contain_text("console:CA: Lý luận chính trị: trung cấp")
+    await expect(page.locator("#decision")).to_contain_text(
+        "console:CA: Lý luận chính trị: trung cấp"
+    )
     await shots(page, "evidence-confirmed")
     session.expire_all()
     a1 = await session.scalar(select(Official).where(Official.code == "A1"))
