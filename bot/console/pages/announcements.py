@@ -154,6 +154,7 @@ async def _draft_view(visit: Visit, composed: Composed) -> dict[str, Any]:
     )
     return {
         "count": count,
+        "officials": _.plural("{n} official", "{n} officials", count.total) if count else "",
         "count_problem": count_problem if isinstance(count_problem, str) else "",
         "preview": shown,
         "preview_buttons": [label for row in buttons for label, _data in row],
@@ -262,8 +263,16 @@ async def _live(visit: Visit, broadcast: Broadcast) -> dict[str, Any]:
         "state": _(STATUS_NAMES[broadcast.status]),
         "counts": counts,
         "people": people,
-        "hidden": max(0, len(found.recipients) - SHOWN),
-        "total": len(found.recipients),
+        "more": (
+            _.plural(
+                "… and {n} more: the Excel file lists everyone.",
+                "… and {n} more: the Excel file lists everyone.",
+                len(found.recipients) - SHOWN,
+            )
+            if len(found.recipients) > SHOWN
+            else ""
+        ),
+        "total": _.plural("{n} recipient", "{n} recipients", len(found.recipients)),
         "cancellable": await broadcasts.cancellable(visit.db, broadcast),
         "finished": found.count(Outcome.QUEUED) == 0,
     }
