@@ -20,7 +20,7 @@ import hmac
 import json
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import perf_counter
 from typing import Any
 
@@ -36,7 +36,7 @@ from bot.media import MediaLinks
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
-from handlers.messages import Attachment, Incoming, Reply, parse_command
+from handlers.messages import ATTACHMENT_LIMIT, Attachment, Incoming, Reply, parse_command
 from locales import translator
 from scheduler.clock import SystemClock
 from scheduler.limits import RateLimits
@@ -57,6 +57,7 @@ MAX_BACKOFF = 60.0  # seconds between polls while Zalo is unreachable
 SEND_TRIES = 3  # a reply part refused with 429 is sent at most this many times
 ID_LIMIT = 64  # characters of a chat or sender id (chat_accounts.external_id)
 TEXT_EVENT = "message.text.received"
+IMAGE_EVENT = "message.image.received"  # "photo_url": where Zalo keeps the picture
 CHANNEL = Channel.ZALO.value
 
 
@@ -134,6 +135,29 @@ class ZaloClient:
         sent = await self.call("sendMessage", {"chat_id": chat_id, "text": text})
         return str(sent.get("message_id", "")) if isinstance(sent, dict) else ""
 
+    async def download(self, url: str) -> bytes | None:
+        """A picture sent to the bot, read from Zalo's address for it: empty when it is larger
+        than ``ATTACHMENT_LIMIT`` (the conversation then says so), None when it cannot be read.
+
+        Assumption (undocumented): the address of a received picture can be fetched without
+        credentials, like the pictures Zalo fetches from us. It only ever comes from an event
+        authenticated by our token (polling) or the webhook secret."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        content = bytearray()
+        try:
+            limit = aiohttp.ClientTimeout(total=self._timeout)
+            async with self._session.get(url, timeout=limit, allow_redirects=False) as response:
+                if response.status != 200:
+                    return None
+                async for chunk in response.content.iter_chunked(1 << 16):
+                    content += chunk
+                    if len(content) > ATTACHMENT_LIMIT:
+                        return b""
+        except (aiohttp.ClientError, TimeoutError):
+            return None
+        return bytes(content)
+
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
 
@@ -162,6 +186,7 @@ class ZaloEvent:
     is_group: bool
     from_bot: bool
     text: str | None
+    photo_url: str | None = None
 
     @property
     def key(self) -> str:
@@ -195,7 +220,15 @@ def parse_event(data: Any) -> ZaloEvent:
         is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
         from_bot=sender.get("is_bot") is True,
         text=text if name == TEXT_EVENT else None,
+        photo_url=_photo_url(message.get("photo_url")) if name == IMAGE_EVENT else None,
     )
+
+
+def _photo_url(value: object) -> str | None:
+    """A picture's address as Zalo gives it: http(s) only, printable, of a sane length."""
+    if not unicode_text(value) or not isinstance(value, str) or len(value) > 2048:
+        return None
+    return value if value.startswith(("https://", "http://")) and value.isprintable() else None
 
 
 def _id(value: object, limit: int | None = ID_LIMIT) -> str:
@@ -210,7 +243,15 @@ def _id(value: object, limit: int | None = ID_LIMIT) -> str:
 
 
 def to_incoming(event: ZaloEvent) -> Incoming | None:
-    """The neutral message for a text event; None for pictures, stickers and the rest."""
+    """The neutral message for a text event or a picture (its attachment fetched apart); None
+    for stickers and the rest."""
+    if event.photo_url is not None:
+        return Incoming(
+            channel=Channel.ZALO,
+            chat_id=event.chat_id,
+            sender_id=event.sender_id,
+            is_group=event.is_group,
+        )
     if event.text is None:
         return None
     command, args = parse_command(event.text.strip())
@@ -353,9 +394,20 @@ class ZaloChannel:
             return
         await self._typing(event.chat_id)
         incoming = to_incoming(event)
-        if incoming is None:
+        content: bytes | None = b""
+        if incoming is not None and event.photo_url is not None:
+            content = await self._client.download(event.photo_url)
+            name = f"photo-{event.key[:16]}.jpg"
+            if content is not None:
+                incoming = replace(incoming, attachment=Attachment(name, content, "image/jpeg"))
+        if incoming is None or content is None:
             _ = translator(await self._chat_language(event.chat_id))
-            replies = [Reply(_("I can only read text messages. Please type your question."))]
+            said = (
+                _("I could not fetch that picture. Please send it again.")
+                if incoming is not None
+                else _("I can only read text messages and pictures. Please type your question.")
+            )
+            replies = [Reply(said)]
         else:
             replies = await self._conversation.handle(incoming)
         for reply in replies:
