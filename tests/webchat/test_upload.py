@@ -8,7 +8,8 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select
 
-from storage.models import Official
+from storage.models import Evidence, EvidenceKind, EvidenceStatus, Official
+from tests.coordinators.test_evidence import JPEG
 from tests.telegram.records import make_record, new_code
 from tests.webchat.conftest import HEADERS
 
@@ -80,3 +81,37 @@ async def test_an_upload_from_an_official_without_a_role_is_refused(
 
     assert refused["replies"][0]["text"].startswith("Lệnh này dành cho cán bộ phụ trách")
     assert await session.scalar(select(Official).where(Official.code == "CB101")) is None
+
+
+async def test_an_official_uploads_a_certificate_photo_as_evidence(
+    browser_client, base_url, session
+):
+    record = await make_record(session)
+    official_id = record.official.id
+    await browser_client.get(f"{base_url}/chat/api/session")
+    await _post(
+        browser_client,
+        base_url,
+        "/chat/api/message",
+        json={"text": await new_code(session, record.official)},
+    )
+    form = aiohttp.FormData()
+    form.add_field("file", JPEG, filename="bang-dai-hoc.jpg", content_type="image/jpeg")
+    _status, asked = await _post(browser_client, base_url, "/chat/api/upload", data=form)
+
+    (reply,) = asked["replies"]
+    assert reply["text"].startswith("Đã nhận bang-dai-hoc.jpg. Đây là minh chứng cho điều gì?")
+    degree = reply["buttons"][0][0]
+    assert degree["label"] == "🎓 Bằng tốt nghiệp"
+    _status, done = await _post(
+        browser_client, base_url, "/chat/api/message", json={"callback_data": degree["data"]}
+    )
+
+    assert done["replies"][0]["text"].startswith("Đã gửi Ban Tổ chức: bằng tốt nghiệp.")
+    found = await session.scalar(select(Evidence))
+    assert found is not None
+    assert (found.official_id, found.kind, found.status) == (
+        official_id,
+        EvidenceKind.DEGREE,
+        EvidenceStatus.PENDING,
+    )
