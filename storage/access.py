@@ -42,6 +42,15 @@ class OutOfScope(Refused):
         self.target = target
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who acts on the board's queues (registrations, evidence): the name the audit log gives
+    them, and the units they may act on."""
+
+    name: str
+    scope: Scope
+
+
 def refuse(session: AsyncSession, actor: str, target: str, reason: str) -> None:
     """Put a refusal on the audit log, in the caller's transaction: ``target`` is what was
     asked for (``unit:A``, ``broadcast:12``, ``/baocao``), ``reason`` why it was refused."""

@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from locales import N_, Translator
 from rules.scales import OrderedLevel, PoliticalTheory, ProfessionalLevel, StateManagement
-from storage.access import OutOfScope, Refused
+from storage.access import Actor, OutOfScope, Refused
 from storage.audit import record
 from storage.models import (
     Course,
@@ -36,7 +36,7 @@ from storage.models import (
     Unit,
 )
 from storage.outbox import EVIDENCE_DECIDED, Notice, enqueue
-from storage.registrations import REASON_LIMIT, Actor
+from storage.registrations import stated
 
 LIMIT = 10 * 2**20  # bytes: a phone photo or a scanned certificate is well under this
 DRAFT_KEPT = timedelta(days=1)  # a file whose sender never said what it proves
@@ -249,11 +249,7 @@ async def decline(
     session: AsyncSession, actor: Actor, evidence_id: int, reason: str, now: datetime
 ) -> Evidence:
     """Decline it for ``reason``, told to the official; the record is unchanged."""
-    reason = " ".join(reason.split())
-    if not reason:
-        raise Refused(N_("Say why the evidence is declined: the official is told."))
-    if len(reason) > REASON_LIMIT:
-        raise Refused(N_("The reason is too long: at most {n} characters."), n=REASON_LIMIT)
+    reason = stated(reason, N_("Say why the evidence is declined: the official is told."))
     evidence = await find(session, actor, evidence_id)
     _undecided(evidence)
     evidence.status = EvidenceStatus.DECLINED

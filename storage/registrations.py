@@ -9,7 +9,6 @@ them on the chat they chose, rendered in their language when it is sent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from locales import N_
-from storage.access import OutOfScope, Refused, Scope
+from storage.access import Actor, OutOfScope, Refused, Scope
 from storage.audit import record
 from storage.models import Course, Enrollment, EnrollmentStatus, Official, Unit
 from storage.outbox import REGISTRATION_DECIDED, Notice, enqueue
@@ -30,12 +29,15 @@ COMPLETED = "completed"
 NOT_FOUND = N_("There is no registration {id} in your units.")
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts, as the audit log names them, within which scope."""
-
-    name: str
-    scope: Scope
+def stated(reason: str, missing: str) -> str:
+    """A decline's reason as the official will read it (one line); Refused with ``missing``
+    when there is none, or when it is too long for a chat message's line."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise Refused(missing)
+    if len(reason) > REASON_LIMIT:
+        raise Refused(N_("The reason is too long: at most {n} characters."), n=REASON_LIMIT)
+    return reason
 
 
 def _in_scope(scope: Scope) -> Select[Enrollment]:
@@ -123,11 +125,7 @@ async def decline(
 ) -> Enrollment:
     """Decline the registration for ``reason`` (said to the official); it ends, so they may
     register for another class. The caller commits."""
-    reason = " ".join(reason.split())
-    if not reason:
-        raise Refused(N_("Say why the registration is declined: the official is told."))
-    if len(reason) > REASON_LIMIT:
-        raise Refused(N_("The reason is too long: at most {n} characters."), n=REASON_LIMIT)
+    reason = stated(reason, N_("Say why the registration is declined: the official is told."))
     enrollment = await find(session, actor, enrollment_id)
     _undecided(enrollment)
     enrollment.declined_at = now

@@ -11,6 +11,7 @@ from bot.commands.acting import Call, add_identity, day, scoped
 from bot.commands.running import add_actions
 from locales import Translator
 from storage import registrations
+from storage.access import Actor
 from storage.models import Enrollment
 from storage.types import utcnow
 
@@ -36,8 +37,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     complete.set_defaults(run=scoped(_complete))
 
 
-def _actor(call: Call) -> registrations.Actor:
-    return registrations.Actor(call.acting.actor, call.acting.scope)
+def _actor(call: Call) -> Actor:
+    return Actor(call.acting.actor, call.acting.scope)
 
 
 def line(_: Translator, enrollment: Enrollment) -> str:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage import registrations
-from storage.access import OutOfScope, Refused, scope_of
+from storage.access import Actor, OutOfScope, Refused, scope_of
 from storage.facts import completed_trainings
 from storage.models import AuditEntry, Enrollment, EnrollmentStatus, Official, OutboxMessage
 from tests.coordinators.conftest import CA, CHATS, Province, dispatch, soon
@@ -42,10 +42,10 @@ async def official_id(session, code: str) -> int:
     return int(found)
 
 
-async def actor(session, world: Province, code: str) -> registrations.Actor:
+async def actor(session, world: Province, code: str) -> Actor:
     scope = await scope_of(session, await official_id(session, code))
     assert scope is not None
-    return registrations.Actor(f"console:{code}", scope)
+    return Actor(f"console:{code}", scope)
 
 
 async def _enrollment(session, code: str) -> Enrollment:

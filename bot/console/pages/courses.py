@@ -21,6 +21,7 @@ from handlers.coordinator.when import parse_day
 from handlers.labels import course_kind_name
 from locales import N_
 from storage import registrations
+from storage.access import Actor
 from storage.importers import ImportReport, Job, import_within
 from storage.importers.tabular import SUFFIXES
 from storage.models import Enrollment, EnrollmentStatus
@@ -37,8 +38,8 @@ DONE = {
 }
 
 
-def _actor(visit: Visit) -> registrations.Actor:
-    return registrations.Actor(visit.actor, visit.scope)
+def _actor(visit: Visit) -> Actor:
+    return Actor(visit.actor, visit.scope)
 
 
 async def course_list(visit: Visit) -> web.StreamResponse:

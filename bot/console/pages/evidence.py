@@ -21,8 +21,8 @@ from handlers.labels import level_name, requirement_name
 from handlers.status import status_text
 from locales import N_
 from storage import evidence
+from storage.access import Actor
 from storage.models import Course, CourseKind, Evidence, EvidenceKind
-from storage.registrations import Actor
 
 NAV = (NavEntry("/console/evidence", N_("Evidence")),)
 DONE = {
