@@ -33,6 +33,11 @@ class Refused(Exception):
         self.params = params
 
 
+class Missing(Refused):
+    """Refused because what was asked for does not exist: said in the same words as
+    ``OutOfScope`` for something outside the scope, so the two cannot be told apart."""
+
+
 class OutOfScope(Refused):
     """Refused because what was asked for exists but lies outside the actor's scope;
     ``target`` names it as the audit log does (``unit:A``)."""

@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from locales import N_, Translator
 from rules.scales import OrderedLevel, PoliticalTheory, ProfessionalLevel, StateManagement
-from storage.access import Actor, OutOfScope, Refused
+from storage.access import Actor, Missing, OutOfScope, Refused
 from storage.audit import record
 from storage.models import (
     Course,
@@ -193,7 +193,7 @@ async def find(session: AsyncSession, actor: Actor, evidence_id: int) -> Evidenc
     if found is None:
         if await session.get(Evidence, evidence_id) is not None:
             raise OutOfScope(f"evidence:{evidence_id}", NOT_FOUND, id=evidence_id)
-        raise Refused(NOT_FOUND, id=evidence_id)
+        raise Missing(NOT_FOUND, id=evidence_id)
     return found
 
 

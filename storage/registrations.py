@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from locales import N_
-from storage.access import Actor, OutOfScope, Refused, Scope
+from storage.access import Actor, Missing, OutOfScope, Refused, Scope
 from storage.audit import record
 from storage.models import Course, Enrollment, EnrollmentStatus, Official, Unit
 from storage.outbox import REGISTRATION_DECIDED, Notice, enqueue
@@ -96,7 +96,7 @@ async def find(session: AsyncSession, actor: Actor, enrollment_id: int) -> Enrol
     if found is None:
         if await session.get(Enrollment, enrollment_id) is not None:
             raise OutOfScope(f"enrollment:{enrollment_id}", NOT_FOUND, id=enrollment_id)
-        raise Refused(NOT_FOUND, id=enrollment_id)
+        raise Missing(NOT_FOUND, id=enrollment_id)
     return found
 
 

@@ -1,6 +1,6 @@
 """Running a coordinator action from a console form: the service refuses what cannot be done
 (storage.access.Refused), and the page shows why, with nothing changed; an action on something
-outside the scope is a 404, exactly like one that does not exist, and audited."""
+outside the scope is a 404 (audited), exactly like one on something that does not exist."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 from typing import TypeVar
 
 from bot.console.visit import Visit, not_found
-from storage.access import OutOfScope, Refused
+from storage.access import Missing, OutOfScope, Refused
 
 T = TypeVar("T")
 
@@ -21,6 +21,8 @@ async def attempt(visit: Visit, action: Awaitable[T]) -> T | str:
             return await action
     except OutOfScope as refused:
         raise visit.refuse(refused.target) from None
+    except Missing:
+        raise not_found() from None
     except Refused as refused:
         return visit._(refused.message, **refused.params)
 

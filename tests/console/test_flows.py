@@ -20,6 +20,7 @@ from storage.db import create_engine, session_factory
 from storage.models import (
     AuditEntry,
     Broadcast,
+    BroadcastStatus,
     Course,
     CourseKind,
     Enrollment,
@@ -49,6 +50,7 @@ class Cases:
     away_registration: int
     home_evidence: int
     away_evidence: int
+    away_broadcast: int
 
 
 async def _official_in(session, unit_code: str, code: str) -> Official:
@@ -96,8 +98,20 @@ async def cases(served: Served) -> AsyncIterator[Cases]:
             session.add_all([enrollment, item])
             await session.flush()
             ids.append((enrollment.id, item.id))
+        away_unit = await session.scalar(select(Unit).where(Unit.code == AWAY))
+        broadcast = Broadcast(
+            actor="console:OTHER",
+            scope=[away_unit.path],
+            audience={},
+            text="Họp xã Sơn Động",
+            signature="",
+            ack=False,
+            status=BroadcastStatus.SCHEDULED,
+        )
+        session.add(broadcast)
+        await session.flush()
         await session.commit()
-        yield Cases(home.id, away.id, ids[0][0], ids[1][0], ids[0][1], ids[1][1])
+        yield Cases(home.id, away.id, ids[0][0], ids[1][0], ids[0][1], ids[1][1], broadcast.id)
     await engine.dispose()
 
 
@@ -152,24 +166,37 @@ async def test_a_registration_confirmed_in_the_console_is_queued_for_the_officia
 
 
 async def test_nothing_of_another_commune_is_reachable(served, client, cases):
+    """Every route taking an id answers another commune's id exactly as one that does not
+    exist: 404, nothing changed."""
     csrf = await sign_in(served, client, COORDINATOR)
     away_r, away_e = cases.away_registration, cases.away_evidence
-    for path in (f"/console/evidence/{away_e}", f"/console/evidence/{away_e}/file"):
-        assert (await _get(client, served, path))[0] in (303, 404), path
-    for path, data in (
-        (f"/console/registrations/{away_r}/confirm", {}),
-        (f"/console/registrations/{away_r}/decline", {"reason": "x"}),
-        (f"/console/registrations/{away_r}/complete", {"on": "01/01/2026"}),
-        (f"/console/evidence/{away_e}/confirm", {"level": "advanced"}),
-        (f"/console/evidence/{away_e}/decline", {"reason": "x"}),
-    ):
-        assert (await _post(client, served, path, data, csrf))[0] == 404, path
+    away_b = cases.away_broadcast
+    for registration, item, broadcast in ((away_r, away_e, away_b), (999_999,) * 3):
+        for path in (
+            f"/console/evidence/{item}",
+            f"/console/evidence/{item}/file",
+            f"/console/announcements/{broadcast}",
+            f"/console/announcements/{broadcast}/live",
+            f"/console/announcements/{broadcast}/xlsx",
+        ):
+            assert await _get(client, served, path) == (404, "404"), path
+        for path, data in (
+            (f"/console/registrations/{registration}/confirm", {}),
+            (f"/console/registrations/{registration}/decline", {"reason": "x"}),
+            (f"/console/registrations/{registration}/complete", {"on": "01/01/2026"}),
+            (f"/console/evidence/{item}/confirm", {"level": "advanced"}),
+            (f"/console/evidence/{item}/decline", {"reason": "x"}),
+            (f"/console/announcements/{broadcast}/cancel", {}),
+        ):
+            assert await _post(client, served, path, data, csrf) == (404, "404"), path
     _status, page = await _get(client, served, "/console/evidence")
     assert f'id="evidence-{away_e}"' not in page and f'id="evidence-{cases.home_evidence}"' in page
     rows = await _db(
         served, select(Enrollment.confirmed_at, Enrollment.status).where(Enrollment.id == away_r)
     )
     assert rows == [(None, EnrollmentStatus.REGISTERED)]
+    still = await _db(served, select(Broadcast.status).where(Broadcast.id == away_b))
+    assert still == [(BroadcastStatus.SCHEDULED,)]
     (level,) = await _db(
         served, select(Official.political_theory).where(Official.id == cases.away_official)
     )

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.console.acts import attempt, form, number
 from bot.console.app import ConsoleRoute
 from bot.console.render import NavEntry, render
-from bot.console.visit import Visit, page
+from bot.console.visit import Visit, not_found, page
 from handlers.coordinator.when import parse_day
 from handlers.labels import level_name, requirement_name
 from handlers.status import status_text
@@ -58,7 +58,7 @@ async def show(visit: Visit, problem: str = "", status: int = 200) -> web.Stream
     _ = visit._
     item = await attempt(visit, evidence.find(visit.db, _actor(visit), number(visit)))
     if isinstance(item, str):
-        raise web.HTTPSeeOther("/console/evidence")
+        raise not_found()
     official = item.official
     levels: list[dict[str, object]] = []
     if item.kind in evidence.LEVELS:
