@@ -93,6 +93,33 @@ def check_file(content: bytes) -> str:
     return found[0]
 
 
+# JPEG segments kept: JFIF (APP0), the colour profile (APP2) and Adobe's colour transform (APP14)
+# are needed to show the picture; the rest of APP1-APP15 (Exif with the phone's GPS position,
+# XMP, maker notes) and comments (COM) go.
+_JPEG_KEPT = frozenset({0xE0, 0xE2, 0xEE})
+_JPEG_DROPPED = frozenset(range(0xE1, 0xF0)) - _JPEG_KEPT | {0xFE}
+
+
+def without_metadata(content: bytes) -> bytes:
+    """A JPEG without the metadata a phone writes into it (where and when it was taken, the
+    device): the board needs the certificate, not the official's whereabouts. Anything that is
+    not a JPEG laid out as expected is kept as it came."""
+    if not content.startswith(b"\xff\xd8"):
+        return content
+    kept, at = bytearray(b"\xff\xd8"), 2
+    while at + 4 <= len(content) and content[at] == 0xFF:
+        marker = content[at + 1]
+        if marker == 0xDA:  # start of scan: the picture itself, to the end
+            return bytes(kept + content[at:])
+        length = int.from_bytes(content[at + 2 : at + 4], "big")
+        if length < 2 or at + 2 + length > len(content):
+            return content
+        if marker not in _JPEG_DROPPED:
+            kept += content[at : at + 2 + length]
+        at += 2 + length
+    return content
+
+
 async def receive(
     session: AsyncSession,
     official: Official,
@@ -104,6 +131,7 @@ async def receive(
     """Keep the file as a draft until the official says what it proves; their drafts left
     unanswered for a day go. Refused (nothing kept) for a bad file. The caller commits."""
     mime = check_file(content)
+    content = without_metadata(content)
     await session.execute(
         delete(Evidence).where(
             Evidence.official_id == official.id,

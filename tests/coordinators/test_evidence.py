@@ -240,3 +240,20 @@ async def test_files_go_per_the_retention_policy(bot, fake, session, world):
     await evidence.decline(session, ca, waiting.id, "Không rõ", waiting.received_at)
     assert (await purge(session, later, retention)).evidence_files == 1
     assert await session.scalar(select(func.count()).select_from(Evidence)) == 0
+
+
+async def test_where_a_photo_was_taken_is_not_kept(bot, fake, session, world):
+    picture = Image.open(io.BytesIO(JPEG))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # the camera's maker
+    exif[0x8825] = {1: "N", 2: (21.0, 1.0, 30.0)}  # where it was taken
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif.tobytes())
+    tagged = buffer.getvalue()
+
+    await Chat(fake, CHATS["A1"]).send_file(tagged, "bang.jpg")
+
+    kept = (await _only(session)).content
+    assert kept is not None and b"PhoneMaker" not in kept
+    shown = Image.open(io.BytesIO(kept))
+    assert shown.size == (480, 320) and dict(shown.getexif()) == {}
