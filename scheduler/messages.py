@@ -320,6 +320,13 @@ _LINES: dict[str, Line] = {
     kinds.DIGEST: _digest,
     kinds.REGISTRATION_DECIDED: _registration_decided,
     kinds.EVIDENCE_DECIDED: _evidence_decided,
+    kinds.EVIDENCE_SENT: _text(
+        N_("{name} ({code}, {unit}) sent {what} to be checked: see Evidence in the console."),
+        "code",
+        "unit",
+        name=lambda _, p: p["official"],
+        what=lambda _, p: evidence.name(_, EvidenceKind(p["kind"])),
+    ),
     kinds.COURSE_REGISTRATION: _text(
         N_(
             "{name} ({code}, {unit}) registered for the course {course} ({course_code}), "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, false, or_, select, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, false, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -122,6 +122,22 @@ async def scope_of(session: AsyncSession, official_id: int) -> Scope | None:
     if any(kind is RoleKind.ADMIN or path is None for kind, path in roles):
         return Scope.all()
     return Scope.of_paths([path for _kind, path in roles])
+
+
+async def coordinators_of(session: AsyncSession, official: Official) -> list[int]:
+    """Officials coordinating the official's unit or any unit above it, but not themself."""
+    return list(
+        await session.scalars(
+            select(Role.official_id)
+            .join(Unit, Role.unit_id == Unit.id)
+            .where(
+                Role.kind == RoleKind.COORDINATOR,
+                Role.official_id != official.id,
+                literal(official.unit.path).startswith(Unit.path),
+            )
+            .distinct()
+        )
+    )
 
 
 async def top_units(session: AsyncSession, scope: Scope) -> list[Unit]:

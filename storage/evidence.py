@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from locales import N_, Translator
 from rules.scales import OrderedLevel, PoliticalTheory, ProfessionalLevel, StateManagement
-from storage.access import Actor, Missing, OutOfScope, Refused
+from storage.access import Actor, Missing, OutOfScope, Refused, coordinators_of
 from storage.audit import record
 from storage.models import (
     Course,
@@ -35,7 +35,7 @@ from storage.models import (
     Official,
     Unit,
 )
-from storage.outbox import EVIDENCE_DECIDED, Notice, enqueue
+from storage.outbox import EVIDENCE_DECIDED, EVIDENCE_SENT, Notice, enqueue
 from storage.registrations import stated
 
 LIMIT = 10 * 2**20  # bytes: a phone photo or a scanned certificate is well under this
@@ -177,13 +177,33 @@ async def describe(
     chat_account_id: int,
     kind: EvidenceKind,
 ) -> Evidence | None:
-    """Put the draft in the queue as proof of ``kind``; None when it no longer waits for
-    that (a stale button)."""
+    """Put the draft in the queue as proof of ``kind``, with a note to the coordinators of the
+    official's unit; None when it no longer waits for that (a stale button)."""
     evidence = await _draft(session, evidence_id, official, chat_account_id)
     if evidence is None:
         return None
     evidence.kind = kind
     evidence.status = EvidenceStatus.PENDING
+    payload = {
+        "about": official.id,
+        "official": official.full_name,
+        "code": official.code,
+        "unit": official.unit.name,
+        "kind": kind.value,
+    }
+    await enqueue(
+        session,
+        [
+            Notice(
+                kind=EVIDENCE_SENT,
+                payload=payload,
+                not_before=evidence.received_at,
+                official_id=coordinator,
+                subject=f"evidence:{evidence.id}",
+            )
+            for coordinator in await coordinators_of(session, official)
+        ],
+    )
     return evidence
 
 

@@ -105,6 +105,10 @@ async def test_a_photo_is_queued_and_confirming_it_raises_the_level(
         "Ban Tổ chức đã kiểm tra tệp anh/chị gửi (chứng chỉ lý luận chính trị (LLCT)) "
         "và cập nhật hồ sơ." in told
     )
+    assert (
+        "Nguyễn Văn An (A1, Xã An Bình) đã gửi chứng chỉ lý luận chính trị (LLCT) để kiểm tra: "
+        "xem mục Minh chứng trên bảng điều khiển." in [m.text for m in fake.sent if m.chat_id == CA]
+    )
     entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "evidence.confirm"))
     assert entry is not None and entry.detail == {
         "official": "A1",
