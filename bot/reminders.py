@@ -10,11 +10,12 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import ButtonHandler, Context, LinkHook
-from handlers.messages import CAPABILITIES, Reply
+from handlers.messages import Reply
 from scheduler.answers import answer_reminder
 from scheduler.config import ReminderConfig
 from scheduler.messages import answer_reply
 from scheduler.planner import after_linking
+from storage import reach
 from storage.callback_data import AnswerReminder, ButtonData
 from storage.models import ChatAccount, Official
 
@@ -36,7 +37,7 @@ def reminder_button(config: ReminderConfig) -> tuple[type[ButtonData], ButtonHan
 async def _linked(
     config: ReminderConfig, session: AsyncSession, account: ChatAccount, now: datetime
 ) -> None:
-    if account.official is not None and CAPABILITIES[account.channel].push:
+    if account.official is not None and reach.carries(account.channel):
         await after_linking(session, account.official.id, now, config)
 
 

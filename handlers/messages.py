@@ -66,14 +66,13 @@ class Capabilities:
 
     buttons: bool = True  # inline buttons; without, options are numbered (options.py)
     contact: bool = False  # the user can share their phone number with a button
-    push: bool = True  # the bot can write first, so reminders can go there
 
 
 CAPABILITIES: dict[Channel, Capabilities] = {
     Channel.TELEGRAM: Capabilities(contact=True),
     Channel.ZALO: Capabilities(buttons=False),
-    Channel.WEB: Capabilities(push=False),
-    Channel.TERMINAL: Capabilities(buttons=False, push=False),
+    Channel.WEB: Capabilities(),
+    Channel.TERMINAL: Capabilities(buttons=False),
 }
 
 

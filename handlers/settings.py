@@ -12,9 +12,10 @@ from sqlalchemy import update
 
 from handlers.context import Context
 from handlers.help import menu_for
-from handlers.messages import CAPABILITIES, Button, Reply
+from handlers.messages import Button, Reply
 from locales import LANGUAGES, N_
 from rules.text import fold
+from storage import reach
 from storage.callback_data import Setting
 from storage.models import ChatAccount
 
@@ -59,7 +60,7 @@ def show(context: Context) -> Reply:
     for kind, label in OPTIONAL_REMINDERS.items():
         state = _("muted") if kind in muted else _("active")
         lines.append(f"• {_(label)}: {state}")
-    reachable = context.official is not None and CAPABILITIES[account.channel].push
+    reachable = context.official is not None and reach.carries(account.channel)
     if reachable and account.preferred:
         lines.append(_("Reminders: to this chat"))
     buttons = [
@@ -126,7 +127,7 @@ async def on_button(context: Context, pressed: Setting) -> list[Reply]:
 async def _send_reminders_here(context: Context) -> list[Reply]:
     """Make this chat the one reminders go to, among the official's linked chats."""
     account, official = context.account, context.official
-    if official is None or not CAPABILITIES[account.channel].push:
+    if official is None or not reach.carries(account.channel):
         return [show(context)]
     await context.session.execute(
         update(ChatAccount)

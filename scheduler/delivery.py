@@ -26,7 +26,7 @@ class Sender(Protocol):
     @property
     def identity(self) -> str:
         """Names the bot account (e.g. "telegram:123456"), never its secret: one dispatcher per
-        identity sends at a time."""
+        identity sends at a time. Empty for a channel with no account (the web chat)."""
 
     async def send(self, chat_id: str, message: Outgoing) -> str:
         """Deliver ``message``; returns the messenger's message id."""

@@ -92,7 +92,7 @@ class DigestBook:
             "missing": [who | {"requirements": missing}] if missing else [],
             "no_course": [who | {"requirements": no_course}] if no_course else [],
             "due": list(due.values()),
-            "unreachable": [who | {"reason": person.reach}] if person.reach is not None else [],
+            "unreachable": [] if person.reach.reached else [who | {"reason": person.reach.value}],
         }
         for coordinator in mine:
             for key, section in self.sections[coordinator].items():

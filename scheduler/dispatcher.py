@@ -50,7 +50,7 @@ from scheduler.limits import RateLimits
 from scheduler.lock import DispatchLock, dispatch_lock, lock_key
 from scheduler.messages import Item, render
 from scheduler.timing import QuietWindow
-from storage import broadcasts
+from storage import broadcasts, reach
 from storage.db import session_factory
 from storage.models import Channel, ChatAccount, OutboxMessage, OutboxStatus
 
@@ -64,10 +64,11 @@ MESSAGE_ITEMS = 10  # reminders per message; a longer day is split so the text s
 
 @dataclass(frozen=True)
 class Outlet:
-    """A messenger the dispatcher can send through, with that account's limits."""
+    """A channel the dispatcher can send through, with that account's limits (None: a
+    database write, no limit)."""
 
     sender: Sender
-    limits: RateLimits
+    limits: RateLimits | None
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ class Dispatcher:
             self.settings.max_attempts, self.settings.backoff_base, self.settings.backoff_cap
         )
         self.ledger = Ledger(self.sessions, self.clock, retries, rng or random.Random())
-        identity = "+".join(sorted(outlet.sender.identity for outlet in outlets.values()))
+        accounts = sorted(o.sender.identity for o in outlets.values() if o.sender.identity)
+        identity = "+".join(accounts) or "web"
         # claims name the bot account first, so a dispatcher only takes back its own account's
         self.account = f"{lock_key(identity) & 0xFFFFFFFF:08x}/"
         host = socket.gethostname()[:30]
@@ -296,8 +298,8 @@ class Dispatcher:
     async def _chats(
         self, session: AsyncSession, keys: Sequence[tuple[int | None, int | None]]
     ) -> dict[tuple[int | None, int | None], ChatAccount]:
-        """The chat for each (official, chat) key: the given chat, or the official's preferred
-        linked chat on a channel we can send through, else their most recently linked one."""
+        """The chat for each (official, chat) key: the given chat, or the official's chat on a
+        channel we can send through that storage.reach ranks first."""
         channels = list(self.outlets)
         given = {chat_id for _, chat_id in keys if chat_id is not None}
         officials = {official for official, chat_id in keys if chat_id is None}
@@ -309,27 +311,21 @@ class Dispatcher:
                 )
             )
             by_id = {chat.id: chat for chat in found}
-        preferred: dict[int, ChatAccount] = {}
+        best: dict[int, ChatAccount] = {}
         if officials:
-            ranked = await session.scalars(
-                select(ChatAccount)
-                .where(
+            candidates = await session.scalars(
+                select(ChatAccount).where(
                     ChatAccount.official_id.in_(officials),
                     ChatAccount.channel.in_(channels),
                     ChatAccount.is_group.is_(False),
                 )
-                .order_by(
-                    ChatAccount.preferred.desc(),
-                    ChatAccount.updated_at.desc(),
-                    ChatAccount.id.desc(),
-                )
             )
-            for candidate in ranked:
+            for candidate in sorted(candidates, key=reach.rank):
                 if candidate.official_id is not None:
-                    preferred.setdefault(candidate.official_id, candidate)
+                    best.setdefault(candidate.official_id, candidate)
         chats: dict[tuple[int | None, int | None], ChatAccount] = {}
         for official, chat_id in keys:
-            chat = by_id.get(chat_id) if chat_id is not None else preferred.get(official or 0)
+            chat = by_id.get(chat_id) if chat_id is not None else best.get(official or 0)
             if chat is not None:
                 chats[official, chat_id] = chat
         return chats
@@ -392,12 +388,13 @@ class Dispatcher:
             )
         except (KeyError, ValueError, TypeError) as error:
             return await self._record(chat, rows, Rejected(f"cannot render: {error!r}"))
-        await outlet.limits.acquire(chat.external_id, chat.is_group)
+        if outlet.limits is not None:
+            await outlet.limits.acquire(chat.external_id, chat.is_group)
         started = perf_counter()
         try:
             message_id = await outlet.sender.send(chat.external_id, message)
         except DeliveryError as error:
-            if isinstance(error, RetryAfter):
+            if isinstance(error, RetryAfter) and outlet.limits is not None:
                 outlet.limits.pause(error.seconds)
             return await self._record(chat, rows, error, started=started)
         except Exception as error:  # an adapter bug must not stop the queue: retry later

@@ -8,16 +8,15 @@ per chunk, selecting plain columns (no ORM objects), each course read once per r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm import QueryableAttribute
 
 from rules import course_fit
 from rules.evaluation import Evaluation, RequirementResult
@@ -29,7 +28,6 @@ from storage.facts import FACT_COLUMNS, facts_from_row, held_posts
 from storage.models import (
     AnswerKind,
     Bond,
-    ChatAccount,
     Course,
     CourseKind,
     Enrollment,
@@ -44,9 +42,8 @@ from storage.models import (
     RoleKind,
     Unit,
 )
+from storage.reach import Officials, Reach, among, reach, routes_where
 
-NOT_LINKED = "not_linked"
-BLOCKED = "blocked"
 IN_LIST = 5000  # ids per IN list, under both databases' limits on bound parameters
 
 Chain = tuple[int, str, str, str]  # recipient, kind, subject, cycle
@@ -68,10 +65,6 @@ COURSE_COLUMNS = (
     Course.ends_on,
 )
 ACTIVE = frozenset(status for status in EnrollmentStatus if status.is_active)
-# A person's reach from whether one of their private chats can receive (None: no chat).
-REACH: dict[bool | None, str | None] = {None: NOT_LINKED, False: BLOCKED, True: None}
-# Which officials' rows to read: a condition on a column holding an official id.
-Officials = Callable[[QueryableAttribute[Any]], ColumnElement[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +112,7 @@ class OfficialView:
     enrollments: tuple[EnrollmentView, ...]
     bonds: tuple[BondView, ...]
     steps: tuple[StepView, ...]
-    reach: str | None  # None when a linked chat can receive; else NOT_LINKED or BLOCKED
+    reach: Reach
 
     @property
     def titles(self) -> tuple[TitleKind, ...]:
@@ -309,16 +302,12 @@ async def load_people(session: AsyncSession, ids: Sequence[int]) -> list[Officia
     people: list[OfficialView] = []
     courses: dict[int, CourseView] = {}
     for start in range(0, len(ids), IN_LIST):
-        people += await _people(session, _among(ids[start : start + IN_LIST]), courses)
+        people += await _people(session, among(ids[start : start + IN_LIST]), courses)
     return people
 
 
 def _between(first: int, last: int) -> Officials:
     return lambda column: column.between(first, last)
-
-
-def _among(ids: Sequence[int]) -> Officials:
-    return lambda column: column.in_(ids)
 
 
 async def _people(
@@ -348,13 +337,7 @@ async def _people(
         .where(officials(ProgrammeMember.official_id))
     ):
         steps[member_id].append(StepView(step_id, programme, kind.value, starts_on))
-    reachable: dict[int | None, bool] = {}
-    for owner, unreachable_since in await connection.execute(
-        select(ChatAccount.official_id, ChatAccount.unreachable_since).where(
-            officials(ChatAccount.official_id), ChatAccount.is_group.is_(False)
-        )
-    ):
-        reachable[owner] = reachable.get(owner, False) or unreachable_since is None
+    routes = await routes_where(connection, officials)
     posts = await held_posts(connection, officials(HeldTitle.official_id))
     people = []
     for row in await connection.execute(
@@ -375,7 +358,7 @@ async def _people(
                 enrollments=mine,
                 bonds=tuple(bonds.get(official_id, ())),
                 steps=tuple(steps.get(official_id, ())),
-                reach=REACH[reachable.get(official_id)],
+                reach=reach(routes.get(official_id, ())),
             )
         )
     return people

@@ -8,15 +8,12 @@ they may hold. The gap ``standard`` asks the rules (rules.standards.evaluate): o
 a qualification requirement of their own titles on the day, under the standards in force that
 day.
 
-Whether a member can be reached is read from their chats: none on a messenger that can push
-(Telegram, Zalo) is "not linked"; all of them marked unreachable (the bot was blocked) is
-"blocked".
+Whether a member can be reached is storage.reach's answer, the same the digest, the dispatcher
+and the delivery report give.
 """
 
 from __future__ import annotations
 
-import enum
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -48,8 +45,6 @@ from rules.titles import TitleKind
 from storage.access import OutOfScope, Refused, Scope, top_units
 from storage.facts import CHUNK, completed_trainings, official_facts
 from storage.models import (
-    Channel,
-    ChatAccount,
     Course,
     Enrollment,
     EnrollmentStatus,
@@ -61,8 +56,7 @@ from storage.models import (
     Unit,
     planned_titles,
 )
-
-PUSH_CHANNELS = (Channel.TELEGRAM, Channel.ZALO)
+from storage.reach import Reach, reach_of
 
 # A level gap: the scale and the level the official has not reached.
 GAPS: dict[str, tuple[str, Level]] = {
@@ -83,12 +77,6 @@ LEVEL_COLUMNS: dict[str, InstrumentedAttribute[Any]] = {
 }
 CHOICES = 12  # courses or programmes offered as buttons
 ACTIVE = [status for status in EnrollmentStatus if status.is_active]  # "enrolled in a course"
-
-
-class Reach(enum.Enum):
-    REACHABLE = "reachable"
-    NOT_LINKED = "not_linked"
-    BLOCKED = "blocked"
 
 
 @dataclass(frozen=True)
@@ -133,6 +121,7 @@ class Headcount:
     total: int
     not_linked: int
     blocked: int
+    on_visit: int  # reached only in the web chat, on their next visit
 
     @property
     def reachable(self) -> int:
@@ -148,6 +137,7 @@ class Headcount:
             total=len(members),
             not_linked=sum(m.reach is Reach.NOT_LINKED for m in members),
             blocked=sum(m.reach is Reach.BLOCKED for m in members),
+            on_visit=sum(m.reach is Reach.ON_VISIT for m in members),
         )
 
 
@@ -299,30 +289,6 @@ async def _missing_standards(
             if any(r.key in QUALIFICATION_KEYS and r.status is Status.MISSING for r in results):
                 missing.add(official.id)
     return missing
-
-
-async def reach_of(session: AsyncSession, ids: Sequence[int]) -> dict[int, Reach]:
-    """Whether each of ``ids`` has a private chat on a messenger that can push, and whether
-    any of those still takes messages."""
-    chats: defaultdict[int, list[bool]] = defaultdict(list)
-    for start in range(0, len(ids), CHUNK):
-        rows = await session.execute(
-            select(ChatAccount.official_id, ChatAccount.unreachable_since).where(
-                ChatAccount.official_id.in_(ids[start : start + CHUNK]),
-                ChatAccount.channel.in_(PUSH_CHANNELS),
-                ChatAccount.is_group.is_(False),
-            )
-        )
-        for official_id, unreachable_since in rows:
-            if official_id is not None:
-                chats[official_id].append(unreachable_since is None)
-    return {official_id: _reach(chats.get(official_id, [])) for official_id in ids}
-
-
-def _reach(open_chats: list[bool]) -> Reach:
-    if not open_chats:
-        return Reach.NOT_LINKED
-    return Reach.REACHABLE if any(open_chats) else Reach.BLOCKED
 
 
 @dataclass(frozen=True)

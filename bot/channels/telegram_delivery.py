@@ -21,6 +21,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.zalo_delivery import zalo_outlet
 from bot.settings import Settings
+from bot.webchat.delivery import web_outlet
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.delivery import Outgoing, Rejected, RetryAfter, Transient, Unreachable
@@ -108,16 +109,16 @@ def telegram_outlet(settings: Settings, clock: Clock | None = None) -> Outlet | 
 
 def build_dispatcher(
     settings: Settings, engine: AsyncEngine, concurrency: int | None = None
-) -> Dispatcher | None:
-    """The dispatcher for every configured messenger, or None when there is none;
+) -> Dispatcher:
+    """The dispatcher for every configured messenger and the web chat (storage.reach);
     ``concurrency`` overrides CANBO_DISPATCH_CONCURRENCY."""
+    sessions = session_factory(engine)
     configured = (
         (Channel.TELEGRAM, telegram_outlet(settings)),
-        (Channel.ZALO, zalo_outlet(settings, session_factory(engine))),
+        (Channel.ZALO, zalo_outlet(settings, sessions)),
+        (Channel.WEB, web_outlet(sessions)),
     )
     outlets = {channel: outlet for channel, outlet in configured if outlet is not None}
-    if not outlets:
-        return None
     return Dispatcher(
         engine,
         outlets,
@@ -130,7 +131,7 @@ def build_dispatcher(
 
 
 def reminder_jobs(settings: Settings, engine: AsyncEngine) -> ReminderJobs:
-    """The planner and dispatcher for `canbo run` (the dispatcher only with a messenger)."""
+    """The planner and dispatcher for `canbo run`."""
     return ReminderJobs(
         engine, ReminderConfig.from_settings(settings), build_dispatcher(settings, engine)
     )

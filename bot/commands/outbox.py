@@ -44,12 +44,6 @@ async def _dispatch_async(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     async with open_engine(settings) as engine:
         dispatcher = build_dispatcher(settings, engine, args.concurrency)
-        if dispatcher is None:
-            print(
-                _("No messenger is configured: set CANBO_TELEGRAM_TOKEN or CANBO_ZALO_TOKEN."),
-                file=sys.stderr,
-            )
-            return 2
         try:
             if args.once:
                 report = await dispatcher.drain()

@@ -20,7 +20,12 @@ from sqlalchemy import select
 
 from handlers.context import Context
 from handlers.coordinator.access import actor, refusal
-from handlers.coordinator.figures import headcount_text, local_time, unreachable_text
+from handlers.coordinator.figures import (
+    headcount_text,
+    local_time,
+    on_visit_text,
+    unreachable_text,
+)
 from handlers.coordinator.filters import FILTER_NAMES, GAP_NAMES, describe, title_label
 from handlers.coordinator.when import parse_moment
 from handlers.messages import Button, Reply
@@ -333,6 +338,8 @@ async def _send(context: Context, draft: Broadcast) -> Reply:
     ]
     if count.unreachable:
         lines.append(unreachable_text(_, count))
+    if count.on_visit:
+        lines.append(on_visit_text(_, count))
     lines.append(_("Follow its delivery with /thongbao_baocao {id}.", id=draft.id))
     return Reply("\n".join(lines))
 

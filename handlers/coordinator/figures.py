@@ -39,6 +39,8 @@ def headcount_text(_: Translator, count: Headcount) -> str:
     text = _.plural("Recipients: {n} official.", "Recipients: {n} officials.", count.total)
     if count.unreachable:
         text += " " + unreachable_text(_, count)
+    if count.on_visit:
+        text += " " + on_visit_text(_, count)
     return text
 
 
@@ -49,4 +51,13 @@ def unreachable_text(_: Translator, count: Headcount) -> str:
         count.unreachable,
         not_linked=count.not_linked,
         blocked=count.blocked,
+    )
+
+
+def on_visit_text(_: Translator, count: Headcount) -> str:
+    """Web-chat-only officials: counted as reached, the message waits for their visit."""
+    return _.plural(
+        "{n} of them uses only the web chat and will see it on their next visit.",
+        "{n} of them use only the web chat and will see it on their next visit.",
+        count.on_visit,
     )

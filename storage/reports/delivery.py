@@ -2,7 +2,9 @@
 acknowledged it.
 
 An outbox row the dispatcher could not deliver is UNREACHABLE; whether that is "blocked" or
-"not linked" is read from the recipient's chats now, as in storage.audience.
+"not linked" is read from the recipient's chats now (storage.reach). A message that went to a
+web-chat-only official waits in their web chat for their next visit: it is sent, as everywhere
+else they count as reached.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.titles import TitleKind
-from storage.audience import Reach, reach_of
 from storage.models import (
     Broadcast,
     BroadcastRecipient,
@@ -26,6 +27,7 @@ from storage.models import (
     Title,
     Unit,
 )
+from storage.reach import Reach, reach_of
 
 
 class Outcome(enum.Enum):

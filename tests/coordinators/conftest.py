@@ -37,12 +37,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bot.app import App, build_app
 from bot.channels.telegram_delivery import TelegramSender
 from bot.settings import Settings
+from bot.webchat.delivery import web_outlet
 from rules.scales import GeneralEducation, PoliticalTheory, ProfessionalLevel
 from rules.titles import TitleKind
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, DispatchReport, Outlet
 from scheduler.limits import RateLimits
 from scheduler.timing import QuietWindow
+from storage.db import session_factory
 from storage.models import (
     Channel,
     ChatAccount,
@@ -235,9 +237,11 @@ async def dispatch(engine: AsyncEngine, fake: FakeTelegram, at: datetime) -> Dis
     clock = VirtualClock(at)
     config = ReminderConfig(quiet_hours=QuietWindow(time(0), time(0)))
     sender = TelegramSender(fake.token, fake.base_url)
-    dispatcher = Dispatcher(
-        engine, {Channel.TELEGRAM: Outlet(sender, RateLimits(clock))}, config, clock=clock
-    )
+    outlets = {
+        Channel.TELEGRAM: Outlet(sender, RateLimits(clock)),
+        Channel.WEB: web_outlet(session_factory(engine)),
+    }
+    dispatcher = Dispatcher(engine, outlets, config, clock=clock)
     try:
         report = await dispatcher.drain()
     finally:

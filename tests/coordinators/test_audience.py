@@ -9,7 +9,8 @@ from rules.profiles import profile_in_force
 from rules.scales import PoliticalTheory
 from rules.titles import TitleKind
 from storage.access import Refused, Scope, scope_of
-from storage.audience import Audience, Headcount, Reach, check, resolve
+from storage.audience import Audience, Headcount, check, resolve
+from storage.reach import Reach
 from tests.coordinators.conftest import ON
 from tests.factories import make_official
 
@@ -60,7 +61,7 @@ async def test_reach_counts_not_linked_and_blocked(session, world):
     members = await resolve(session, Audience(gaps=("llct_intermediate",)), scope, PROFILE, ON)
     reach = {member.reach for member in members}
     assert reach == {Reach.REACHABLE, Reach.NOT_LINKED, Reach.BLOCKED}
-    assert Headcount.of(members) == Headcount(total=4, not_linked=1, blocked=1)
+    assert Headcount.of(members) == Headcount(total=4, not_linked=1, blocked=1, on_visit=0)
 
 
 @pytest.mark.parametrize(

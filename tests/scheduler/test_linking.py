@@ -88,7 +88,7 @@ async def test_a_chat_that_cannot_receive_reminders_leaves_them_as_they_are(sess
     await plan(session, clock.now(), CONFIG)
     await _dispatch(engine, clock)
 
-    await _link(engine, official_id, Channel.WEB, time(9))
+    await _link(engine, official_id, Channel.TERMINAL, time(9))
 
     [row] = await outbox(session, kind="course_start")
     assert row.status is OutboxStatus.UNREACHABLE
