@@ -319,3 +319,23 @@ async def test_an_enrollments_file_is_checked_then_imported(served, client, case
         await _db(served, select(Enrollment.status).where(Enrollment.id == cases.home_registration))
     )[0]
     assert status is EnrollmentStatus.STUDYING
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("hoc-vien.docx", b"PK\x03\x04", "Hãy chọn tệp danh sách học viên"),
+        ("hoc-vien.csv", b"x" * (2 * 2**20 + 1), "Tệp trống hoặc lớn hơn 2 MB."),
+    ],
+)
+async def test_a_bad_enrollments_file_is_refused_with_a_reason(served, client, name, content, said):
+    csrf = await sign_in(served, client, COORDINATOR)
+    form = aiohttp.FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("file", content, filename=name, content_type="application/octet-stream")
+    async with client.post(
+        served.base_url + "/console/registrations/upload",
+        data=form,
+        headers={"Origin": served.base_url},
+    ) as response:
+        assert response.status == 400 and said in await response.text()

@@ -70,7 +70,11 @@ async def course_list(visit: Visit) -> web.StreamResponse:
     return render(visit, "courses.html", rows=rows)
 
 
-async def queue(visit: Visit, problem: str = "", status: int = 200) -> web.StreamResponse:
+async def queue(
+    visit: Visit, problem: str = "", status: int = 200, report: dict[str, object] | None = None
+) -> web.StreamResponse:
+    """The page: the registrations waiting, the enrollments to complete, and the upload (with
+    the report of the file just checked or imported, if any)."""
     _ = visit._
     waiting = await registrations.pending(visit.db, visit.scope)
     active = await registrations.active(visit.db, visit.scope)
@@ -85,7 +89,7 @@ async def queue(visit: Visit, problem: str = "", status: int = 200) -> web.Strea
         problem=problem,
         done=_(done) if done else "",
         today=_.date(visit.today),
-        report=None,
+        report=report,
     )
 
 
@@ -144,39 +148,31 @@ async def upload(visit: Visit) -> web.StreamResponse:
     """An enrollments file: checked (``import`` absent) or imported (``import`` = 1, the file
     posted back from the check's page). Read from the stream: the form's size limit does not
     fit a file."""
-    _ = visit._
-    fields: dict[str, str] = {}
-    content = b""
+    fields: dict[str, bytes | None] = {}
     filename = ""
     reader = visit.form_parts
     while reader is not None and (part := await reader.next()) is not None:
         name = getattr(part, "name", None)
         if name == "file" and getattr(part, "filename", None):
             filename = PurePath(str(part.filename)).name[:200]  # type: ignore[union-attr]
-            content = await _read(part)
-        elif name is not None:
-            fields[name] = (await part.text())[: UPLOAD_LIMIT * 2]  # type: ignore[union-attr]
+        if name is not None:
+            fields[name] = await _read(
+                part, 2 * UPLOAD_LIMIT if name == "content" else UPLOAD_LIMIT
+            )
+    content = fields.get("file", b"")
     if "content" in fields:  # the confirmation posts the checked file back
-        filename = PurePath(fields.get("filename", "")).name[:200]
+        filename = PurePath((fields.get("filename") or b"").decode(errors="replace")).name[:200]
         try:
-            content = base64.b64decode(fields["content"], validate=True)
+            content = base64.b64decode(fields["content"] or b"!", validate=True)
         except (binascii.Error, ValueError):
-            content = b""
+            content = None
     problem = _upload_problem(visit, filename, content)
-    if problem:
+    if problem or content is None:
         return await queue(visit, problem, status=400)
-    dry_run = fields.get("import") != "1"
+    dry_run = fields.get("import") != b"1"
     report = await _import(visit, filename, content, dry_run)
-    waiting = await registrations.pending(visit.db, visit.scope)
-    active = await registrations.active(visit.db, visit.scope)
-    return render(
+    return await queue(
         visit,
-        "registrations.html",
-        waiting=[_row(visit, e) for e in waiting],
-        started=[_row(visit, e) for e in active if e.course.starts_on <= visit.today],
-        problem="",
-        done="",
-        today=_.date(visit.today),
         report={
             "text": report.render(visit.session.language),
             "rejected": report.rejected,
@@ -187,16 +183,17 @@ async def upload(visit: Visit) -> web.StreamResponse:
     )
 
 
-async def _read(part: object) -> bytes:
+async def _read(part: object, limit: int) -> bytes | None:
+    """A form part's bytes; None once it runs over ``limit`` (the rest is not read)."""
     content = bytearray()
     while chunk := await part.read_chunk(1 << 16):  # type: ignore[attr-defined]
         content += chunk
-        if len(content) > UPLOAD_LIMIT:
-            return b"!" * (UPLOAD_LIMIT + 1)  # too big: said so, not kept
+        if len(content) > limit:
+            return None
     return bytes(content)
 
 
-def _upload_problem(visit: Visit, filename: str, content: bytes) -> str:
+def _upload_problem(visit: Visit, filename: str, content: bytes | None) -> str:
     _ = visit._
     if not filename or PurePath(filename).suffix.lower() not in SUFFIXES:
         return _("Choose an enrollments file: Excel (.xlsx, .xls), LibreOffice (.ods) or CSV.")
