@@ -280,11 +280,21 @@ async def test_an_announcement_is_counted_previewed_sent_reported_and_cancelled(
     assert problem[0] == 409 and "Thông báo chưa có nội dung." in problem[1]
 
 
-@pytest.mark.parametrize("path", ["/console/courses", "/console/announcements/new"])
-async def test_the_pages_open(served, client, path):
+async def test_the_course_list_counts_only_the_coordinators_people(served, client, cases):
     await sign_in(served, client, COORDINATOR)
-    status, _page = await _get(client, served, path)
+    (code,) = (await _db(served, select(Course.code).order_by(Course.id.desc())))[0]
+
+    status, page = await _get(client, served, "/console/courses")
+
     assert status == 200
+    row = page.split(f"<td data-label=\"Mã\">{code}</td>", 1)[1].split("</tr>", 1)[0]
+    assert row.rstrip().endswith('data-label="Học viên thuộc đơn vị anh/chị">1</td>')  # not 2
+
+
+async def test_the_compose_page_opens(served, client):
+    await sign_in(served, client, COORDINATOR)
+    status, page = await _get(client, served, "/console/announcements/new")
+    assert status == 200 and 'id="compose"' in page
 
 
 async def test_an_enrollments_file_is_checked_then_imported(served, client, cases):

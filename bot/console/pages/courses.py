@@ -24,7 +24,7 @@ from storage import registrations
 from storage.access import Actor
 from storage.importers import ImportReport, Job, import_within
 from storage.importers.tabular import SUFFIXES
-from storage.models import Enrollment, EnrollmentStatus
+from storage.models import Enrollment, EnrollmentStatus, Official, Unit
 
 NAV = (
     NavEntry("/console/courses", N_("Courses")),
@@ -49,7 +49,10 @@ async def course_list(visit: Visit) -> web.StreamResponse:
         (
             await visit.db.execute(
                 select(Enrollment.course_id, func.count())
+                .join(Official, Enrollment.official_id == Official.id)
+                .join(Unit, Official.unit_id == Unit.id)
                 .where(Enrollment.status.in_([s for s in EnrollmentStatus if s.is_active]))
+                .where(visit.scope.clause())  # the catalogue is shared, the people are not
                 .group_by(Enrollment.course_id)
             )
         ).all()
