@@ -287,7 +287,7 @@ async def test_the_course_list_counts_only_the_coordinators_people(served, clien
     status, page = await _get(client, served, "/console/courses")
 
     assert status == 200
-    row = page.split(f"<td data-label=\"Mã\">{code}</td>", 1)[1].split("</tr>", 1)[0]
+    row = page.split(f'<td data-label="Mã">{code}</td>', 1)[1].split("</tr>", 1)[0]
     assert row.rstrip().endswith('data-label="Học viên thuộc đơn vị anh/chị">1</td>')  # not 2
 
 
