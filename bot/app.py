@@ -27,20 +27,18 @@ from bot.console.app import ConsoleConfig, console_app
 from bot.conversation import conversation_config
 from bot.health import Readiness, health_routes
 from bot.http import HttpServer, Route, build_web_app, json_only
+from bot.intake import Intake, Redeliver, Sweeper
 from bot.media import MediaLinks, public_url
 from bot.metrics import Metrics, metrics_app
 from bot.settings import Settings
 from bot.webchat.routes import web_chat
 from handlers import intents
 from handlers.conversation import Conversation
-from storage import updates
 from storage.db import create_engine, session_factory
 from storage.models import Channel
-from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
-PRUNE_EVERY = timedelta(hours=6)
 CHANNELS = ("telegram", "zalo")  # the services /readyz expects started when configured
 
 
@@ -115,13 +113,15 @@ async def build_app(settings: Settings) -> App:
     if application is not None:  # the bot's own answer beats a configured name
         config = replace(config, bot_username=application.bot.username)
     conversation = Conversation(sessions, config)
+    lease = timedelta(seconds=settings.inbox_lease)
+    intake = Intake(engine, lease)
     telegram = (
-        TelegramChannel(application, conversation, settings, metrics)
+        TelegramChannel(application, conversation, settings, metrics, intake)
         if application is not None
         else None
     )
     media = MediaLinks(sessions, public_url(settings))
-    zalo = zalo_channel(settings, conversation, sessions, metrics, media)
+    zalo = zalo_channel(settings, conversation, sessions, metrics, media, intake)
     jobs = reminder_jobs(settings, engine)
     dispatcher = jobs.dispatcher
     app: App  # assembled below; /readyz asks it which channels have started
@@ -170,36 +170,16 @@ async def build_app(settings: Settings) -> App:
         app.services.append(Service("telegram", telegram.start, telegram.stop))
     if zalo is not None:
         app.services.append(Service("zalo", zalo.start, zalo.stop))
-    if telegram is not None or zalo is not None:
-        app.services.append(_pruner(sessions))
+    redeliver: dict[Channel, Redeliver] = {}
+    if telegram is not None:
+        redeliver[Channel.TELEGRAM] = telegram.redeliver
+    if zalo is not None:
+        redeliver[Channel.ZALO] = zalo.redeliver
+    if redeliver:  # after the channels: what it hands over goes to running ones
+        sweeper = Sweeper(sessions, lease, redeliver)
+        app.services.append(Service("inbox sweeper", sweeper.start, sweeper.stop))
     app.services.append(Service("reminders", jobs.start, jobs.stop))
     return app
-
-
-def _pruner(sessions: async_sessionmaker[AsyncSession]) -> Service:
-    """Forget old processed-update ids now and then, so the table stays small."""
-    task: asyncio.Task[None] | None = None
-
-    async def loop() -> None:
-        while True:
-            async with sessions() as session:
-                removed = await updates.prune(session, utcnow())
-                await session.commit()
-            if removed:
-                logger.info("pruned %d processed update ids", removed)
-            await asyncio.sleep(PRUNE_EVERY.total_seconds())
-
-    async def start() -> None:
-        nonlocal task
-        task = asyncio.create_task(loop(), name="prune-updates")
-
-    async def stop() -> None:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    return Service("update-id pruner", start, stop)
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:

@@ -18,6 +18,10 @@ from locales import translator
 
 SIGPIPE_EXIT = 141  # how a shell reports a command stopped by a closed pipe (128 + SIGPIPE)
 
+# Commands that work on a database not (yet) migrated to head: the migrations themselves, and
+# copying a SQLite file as it is. Every other command first checks the database (``_main``).
+WITHOUT_SCHEMA = frozenset({"db", "backup", "restore"})
+
 # Command name -> (module, one-line help). Only the module of the command being run is
 # imported, so `canbo --help` and quick commands start fast.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -87,6 +91,8 @@ def _main(words: list[str]) -> int:
     log_masking.install(settings)
     try:
         check_catalogues()
+        if args.command not in WITHOUT_SCHEMA:
+            _require_database(settings)
         result: int = args.run(args, settings)
     except KeyboardInterrupt:
         return 130
@@ -101,6 +107,13 @@ def _main(words: list[str]) -> int:
         print(line, file=sys.stderr)
         return 1
     return result
+
+
+def _require_database(settings: Settings) -> None:
+    """Stop before the command starts when the database is unreachable or not at head."""
+    from storage.migrate import require_head  # imported here: Alembic is slow to import
+
+    require_head(settings.database_url)
 
 
 def _silence_stdout() -> None:

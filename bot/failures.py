@@ -14,11 +14,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import exc
 from telegram.error import InvalidToken
 
 from bot.channels.zalo import ZaloError
 from bot.http import ListenFailed
 from locales import CatalogueMissing, Translator, translator
+from storage.db import is_outage
+from storage.migrate import DatabaseUnreachable, SchemaNotAtHead
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,47 @@ def _zalo_token(error: ZaloError, _: Translator) -> str | None:
     )
 
 
+def _database_unreachable(error: DatabaseUnreachable, _: Translator) -> str:
+    return _(
+        "The database at {where} cannot be reached ({reason}): start it, or correct "
+        "CANBO_DATABASE_URL.",
+        where=error.where,
+        reason=error.reason,
+    )
+
+
+def _schema_not_at_head(error: SchemaNotAtHead, _: Translator) -> str:
+    if not error.state.current:
+        return _(
+            "The database at {where} has no tables yet: run `canbo db upgrade`.", where=error.where
+        )
+    return _(
+        "The database at {where} is at migration {current}, this canbo needs {head}: run "
+        "`canbo db upgrade` (or install the canbo that migrated it).",
+        where=error.where,
+        current=", ".join(sorted(error.state.current)),
+        head=", ".join(sorted(error.state.head)),
+    )
+
+
+def _database_lost(error: exc.DBAPIError, _: Translator) -> str | None:
+    """The database went away while a command was running."""
+    if not is_outage(error):
+        return None
+    return _(
+        "The database stopped answering while the command ran: nothing after its last "
+        "step was saved. Run the command again once the database is back."
+    )
+
+
 KNOWN: list[Known] = [
     Known(ListenFailed, _listen_failed),
     Known(CatalogueMissing, _catalogue_missing),
     Known(InvalidToken, _telegram_token),
     Known(ZaloError, _zalo_token),
+    Known(DatabaseUnreachable, _database_unreachable),
+    Known(SchemaNotAtHead, _schema_not_at_head),
+    Known(exc.DBAPIError, _database_lost),
 ]
 
 

@@ -4,7 +4,9 @@ of its own, the metrics (bot/metrics.py).
 Channels add their routes (``Route``) when the app is assembled (bot/app.py), so the web chat
 and the Zalo webhook join the same server without it knowing them. The webhooks take JSON only
 (``json_only``). Each request is logged with its id: the proxy's X-Request-Id when it sends one,
-else a new one, returned in the response either way.
+else a new one, returned in the response either way. A request met by a database outage is
+answered 503 with one warning line (``database_outages``): a messenger retries a webhook it
+was refused, and the log is not flooded with tracebacks while the database is down.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot import logs
+from storage.db import is_outage
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +54,33 @@ async def request_ids(request: web.Request, handler: Handler) -> web.StreamRespo
     return response
 
 
+@web.middleware
+async def database_outages(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        logger.warning(
+            "%s %s refused: database unreachable (%s)",
+            request.method,
+            request.path,
+            type(error).__name__,
+        )
+        return web.json_response(
+            {"ok": False, "error": "database unavailable, try again"},
+            status=503,
+            headers={"Retry-After": "1"},
+        )
+
+
 def build_web_app(
     routes: Sequence[Route] = (), subapps: Mapping[str, web.Application] | None = None
 ) -> web.Application:
     """The server's application: ``routes``, and ``subapps`` by path prefix (the console)."""
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[request_ids])
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[request_ids, database_outages])
     for route in routes:
         app.router.add_route(route.method, route.path, route.handler)
     for prefix, subapp in (subapps or {}).items():

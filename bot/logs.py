@@ -63,3 +63,5 @@ def configure(*, verbose: bool, log_format: str) -> None:
     """Log INFO and up (DEBUG with ``verbose``) to stderr in ``log_format``."""
     level = logging.DEBUG if verbose else logging.INFO
     logging.basicConfig(level=level, handlers=[handler(log_format)])
+    # importing Alembic (every command checks the migrations first) logs its plugins, 7 lines
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

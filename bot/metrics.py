@@ -18,6 +18,7 @@ CANBO_METRICS_TOKEN and have Prometheus send it as a bearer token.
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from time import perf_counter
@@ -31,8 +32,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.metrics import LATENCY_BUCKETS
 from storage import gauges
+from storage.db import is_outage
 from storage.importers.audit import IMPORTED
 from storage.types import utcnow
+
+logger = logging.getLogger(__name__)
 
 COUNTERS = {
     "canbo_updates_received_total": "Messenger updates received.",
@@ -112,11 +116,13 @@ def _outbox(groups: list[gauges.OutboxGroup], now: datetime) -> list[Metric]:
 
 def _inbox(groups: list[gauges.InboxGroup], now: datetime) -> list[Metric]:
     depth = GaugeMetricFamily(
-        "canbo_inbox_updates", "Updates stored and not yet handled, by channel.", labels=["channel"]
+        "canbo_inbox_updates",
+        "Updates stored and not yet answered, by channel.",
+        labels=["channel"],
     )
     age = GaugeMetricFamily(
         "canbo_inbox_oldest_seconds",
-        "How long the oldest update not yet handled has been waiting, by channel.",
+        "How long the oldest update not yet answered has been waiting, by channel.",
         labels=["channel"],
     )
     for group in groups:
@@ -155,9 +161,17 @@ def _since(moment: datetime, now: datetime) -> float:
 
 
 async def exposition(metrics: Metrics, sessions: async_sessionmaker[AsyncSession]) -> bytes:
-    """Everything a scrape shows, in the Prometheus text format."""
+    """Everything a scrape shows, in the Prometheus text format. While the database is down
+    the process's own counters are still shown, without the database's gauges."""
     database = CollectorRegistry()
-    database.register(_Fixed(await database_families(sessions)))
+    try:
+        database.register(_Fixed(await database_families(sessions)))
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        logger.warning(
+            "metrics without the database's gauges: unreachable (%s)", type(error).__name__
+        )
     return b"".join(
         generate_latest(registry) for registry in (metrics.registry, REGISTRY, database)
     )

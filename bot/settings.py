@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None  # web chat cookies; generated if unset
     dispatch_concurrency: int = 4  # messages in flight; more only for paid broadcast rates
     dispatch_standby_poll: float = 15.0  # seconds between a standby worker's tries for the lock
+    # seconds a worker holds an update it stored before another may answer it (bot/intake.py)
+    inbox_lease: float = 60.0
     quiet_hours: str = "21:00-07:00"
     link_code_days: int = 7
     log_format: Literal["text", "json"] = "text"
@@ -97,6 +99,7 @@ class Settings(BaseSettings):
     @field_validator(
         "dispatch_concurrency",
         "dispatch_standby_poll",
+        "inbox_lease",
         "retention_chat_days",
         "retention_sent_days",
         "retention_audit_days",

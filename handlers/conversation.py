@@ -17,7 +17,7 @@ from handlers import options, router
 from handlers.context import Context, ConversationConfig
 from handlers.messages import CAPABILITIES, Incoming, Reply
 from locales import LANGUAGES, translator
-from storage import updates
+from storage import inbox
 from storage.models import ChatAccount, Official
 from storage.types import utcnow
 
@@ -56,8 +56,8 @@ class Conversation:
         self, incoming: Incoming, update_id: str | int, now: datetime | None = None
     ) -> list[Reply] | None:
         """``handle`` a messenger update the first time its ``update_id`` comes; None for a
-        repeat. The claim (storage.updates) is the answer's first write, in its transaction:
-        a crash undoes both, and the update is one transaction, not two."""
+        repeat. The claim (storage.inbox) is the answer's first write, in its transaction: a
+        crash or a failure undoes both, and the update is answered again."""
         return await self._answer(incoming, now, update_id)
 
     async def _answer(
@@ -66,7 +66,7 @@ class Conversation:
         numbered = not CAPABILITIES[incoming.channel].buttons
         now = now or utcnow()
         async with self._sessions() as session:
-            if update_id is not None and not await updates.first_time(
+            if update_id is not None and not await inbox.claim(
                 session, incoming.channel, update_id, now
             ):
                 return None

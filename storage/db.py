@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -51,3 +52,39 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 def is_postgres(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+# What a database that is down, restarting or out of reach raises: the driver's own errors come
+# wrapped (a connection lost mid-statement), a refused connection comes as it is.
+_OUTAGES = (
+    OSError,  # ConnectionRefusedError, and the rest of a socket's failures
+    TimeoutError,
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.DisconnectionError,
+    exc.TimeoutError,  # the pool's: every connection is stuck
+)
+# PostgreSQL's classes 08 (connection exception) and 57P (shutting down, starting up)
+_OUTAGE_STATES = ("08", "57P")
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) says the database cannot be reached, as opposed to
+    a statement or a bug: worth a one-line warning and a retry, not a traceback."""
+    for cause in _chain(error):
+        if isinstance(cause, _OUTAGES):
+            return True
+        if isinstance(cause, exc.DBAPIError) and cause.connection_invalidated:
+            return True
+        if str(getattr(cause, "sqlstate", None) or "").startswith(_OUTAGE_STATES):
+            return True
+    return False
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__

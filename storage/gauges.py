@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.importers import KINDS as IMPORT_KINDS
-from storage.models import AuditEntry, Base, ChatAccount, OutboxMessage, OutboxStatus
+from storage.models import AuditEntry, ChatAccount, InboxUpdate, OutboxMessage, OutboxStatus
 
 NO_CHANNEL = "none"
 KINDS = (*IMPORT_KINDS, "units")  # rosters, and `canbo units import`
@@ -36,7 +36,7 @@ class OutboxGroup:
 @dataclass(frozen=True)
 class InboxGroup:
     channel: str
-    waiting: int  # updates stored and not yet handled
+    waiting: int  # updates stored and not yet answered
     oldest: datetime | None  # when the longest-waiting one arrived
 
 
@@ -104,19 +104,15 @@ async def outbox(session: AsyncSession, now: datetime) -> list[OutboxGroup]:
 
 
 async def inbox(session: AsyncSession) -> list[InboxGroup]:
-    """Updates stored but not yet handled, per channel: the inbox every channel writes before
-    the messenger is told an update arrived (storage.inbox, issue 18). Nothing until this
-    version has that table."""
-    table = Base.metadata.tables.get("inbox")
-    if table is None:
-        return []
+    """Updates stored but not yet answered, per channel (storage.inbox): every channel writes
+    an update there before the messenger is told it arrived."""
     query = (
-        select(table.c.channel, func.count(), func.min(table.c.received_at))
-        .where(table.c.handled_at.is_(None))
-        .group_by(table.c.channel)
+        select(InboxUpdate.channel, func.count(), func.min(InboxUpdate.received_at))
+        .where(InboxUpdate.answered_at.is_(None))
+        .group_by(InboxUpdate.channel)
     )
     return [
-        InboxGroup(getattr(channel, "value", str(channel)), waiting, _aware(oldest))
+        InboxGroup(channel.value, waiting, _aware(oldest))
         for channel, waiting, oldest in await session.execute(query)
     ]
 

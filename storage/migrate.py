@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, exc, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.db import create_engine, is_outage
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
+CONNECT_WAIT = 10.0  # seconds for the database to answer before a command gives up
 
 
 def alembic_config(database_url: str) -> Config:
@@ -24,10 +28,14 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    from alembic import command  # on use: importing it sets up autogenerate, logging 7 lines
+
     command.upgrade(alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(database_url), revision)
 
 
@@ -59,3 +67,64 @@ def _current(connection: Connection) -> frozenset[str]:
         return frozenset()
     found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
     return frozenset(found)
+
+
+class DatabaseUnreachable(Exception):
+    """The database did not answer: ``where`` names it without credentials."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where, self.reason = where, reason
+
+
+class SchemaNotAtHead(Exception):
+    """The database's migrations are not the ones this code needs."""
+
+    def __init__(self, where: str, state: SchemaState) -> None:
+        super().__init__(f"{where}: at {sorted(state.current)}, head {sorted(state.head)}")
+        self.where, self.state = where, state
+
+
+def require_head(database_url: str) -> None:
+    """Raise DatabaseUnreachable or SchemaNotAtHead unless the database answers within
+    CONNECT_WAIT and is migrated to head: a command stops at once, in one line, instead of
+    failing half-way (or, for `canbo run`, serving what it cannot store). Runs its own event
+    loop, before the command's."""
+    where = describe(database_url)
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        raise SchemaNotAtHead(where, SchemaState(frozenset(), heads()))  # do not create it
+    state = asyncio.run(_reachable_state(database_url, where))
+    if not state.at_head:
+        raise SchemaNotAtHead(where, state)
+
+
+async def _reachable_state(database_url: str, where: str) -> SchemaState:
+    engine = create_engine(database_url)
+    try:
+        async with asyncio.timeout(CONNECT_WAIT), engine.connect() as connection:
+            return await schema_state(connection)
+    except (exc.DBAPIError, OSError, TimeoutError) as error:
+        if not (is_outage(error) or isinstance(error, exc.DBAPIError)):
+            raise
+        raise DatabaseUnreachable(where, _reason(error)) from None
+    finally:
+        await engine.dispose()
+
+
+def describe(database_url: str) -> str:
+    """Where a database is, for a person: host, port and name, or the SQLite file; never the
+    user or the password."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+def _reason(error: BaseException) -> str:
+    """The driver's own words, first line only: SQLAlchemy's add a link and the statement."""
+    if isinstance(error, TimeoutError):
+        return f"no answer within {CONNECT_WAIT:g} s"
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(original).__name__

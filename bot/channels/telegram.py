@@ -1,12 +1,13 @@
 """The Telegram adapter: python-telegram-bot v22 updates in, neutral ``Incoming`` to the
 conversation, its ``Reply`` objects rendered back as Telegram messages.
 
-Long polling by default; with CANBO_TELEGRAM_WEBHOOK_URL, Telegram posts updates to
-``WEBHOOK_PATH`` on the service's own HTTP server (bot/http.py), checked against the secret.
-A webhook body that is not an update with the types Telegram sends is refused (400) before
-anything is queued. Each update the bot answers is claimed in the database, in the transaction
-that answers it (storage.updates), so a redelivered update, or one taken by two workers, is
-answered once.
+Long polling by default (bot/channels/telegram_polling.py); with CANBO_TELEGRAM_WEBHOOK_URL,
+Telegram posts updates to ``WEBHOOK_PATH`` on the service's own HTTP server (bot/http.py),
+checked against the secret. A webhook body that is not an update with the types Telegram sends
+is refused (400) before anything is stored. Either way an update the bot answers is stored in
+the inbox before Telegram hears back (a 2xx, or the next offset), and claimed in the
+transaction that answers it (storage/inbox.py): a redelivered update, or one taken by two
+workers, is answered once, and one whose answer failed is answered again (bot/intake.py).
 
 Replies are plain text (the conversation writes plain text, so nothing needs escaping). A reply
 over 4,096 characters goes out in parts cut at line ends; the reply keyboard rides on the first
@@ -21,7 +22,7 @@ import json
 import logging
 from dataclasses import replace
 from time import perf_counter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,14 +40,16 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from bot import logs
 from bot.channels.chat_order import ChatOrderedProcessor, concurrent_updates
 from bot.channels.splitting import split_text, utf16_length
+from bot.channels.telegram_polling import Poller
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_updates import UNREADABLE, is_update
+from bot.intake import Intake, log_failure
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
@@ -68,9 +71,9 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 def build_application(settings: Settings, engine: AsyncEngine) -> Application:  # type: ignore[type-arg]
     """The PTB application for ``settings``: our base URL, aiohttp's client
-    (bot/channels/telegram_request.py), no Updater in webhook mode, a rate limiter that waits
-    out a 429 instead of dropping the reply, and as many updates in hand as ``engine``'s
-    database takes (bot/channels/chat_order.py)."""
+    (bot/channels/telegram_request.py), no Updater (ours stores before it confirms), a rate
+    limiter that waits out a 429 instead of dropping the reply, and as many updates in hand as
+    ``engine``'s database takes (bot/channels/chat_order.py)."""
     if settings.telegram_token is None:
         raise ValueError("CANBO_TELEGRAM_TOKEN is not set")
     builder = (
@@ -82,9 +85,8 @@ def build_application(settings: Settings, engine: AsyncEngine) -> Application:  
         .base_file_url(file_url(settings.telegram_api_url))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate, max_retries=2))
         .concurrent_updates(ChatOrderedProcessor(concurrent_updates(engine)))
+        .updater(None)
     )
-    if settings.telegram_webhook_url:
-        builder = builder.updater(None)
     return builder.build()
 
 
@@ -167,13 +169,20 @@ class TelegramChannel:
         conversation: Conversation,
         settings: Settings,
         metrics: Metrics,
+        intake: Intake,
     ) -> None:
         self.application = application
         self._conversation = conversation
         self._settings = settings
         self._metrics = metrics
+        self._intake = intake
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value().encode() if secret else None
+        self._poller = (
+            None
+            if self.webhook_mode
+            else Poller(application.bot, intake, self._wanted, self._stored, ALLOWED_UPDATES)
+        )
         application.add_handler(TypeHandler(Update, self._on_update))
         application.add_error_handler(self._on_error)
 
@@ -199,8 +208,8 @@ class TelegramChannel:
             )
             logger.info("Telegram: webhook mode, updates arrive at %s", WEBHOOK_PATH)
         else:
-            assert self.application.updater is not None
-            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            assert self._poller is not None
+            await self._poller.start()
             logger.info("Telegram: long polling")
 
     async def _set_commands(self) -> None:
@@ -214,15 +223,15 @@ class TelegramChannel:
     async def stop(self) -> None:
         """Stop taking updates. The webhook stays set: other workers may still be serving it.
         The application is shut down by its owner (bot/app.py), who initialized it."""
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        if self._poller is not None:
+            await self._poller.stop()
         if self.application.running:
             await self.application.stop()
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Telegram's POST of one update. Refused (403) without the right secret, and (400)
-        when the body is not an update; otherwise queued, so Telegram gets its answer at once."""
+        when the body is not an update; otherwise stored, then answered 200 and handled in the
+        background. A database outage fails the store, and Telegram gets a 503 and retries."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if self._secret is None or not hmac.compare_digest(given, self._secret):
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
@@ -235,8 +244,29 @@ class TelegramChannel:
         except UNREADABLE:
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "malformed update"}, status=400)
-        await self.application.update_queue.put(update)
+        if self._wanted(update):
+            fresh = await self._intake.store(Channel.TELEGRAM, update.update_id, data)
+            await self._stored(update, fresh)
         return web.json_response({"ok": True})
+
+    def _wanted(self, update: Update) -> bool:
+        """Whether the bot answers ``update``: the rest (edits, commands for another bot) is
+        neither stored nor claimed."""
+        return to_incoming(update, self.bot.username) is not None
+
+    async def _stored(self, update: Update, fresh: bool) -> None:
+        """Handle a new update; a redelivered one is answered by whoever stored it first."""
+        if fresh:
+            await self._queue(update)
+        else:
+            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
+
+    async def _queue(self, update: Update) -> None:
+        await self.application.update_queue.put(update)
+
+    async def redeliver(self, update_id: str, payload: dict[str, Any]) -> None:
+        """Answer a stored update again (bot/intake.py's sweeper)."""
+        await self._queue(Update.de_json(payload, self.bot))
 
     async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert isinstance(update, Update)
@@ -259,10 +289,19 @@ class TelegramChannel:
             self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
             return
         if update.callback_query is not None:  # stops the button's spinner
-            await update.callback_query.answer()
+            await self._answer_callback(update)
         for reply in replies:
             await self.send(int(incoming.chat_id), reply)
         self._metrics.inc("canbo_updates_processed_total", CHANNEL)
+
+    async def _answer_callback(self, update: Update) -> None:
+        """Stop the spinner; an update answered late (after a restart) may find Telegram
+        refusing ("query is too old"), which must not cost the reply."""
+        assert update.callback_query is not None
+        try:
+            await update.callback_query.answer()
+        except TelegramError as error:
+            logger.info("Telegram callback %s not acknowledged: %s", update.update_id, error)
 
     async def _attachment(self, message: Message | None) -> Attachment | None:
         """The file a message carries: a document, or a photo in its largest size."""
@@ -325,14 +364,16 @@ class TelegramChannel:
             await self.bot.send_document(chat_id, upload, reply_markup=markup)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log a failed update by id only: its content may hold a phone number."""
+        """Log a failed update by id only: its content may hold a phone number. One line when
+        the database is down: the update stays stored and is answered once it is back."""
         update_id = update.update_id if isinstance(update, Update) else None
-        logger.error(
-            "Telegram update %s failed: %s",
-            update_id,
-            type(context.error).__name__,
-            exc_info=context.error,
-        )
+        error = context.error or RuntimeError("no error given")
+        if isinstance(error, TelegramError):  # a network error, not the database's
+            logger.error(
+                "Telegram update %s failed: %s", update_id, type(error).__name__, exc_info=error
+            )
+        else:
+            log_failure(logger, f"Telegram update {update_id}", error)
 
 
 def _inline(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -8,8 +8,11 @@ channel capabilities), long text goes out in parts cut at line ends, and picture
 are stored and sent as expiring links on our own HTTP server (bot/media.py).
 
 Webhook mode when CANBO_ZALO_WEBHOOK_URL is set (Zalo POSTs to ``WEBHOOK_PATH``, with our
-secret in the X-Bot-Api-Secret-Token header), long polling otherwise. Either way each message id
-is claimed in the database first (storage.updates), so a redelivered event is answered once.
+secret in the X-Bot-Api-Secret-Token header), long polling otherwise. Either way each event is
+stored in the inbox before Zalo hears back (bot/intake.py; a 503 while the database is down)
+and claimed in the transaction that answers it (storage/inbox.py), so a redelivered event is
+answered once and one whose answer failed is answered again. Zalo's getUpdates has no offset:
+an event it handed out is held in memory until it is stored.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import logs
 from bot.channels.shapes import unicode_text
 from bot.channels.splitting import split_text
+from bot.intake import Intake, log_failure
 from bot.media import MediaLinks
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -40,7 +44,7 @@ from handlers.messages import ATTACHMENT_LIMIT, Attachment, Incoming, Reply, par
 from locales import translator
 from scheduler.clock import SystemClock
 from scheduler.limits import RateLimits
-from storage import updates
+from storage import inbox
 from storage.models import Channel, ChatAccount
 from storage.types import utcnow
 
@@ -190,7 +194,7 @@ class ZaloEvent:
 
     @property
     def key(self) -> str:
-        """The id claimed in processed_updates (at most 64 characters)."""
+        """The id stored in the inbox (at most 64 characters)."""
         if len(self.message_id) <= 64:
             return self.message_id
         return hashlib.sha256(self.message_id.encode()).hexdigest()
@@ -276,6 +280,7 @@ class ZaloChannel:
         sessions: async_sessionmaker[AsyncSession],
         metrics: Metrics,
         media: MediaLinks,
+        intake: Intake,
         *,
         default_language: str,
         rate: float,
@@ -289,6 +294,7 @@ class ZaloChannel:
         self._sessions = sessions
         self._metrics = metrics
         self._media = media
+        self._intake = intake
         self._language = default_language
         self._limits = RateLimits(SystemClock(), global_rate=rate, chat_rate=rate)
         self._webhook_url = webhook_url
@@ -327,19 +333,25 @@ class ZaloChannel:
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Zalo's POST of one event: 403 without the right secret and 400 when the body is not
-        an event, both before anything is processed; otherwise answered at once and handled
-        in the background."""
+        an event, both before anything is processed; otherwise stored, answered at once and
+        handled in the background."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not self._secret or not hmac.compare_digest(given, self._secret):
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
         try:
-            event = parse_event(json.loads(await request.read()))
+            data = json.loads(await request.read())
+            event = parse_event(data)
         except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError; deep nesting
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "malformed event"}, status=400)
-        self._spawn(self._guarded(event))
+        if not event.from_bot and await self._fresh(event, data):
+            self._spawn(self._guarded(event))
         return web.json_response({"ok": True})
+
+    async def redeliver(self, update_id: str, payload: dict[str, Any]) -> None:
+        """Answer a stored event again (bot/intake.py's sweeper)."""
+        self._spawn(self._guarded(parse_event(payload)))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -367,7 +379,27 @@ class ZaloChannel:
                 except ValueError as error:
                     logger.warning("Zalo sent an event we cannot read: %s", error)
                     continue
-                await self._guarded(event)
+                if not event.from_bot and await self._held_until_stored(event, data):
+                    await self._guarded(event)
+
+    async def _fresh(self, event: ZaloEvent, data: Any) -> bool:
+        """Store ``event``; whether it is new (a redelivery is answered by whoever stored it)."""
+        fresh = await self._intake.store(Channel.ZALO, event.key, data)
+        if not fresh:
+            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
+        return fresh
+
+    async def _held_until_stored(self, event: ZaloEvent, data: Any) -> bool:
+        """Store a polled event, waiting while the database is down: Zalo will not hand it out
+        again, so it is held until stored."""
+        delay = 0.0
+        while True:
+            try:
+                return await self._fresh(event, data)
+            except Exception as error:
+                log_failure(logger, f"storing Zalo message {event.message_id}", error)
+                delay = min(MAX_BACKOFF, delay * 2 or RETRY_DELAY)
+                await asyncio.sleep(delay)
 
     async def _guarded(self, event: ZaloEvent) -> None:
         """Process ``event``; a failure is logged by message id only (the text may hold a
@@ -376,21 +408,15 @@ class ZaloChannel:
         with logs.bound(update_id=event.message_id):
             try:
                 await self.process(event)
-            except Exception:
-                logger.exception("Zalo message %s failed", event.message_id)
+            except Exception as error:  # stored: answered again when its lease runs out
+                log_failure(logger, f"Zalo message {event.message_id}", error)
                 return
         self._metrics.answered(CHANNEL, arrived)
 
     async def process(self, event: ZaloEvent) -> None:
-        """Claim, answer and reply to one event."""
+        """Claim, answer and reply to one event: the claim is in the answer's transaction."""
         self._metrics.inc("canbo_updates_received_total", CHANNEL)
         if event.from_bot:
-            return
-        async with self._sessions() as session:
-            fresh = await updates.first_time(session, Channel.ZALO, event.key, utcnow())
-            await session.commit()
-        if not fresh:
-            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
             return
         await self._typing(event.chat_id)
         incoming = to_incoming(event)
@@ -401,18 +427,28 @@ class ZaloChannel:
             if content is not None:
                 incoming = replace(incoming, attachment=Attachment(name, content, "image/jpeg"))
         if incoming is None or content is None:
-            _ = translator(await self._chat_language(event.chat_id))
-            said = (
-                _("I could not fetch that picture. Please send it again.")
-                if incoming is not None
-                else _("I can only read text messages and pictures. Please type your question.")
-            )
-            replies = [Reply(said)]
+            replies = await self._text_only(event, unfetched=incoming is not None)
         else:
-            replies = await self._conversation.handle(incoming)
+            replies = await self._conversation.handle_once(incoming, event.key)
+        if replies is None:
+            self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
+            return
         for reply in replies:
             await self.send(event.chat_id, reply)
         self._metrics.inc("canbo_updates_processed_total", CHANNEL)
+
+    async def _text_only(self, event: ZaloEvent, unfetched: bool) -> list[Reply] | None:
+        """The answer to a sticker and the rest, or to a picture that could not be fetched,
+        claimed first; None for a repeat."""
+        async with self._sessions() as session:
+            fresh = await inbox.claim(session, Channel.ZALO, event.key, utcnow())
+            await session.commit()
+        if not fresh:
+            return None
+        _ = translator(await self._chat_language(event.chat_id))
+        if unfetched:
+            return [Reply(_("I could not fetch that picture. Please send it again."))]
+        return [Reply(_("I can only read text messages and pictures. Please type your question."))]
 
     async def _typing(self, chat_id: str) -> None:
         """Show "typing…" while the answer is prepared; a failure only costs the hint."""
@@ -482,6 +518,7 @@ def zalo_channel(
     sessions: async_sessionmaker[AsyncSession],
     metrics: Metrics,
     media: MediaLinks,
+    intake: Intake,
 ) -> ZaloChannel | None:
     """The Zalo channel as configured, or None without CANBO_ZALO_TOKEN."""
     if settings.zalo_token is None:
@@ -493,6 +530,7 @@ def zalo_channel(
         sessions,
         metrics,
         media,
+        intake,
         default_language=settings.locale,
         rate=settings.zalo_rate,
         webhook_url=settings.zalo_webhook_url,

@@ -4,7 +4,7 @@ from storage.models.access import Role, RoleKind
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
 from storage.models.broadcasts import Broadcast, BroadcastRecipient, BroadcastStatus
-from storage.models.chat import Channel, ChatAccount, LinkCode, LinkFailure, ProcessedUpdate
+from storage.models.chat import Channel, ChatAccount, InboxUpdate, LinkCode, LinkFailure
 from storage.models.console import ConsoleSession, ConsoleSignIn
 from storage.models.delivery import (
     AnswerKind,
@@ -51,13 +51,13 @@ __all__ = [
     "EvidenceKind",
     "EvidenceStatus",
     "HeldTitle",
+    "InboxUpdate",
     "LinkCode",
     "LinkFailure",
     "MediaFile",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
-    "ProcessedUpdate",
     "Programme",
     "ProgrammeMember",
     "ProgrammeStep",

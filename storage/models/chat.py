@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, Timestamped
@@ -80,13 +80,31 @@ class LinkFailure(Base):
     at: Mapped[datetime] = mapped_column(index=True)
 
 
-class ProcessedUpdate(Base):
-    """An incoming update already handled; the unique key makes redelivery a no-op."""
+class InboxUpdate(Base):
+    """An update as the messenger sent it, stored before the messenger is told it arrived.
 
-    __tablename__ = "processed_updates"
-    __table_args__ = (UniqueConstraint("channel", "update_id"),)
+    ``answered_at`` is set in the transaction that records the answer (storage.inbox), so an
+    update is answered once, and one whose answer never committed is answered again.
+    ``leased_until``: the worker handling it has it until then; after, any worker may take it.
+    ``attempts`` counts those takings, so an update that fails every time is left alone.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "update_id"),
+        Index(
+            "ix_inbox_waiting",
+            "leased_until",
+            postgresql_where=text("answered_at IS NULL"),
+            sqlite_where=text("answered_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, 16))
     update_id: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    answered_at: Mapped[datetime | None]
+    leased_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -10,7 +10,7 @@ short ``standby_poll`` (CANBO_DISPATCH_STANDBY_POLL) so it retries quickly.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,11 +19,10 @@ from bot.channels.telegram_delivery import TelegramSender
 from scheduler.clock import SystemClock
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.limits import RateLimits
-from storage import migrate
 from storage.db import create_engine
 from storage.models import Channel, OutboxStatus
 from tests.fakes.telegram_api import FakeTelegram
-from tests.faults.private_postgres import PrivateCluster, private_cluster
+from tests.faults.private_postgres import PrivateCluster
 from tests.faults.support import (
     queue,
     received,
@@ -39,13 +38,6 @@ COUNT = 80
 FIRST_CHAT = 9000
 OUTAGE = 1.0  # seconds the server stays down
 SETTINGS = DispatchSettings(idle_poll=0.1, standby_poll=0.2)
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[PrivateCluster]:
-    with private_cluster() as cluster:
-        migrate.upgrade(cluster.url)
-        yield cluster
 
 
 @pytest.fixture

@@ -483,7 +483,7 @@ async def assert_still_answering(
     assert STATUS_LINE in answer
     assert await row_counts(engine) == {
         **before,
-        "processed_updates": before["processed_updates"] + 1,
+        "inbox": before["inbox"] + 1,
     }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from handlers import router
 from handlers.messages import Incoming
 from storage.db import session_factory
-from storage.models import Channel, ProcessedUpdate
+from storage.models import Channel, InboxUpdate
 from tests.handlers.conftest import NOW, linked_chat
 
 
@@ -26,7 +26,8 @@ def status(chat_id: str) -> Incoming:
 
 async def claims(engine) -> int:
     async with session_factory(engine)() as session:
-        return int(await session.scalar(select(func.count()).select_from(ProcessedUpdate)) or 0)
+        answered = select(func.count()).where(InboxUpdate.answered_at.is_not(None))
+        return int(await session.scalar(answered) or 0)
 
 
 async def test_a_repeated_update_gets_no_second_answer(world, conversation, engine):

@@ -130,3 +130,53 @@ async def test_a_closed_pipe_ends_quietly(operator, database_url, session):
         assert err == b""
         # argparse itself ignores a closed pipe when it prints help, and ends as usual
         assert code == status or (status is None and code in (0, SIGPIPE_EXIT))
+
+
+@pytest.fixture
+def unreachable_database(operator, monkeypatch) -> str:
+    """A PostgreSQL URL on a port nobody listens on, with a password that must not show."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("CANBO_DATABASE_URL", f"postgresql+asyncpg://canbo:pw@127.0.0.1:{port}/x")
+    return f"127.0.0.1:{port}/x"
+
+
+@pytest.mark.parametrize("command", [["run"], ["reminders", "list"], ["units", "load"]])
+def test_an_unreachable_database_stops_every_command(
+    unreachable_database, command, monkeypatch, capsys
+):
+    monkeypatch.setenv("CANBO_HTTP_PORT", "0")
+    assert main(command) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"Không kết nối được cơ sở dữ liệu tại {unreachable_database} (")
+    assert line.endswith("hãy khởi động nó, hoặc sửa CANBO_DATABASE_URL.")
+    assert "pw" not in line
+
+
+def test_a_database_behind_the_migrations_stops_run_until_upgraded(
+    operator, tmp_path, monkeypatch, capsys
+):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    monkeypatch.setenv("CANBO_DATABASE_URL", url)
+    monkeypatch.setenv("CANBO_LOCALE", "en")
+    assert main(["db", "upgrade", "0008"]) == 0  # the revision before the inbox
+    capsys.readouterr()
+
+    assert main(["run"]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"The database at {tmp_path / 'old.db'} is at migration 0008, ")
+    assert "run `canbo db upgrade`" in line
+
+    assert main(["db", "upgrade"]) == 0  # the migrations themselves are never refused
+    assert main(["reminders", "list"]) == 0
+
+
+def test_a_missing_sqlite_file_is_not_created(operator, tmp_path, monkeypatch, capsys):
+    missing = tmp_path / "nothing-here.db"
+    monkeypatch.setenv("CANBO_DATABASE_URL", f"sqlite+aiosqlite:///{missing}")
+    assert main(["reminders", "list"]) == 1
+    assert one_line(capsys.readouterr().err) == (
+        f"Cơ sở dữ liệu tại {missing} chưa có bảng nào: hãy chạy `canbo db upgrade`."
+    )
+    assert not missing.exists()

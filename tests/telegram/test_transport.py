@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.channels.telegram import WEBHOOK_PATH
 from handlers.messages import Attachment, Button, Reply
 from storage.callback_data import Acknowledge, Register
-from storage.models import ChatAccount, ProcessedUpdate
+from storage.models import ChatAccount, InboxUpdate
 from tests.fakes.telegram_api import telegram_length
 from tests.telegram.chat import Chat
 from tests.telegram.conftest import WEBHOOK_SECRET
@@ -45,7 +45,7 @@ async def test_a_forged_or_missing_secret_gets_403_and_nothing_is_processed(
     await fake.wait_for_messages(503, 1)  # updates are handled in order: the forged ones are not
 
     assert fake.messages_to(502) == []
-    assert await _count(session, ProcessedUpdate) == 1
+    assert await _count(session, InboxUpdate) == 1
     assert webhook_bot.metrics.value("canbo_webhook_rejected_total", "telegram") == 4
 
 
@@ -54,7 +54,7 @@ async def test_a_malformed_webhook_body_gets_400_and_writes_nothing(webhook_bot,
         status, _ = await fake.post_webhook(body=body)
         assert status == 400
 
-    assert await _count(session, ProcessedUpdate) == 0
+    assert await _count(session, InboxUpdate) == 0
     assert await _count(session, ChatAccount) == 0
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.channels import zalo
 from handlers.messages import Attachment, Reply
-from storage.models import Channel, ChatAccount, ProcessedUpdate
+from storage.models import Channel, ChatAccount, InboxUpdate
 from tests.zalo.chat import ZaloChat
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"chart" * 50
@@ -19,9 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"chart" * 50
 async def _processed(session) -> int:
     return int(
         await session.scalar(
-            select(func.count())
-            .select_from(ProcessedUpdate)
-            .where(ProcessedUpdate.channel == Channel.ZALO)
+            select(func.count()).select_from(InboxUpdate).where(InboxUpdate.channel == Channel.ZALO)
         )
     )
 
