@@ -6,7 +6,8 @@ dialogues and draft announcements, link codes, wrong-code records with the addre
 from), the texts of messages sent (reminders, digests naming officials, announcements), and
 the audit log. Files behind expiring links go as soon as their link has expired. Evidence
 officials sent (a photo of a certificate) goes a fourth period after the board decided on it,
-or after never being put in the queue; the audit log keeps what was decided.
+or a day after it came when its sender never said what it proves; the audit log keeps what was
+decided.
 
 A message's text is cleared, not its row: the row's key is what stops the same reminder being
 queued twice, and delivery reports keep counting it.
@@ -33,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.evidence import DRAFT_KEPT
 from storage.models import (
     AuditEntry,
     Broadcast,
@@ -76,7 +78,7 @@ class Purged:
     sent_texts: int = 0  # messages sent, failed or cancelled whose text was cleared
     announcements: int = 0  # finished announcements whose text was cleared
     audit_entries: int = 0
-    evidence_files: int = 0  # certificate files, decided (or never queued) that long ago
+    evidence_files: int = 0  # certificate files decided that long ago, or never sent on
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -137,7 +139,7 @@ async def purge(session: AsyncSession, now: datetime, retention: Retention) -> P
     )
     evidence_cutoff = now - retention.evidence
     never_queued = (Evidence.status == EvidenceStatus.DRAFT) & (
-        Evidence.received_at < evidence_cutoff
+        Evidence.received_at < now - DRAFT_KEPT
     )
     purged.evidence_files = await _count(
         session,

@@ -150,6 +150,7 @@ async def _world(session: AsyncSession) -> Official:
             _evidence(official, EvidenceStatus.CONFIRMED, decided_at=OLD_CHAT),  # goes
             _evidence(official, EvidenceStatus.DECLINED, decided_at=RECENT),
             _evidence(official, EvidenceStatus.PENDING),  # waits for the board however old
+            _evidence(official, EvidenceStatus.DRAFT),  # never sent on: goes after a day
             AuditEntry(at=OLD_AUDIT, actor="cli:x", action="role.grant", target="A", detail={}),
             AuditEntry(at=RECENT, actor="cli:x", action="role.grant", target="B", detail={}),
         ]
@@ -175,7 +176,7 @@ async def test_what_has_expired_goes_and_nothing_younger(purge_cli, session):
         "  Nội dung tin đã gửi: 1",
         "  Nội dung thông báo đã kết thúc: 1",
         "  Mục nhật ký hoạt động: 1",
-        "  Tệp văn bằng, chứng chỉ cán bộ đã gửi: 1",
+        "  Tệp văn bằng, chứng chỉ cán bộ đã gửi: 2",
     ]
     session.expire_all()
     assert list(await session.scalars(select(Evidence.status).order_by(Evidence.id))) == [
