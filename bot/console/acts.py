@@ -27,8 +27,8 @@ async def attempt(visit: Visit, action: Awaitable[T]) -> T | str:
         return visit._(refused.message, **refused.params)
 
 
-def number(visit: Visit, name: str = "id") -> int:
-    """A whole number from the path; anything else is a 404."""
+def number(visit: Visit, name: str) -> int:
+    """The whole number the path parameter ``name`` holds; anything else is a 404."""
     text = visit.request.match_info.get(name, "")
     if not text.isascii() or not text.isdigit() or len(text) > 18:
         raise not_found()

@@ -198,7 +198,9 @@ async def _queue(visit: Visit, composed: Composed, moment: Any) -> Broadcast:
 
 
 async def _found(visit: Visit) -> Broadcast:
-    broadcast = await broadcasts.find(visit.db, number(visit), visit.scope, visit.actor)
+    broadcast = await broadcasts.find(
+        visit.db, number(visit, "broadcast"), visit.scope, visit.actor
+    )
     if broadcast is None:
         raise not_found()  # the guard commits: a refusal on scope stays audited
     await broadcasts.refresh(visit.db, broadcast, visit.now)
@@ -307,8 +309,8 @@ ROUTES = (
     ConsoleRoute("GET", "/announcements/new", page(new)),
     ConsoleRoute("POST", "/announcements/draft", page(draft)),
     ConsoleRoute("POST", "/announcements", page(send)),
-    ConsoleRoute("GET", "/announcements/{id}", page(report)),
-    ConsoleRoute("GET", "/announcements/{id}/live", page(live)),
-    ConsoleRoute("POST", "/announcements/{id}/cancel", page(cancel)),
-    ConsoleRoute("GET", "/announcements/{id}/xlsx", page(export)),
+    ConsoleRoute("GET", "/announcements/{broadcast}", page(report)),
+    ConsoleRoute("GET", "/announcements/{broadcast}/live", page(live)),
+    ConsoleRoute("POST", "/announcements/{broadcast}/cancel", page(cancel)),
+    ConsoleRoute("GET", "/announcements/{broadcast}/xlsx", page(export)),
 )

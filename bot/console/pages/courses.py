@@ -114,7 +114,8 @@ def _row(visit: Visit, enrollment: Enrollment) -> dict[str, object]:
 
 async def confirm(visit: Visit) -> web.StreamResponse:
     done = await attempt(
-        visit, registrations.confirm(visit.db, _actor(visit), number(visit), visit.now)
+        visit,
+        registrations.confirm(visit.db, _actor(visit), number(visit, "registration"), visit.now),
     )
     if isinstance(done, str):
         return await queue(visit, done, status=409)
@@ -124,7 +125,10 @@ async def confirm(visit: Visit) -> web.StreamResponse:
 async def decline(visit: Visit) -> web.StreamResponse:
     reason = (await form(visit)).get("reason", "")
     done = await attempt(
-        visit, registrations.decline(visit.db, _actor(visit), number(visit), reason, visit.now)
+        visit,
+        registrations.decline(
+            visit.db, _actor(visit), number(visit, "registration"), reason, visit.now
+        ),
     )
     if isinstance(done, str):
         return await queue(visit, done, status=409)
@@ -140,7 +144,10 @@ async def complete(visit: Visit) -> web.StreamResponse:
             visit, _("Write the date as dd/mm/yyyy, for example 31/12/2025."), status=400
         )
     done = await attempt(
-        visit, registrations.complete(visit.db, _actor(visit), number(visit), on, visit.today)
+        visit,
+        registrations.complete(
+            visit.db, _actor(visit), number(visit, "registration"), on, visit.today
+        ),
     )
     if isinstance(done, str):
         return await queue(visit, done, status=409)
@@ -226,8 +233,8 @@ async def _import(visit: Visit, filename: str, content: bytes, dry_run: bool) ->
 ROUTES = (
     ConsoleRoute("GET", "/courses", page(course_list)),
     ConsoleRoute("GET", "/registrations", page(queue)),
-    ConsoleRoute("POST", "/registrations/{id}/confirm", page(confirm)),
-    ConsoleRoute("POST", "/registrations/{id}/decline", page(decline)),
-    ConsoleRoute("POST", "/registrations/{id}/complete", page(complete)),
+    ConsoleRoute("POST", "/registrations/{registration}/confirm", page(confirm)),
+    ConsoleRoute("POST", "/registrations/{registration}/decline", page(decline)),
+    ConsoleRoute("POST", "/registrations/{registration}/complete", page(complete)),
     ConsoleRoute("POST", "/registrations/upload", page(upload)),
 )

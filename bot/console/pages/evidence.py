@@ -56,7 +56,7 @@ async def queue(visit: Visit) -> web.StreamResponse:
 
 async def show(visit: Visit, problem: str = "", status: int = 200) -> web.StreamResponse:
     _ = visit._
-    item = await attempt(visit, evidence.find(visit.db, _actor(visit), number(visit)))
+    item = await attempt(visit, evidence.find(visit.db, _actor(visit), number(visit, "evidence")))
     if isinstance(item, str):
         raise not_found()
     official = item.official
@@ -124,7 +124,9 @@ def _decision(visit: Visit, item: Evidence) -> str:
 
 
 async def file(visit: Visit) -> web.StreamResponse:
-    item = await attempt(visit, evidence.open_file(visit.db, _actor(visit), number(visit)))
+    item = await attempt(
+        visit, evidence.open_file(visit.db, _actor(visit), number(visit, "evidence"))
+    )
     if isinstance(item, str):
         raise web.HTTPGone(text=item)
     assert item.content is not None
@@ -156,7 +158,7 @@ async def confirm(visit: Visit) -> web.StreamResponse:
         else None,
         completed_on=completed_on,
     )
-    item_id = number(visit)
+    item_id = number(visit, "evidence")
     done = await attempt(
         visit, evidence.confirm(visit.db, _actor(visit), item_id, finding, visit.now, visit.today)
     )
@@ -167,7 +169,7 @@ async def confirm(visit: Visit) -> web.StreamResponse:
 
 async def decline(visit: Visit) -> web.StreamResponse:
     reason = (await form(visit)).get("reason", "")
-    item_id = number(visit)
+    item_id = number(visit, "evidence")
     done = await attempt(
         visit, evidence.decline(visit.db, _actor(visit), item_id, reason, visit.now)
     )
@@ -182,8 +184,8 @@ async def detail(visit: Visit) -> web.StreamResponse:
 
 ROUTES = (
     ConsoleRoute("GET", "/evidence", page(queue)),
-    ConsoleRoute("GET", "/evidence/{id}", page(detail)),
-    ConsoleRoute("GET", "/evidence/{id}/file", page(file)),
-    ConsoleRoute("POST", "/evidence/{id}/confirm", page(confirm)),
-    ConsoleRoute("POST", "/evidence/{id}/decline", page(decline)),
+    ConsoleRoute("GET", "/evidence/{evidence}", page(detail)),
+    ConsoleRoute("GET", "/evidence/{evidence}/file", page(file)),
+    ConsoleRoute("POST", "/evidence/{evidence}/confirm", page(confirm)),
+    ConsoleRoute("POST", "/evidence/{evidence}/decline", page(decline)),
 )
