@@ -50,10 +50,13 @@ pytestmark = [
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
+    """The browser; a test fails on any script error or refusal (CSP included) its pages log."""
     async with playwright.async_playwright() as driver:
         launched = await driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched.errors = []
         yield launched
         await launched.close()
+        assert launched.errors == []
 
 
 async def signed_in(browser: Any, app: App, session: Any, code: str = "CA") -> Any:
@@ -63,10 +66,18 @@ async def signed_in(browser: Any, app: App, session: Any, code: str = "CA") -> A
     await session.commit()
     context = await browser.new_context(viewport=DESK, locale="vi-VN")
     page = await context.new_page()
+    page.on("pageerror", lambda error: browser.errors.append(str(error)))
+    page.on("console", lambda message: _logged(browser.errors, message))
     await page.goto(console.sign_in_url(f"http://127.0.0.1:{app.http.port}", token))
     await page.click("#sign-in")
     await playwright.expect(page.locator(".brand")).to_be_visible()
     return page
+
+
+def _logged(errors: list[str], message: Any) -> None:
+    """An error the page logged; the browser's own favicon request is not the page's."""
+    if message.type == "error" and "favicon" not in str(message.location.get("url", "")):
+        errors.append(f"{message.text} ({message.location.get('url')})")
 
 
 async def shots(page: Any, name: str) -> None:
