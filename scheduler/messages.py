@@ -330,7 +330,8 @@ _LINES: dict[str, Line] = {
     kinds.COURSE_REGISTRATION: _text(
         N_(
             "{name} ({code}, {unit}) registered for the course {course} ({course_code}), "
-            "starting {starts_on}."
+            "starting {starts_on}. Confirm or decline the place under Registrations in the "
+            "console."
         ),
         "code",
         "unit",

@@ -71,7 +71,11 @@ async def test_a_registration_confirmed_reaches_the_official(bot, fake, session,
     await dispatch(engine, fake, soon())
 
     assert CONFIRMED_VI in _texts(fake, CHATS["A5"])
-    assert any("Hoàng Văn Em" in text for text in _texts(fake, CA))  # the note to the board
+    assert (  # the note to the board, saying where to act
+        "Hoàng Văn Em (A5, Xã An Bình) đã đăng ký khóa Trung cấp LLCT 2027 (LLCT-TC-2027), khai "
+        "giảng 01/03/2027. Hãy xác nhận hoặc từ chối chỗ học ở mục Đăng ký học trên bảng điều "
+        "khiển." in _texts(fake, CA)
+    )
     assert await registrations.pending(session, ca.scope) == []
     entry = await session.scalar(select(AuditEntry).where(AuditEntry.action.like("registration%")))
     assert entry is not None
