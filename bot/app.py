@@ -34,6 +34,7 @@ from bot.settings import Settings
 from bot.webchat.routes import web_chat
 from handlers import intents
 from handlers.conversation import Conversation
+from storage import reach
 from storage.db import create_engine, session_factory
 from storage.models import Channel
 
@@ -103,6 +104,7 @@ async def build_app(settings: Settings) -> App:
     so deep links in replies carry its username."""
     if settings.telegram_webhook_url and settings.telegram_webhook_secret is None:
         raise ValueError("CANBO_TELEGRAM_WEBHOOK_URL needs CANBO_TELEGRAM_WEBHOOK_SECRET")
+    reach.configure(reach.Setup.of(settings.zns_ready, settings.chat_failing_days))
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     metrics = Metrics()
@@ -149,6 +151,8 @@ async def build_app(settings: Settings) -> App:
         settings.locale,
         settings.proxies,
         settings.https,
+        settings.link_code_days,
+        config.bot_username,
     )
     http = HttpServer(
         build_web_app(routes, {CONSOLE_PREFIX: console_app(console)}),

@@ -15,6 +15,7 @@ from bot import log_masking, logs
 from bot.settings import Settings
 from locales import check as check_catalogues
 from locales import translator
+from storage import reach
 
 SIGPIPE_EXIT = 141  # how a shell reports a command stopped by a closed pipe (128 + SIGPIPE)
 
@@ -39,7 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "roles": ("bot.commands.roles", "coordinator and admin roles"),
     "broadcast": ("bot.commands.broadcast", "announcements to chosen officials"),
     "registrations": ("bot.commands.registrations", "course registrations made in the chat"),
-    "report": ("bot.commands.report", "qualification reports"),
+    "report": ("bot.commands.report", "qualification and reach reports"),
+    "zns": ("bot.commands.zns", "the Zalo Official Account that sends ZNS messages"),
     "audit": ("bot.commands.audit", "read the audit log"),
     "console": ("bot.commands.console", "the coordinators' browser console"),
     "purge": ("bot.commands.purge", "remove what is past its retention"),
@@ -89,6 +91,7 @@ def _main(words: list[str]) -> int:
         return 2
     logs.configure(verbose=args.verbose, log_format=settings.log_format)
     log_masking.install(settings)
+    reach.configure(reach.Setup.of(settings.zns_ready, settings.chat_failing_days))
     try:
         check_catalogues()
         if args.command not in WITHOUT_SCHEMA:

@@ -13,13 +13,19 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import segno
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
+from handlers.labels import titles_name
+from handlers.linking import issue_codes
 from locales import Translator
 from storage.exports import append_row
+from storage.models import ChatAccount, Official, Unit
 
 QR_SCALE = 4  # pixels per module in the sheet's pictures
 
@@ -32,6 +38,49 @@ class Slip:
     official_code: str
     link_code: str
     link: str
+
+
+async def unlinked(session: AsyncSession, *where: ColumnElement[bool]) -> list[Official]:
+    """The officials ``where`` selects whom no chat is linked to, by unit and name, with their
+    unit and titles."""
+    linked = exists(select(ChatAccount.id).where(ChatAccount.official_id == Official.id))
+    return list(
+        await session.scalars(
+            select(Official)
+            .join(Unit, Official.unit_id == Unit.id)
+            .where(~linked, *where)
+            .options(selectinload(Official.unit))
+            .order_by(Unit.name, Official.full_name, Official.code)
+        )
+    )
+
+
+async def issue_slips(
+    session: AsyncSession,
+    officials: Sequence[Official],
+    now: datetime,
+    days: int,
+    username: str,
+    _: Translator,
+) -> list[Slip]:
+    """New link codes for ``officials`` (replacing unused ones), as slips; the caller audits
+    and commits."""
+    codes = await issue_codes(session, [o.id for o in officials], now, days)
+    return [
+        Slip(
+            name=official.full_name,
+            unit=official.unit.name,
+            title=titles_name(_, official.posts),
+            official_code=official.code,
+            link_code=codes[official.id],
+            link=deep_link(username, codes[official.id]) if username else "",
+        )
+        for official in officials
+    ]
+
+
+def deep_link(username: str, code: str) -> str:
+    return f"https://t.me/{username}?start={code}"
 
 
 def qr_png(link: str, scale: int = QR_SCALE) -> bytes:

@@ -162,5 +162,7 @@ def _secrets(settings: Settings) -> list[str]:
         settings.zalo_webhook_secret,
         settings.secret_key,
         settings.metrics_token,
+        settings.zns_secret_key,
+        settings.zns_refresh_token,
     ]
     return [value.get_secret_value() for value in values if value is not None]

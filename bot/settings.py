@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr, field_validator
@@ -16,6 +17,7 @@ from scheduler.timing import QuietWindow
 
 # A Bot API token as @BotFather hands it out: the bot's number, a colon, the secret.
 TELEGRAM_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class Settings(BaseSettings):
@@ -39,7 +41,17 @@ class Settings(BaseSettings):
     zalo_api_url: str = "https://bot-api.zaloplatforms.com/bot"
     zalo_webhook_secret: SecretStr | None = None
     zalo_webhook_url: str | None = None
-    zalo_rate: float = 10.0
+    zalo_rate: float = 10.0  # sends a second; Zalo documents none (assumption, docs/ZALO.md)
+    zalo_idle_codes: frozenset[int] = frozenset({408, 504})  # getUpdates: "nothing yet"
+    zalo_blocked_codes: frozenset[int] = frozenset({403})  # a send: the user blocked the bot
+    # ZNS (docs/ZALO.md): template messages to the roster's phone numbers through the OA API
+    zns_app_id: str | None = None  # the Zalo app linked to the Official Account
+    zns_secret_key: SecretStr | None = None  # that app's secret key
+    zns_refresh_token: SecretStr | None = None  # the first one; then rotated in the database
+    zns_api_url: str = "https://business.openapi.zalo.me"
+    zns_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    zns_templates: dict[str, str] = {}  # reminder kind -> approved template id
+    zns_development: bool = False  # test sends: to the OA's administrators only, free
     public_url: str | None = None  # how Zalo reaches us to fetch pictures; https: Secure cookies
     trusted_proxies: str = ""  # CIDRs of our reverse proxies: X-Forwarded-For only from them
     secret_key: SecretStr | None = None  # web chat cookies; generated if unset
@@ -48,6 +60,7 @@ class Settings(BaseSettings):
     # seconds a worker holds an update it stored before another may answer it (bot/intake.py)
     inbox_lease: float = 60.0
     quiet_hours: str = "21:00-07:00"
+    chat_failing_days: int = 3  # a chat failing this long yields to the official's other chats
     link_code_days: int = 7
     log_format: Literal["text", "json"] = "text"
     metrics_port: int | None = None  # /metrics on a port of its own; unset: not served
@@ -96,7 +109,29 @@ class Settings(BaseSettings):
             )
         )
 
+    @field_validator("zalo_webhook_url")
+    @classmethod
+    def _zalo_webhook_url(cls, value: str | None) -> str | None:
+        """setWebhook takes an https:// URL; plain http:// only to this machine (tests)."""
+        if value is None or not value.strip():
+            return None
+        parsed = urlsplit(value.strip())
+        loopback = parsed.scheme == "http" and parsed.hostname in LOOPBACK_HOSTS
+        if parsed.netloc and (parsed.scheme == "https" or loopback):
+            return value.strip()
+        raise ValueError(N_("Zalo accepts only an https:// webhook address"))
+
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _zalo_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """setWebhook's secret_token is 8 to 256 characters (Zalo Bot Platform, setWebhook)."""
+        if value is None or 8 <= len(value.get_secret_value()) <= 256:
+            return value
+        raise ValueError(N_("the Zalo webhook secret must be 8 to 256 characters long"))
+
     @field_validator(
+        "zalo_rate",
+        "chat_failing_days",
         "dispatch_concurrency",
         "dispatch_standby_poll",
         "inbox_lease",
@@ -130,6 +165,11 @@ class Settings(BaseSettings):
     @cached_property
     def proxies(self) -> TrustedProxies:
         return TrustedProxies.parse(self.trusted_proxies)
+
+    @property
+    def zns_ready(self) -> bool:
+        """ZNS is set up: the OA's app id and secret key are both given."""
+        return self.zns_app_id is not None and self.zns_secret_key is not None
 
     @property
     def https(self) -> bool:

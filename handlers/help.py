@@ -76,6 +76,13 @@ def help_reply(context: Context, *, coordinator: bool = False, shown: Menu | Non
                 report=task_command(language, Task.REPORT),
             )
         )
+        lines.append(
+            _(
+                "{console} gives you a link to sign in to the console in a browser, for "
+                "rosters, figures and roles at a desk.",
+                console=task_command(language, Task.CONSOLE),
+            )
+        )
     if _needs_linking(context):
         lines.append(_not_linked_hint(context))
         return Reply("\n\n".join(lines), menu=None, request_contact=share_phone(context))

@@ -1,11 +1,12 @@
 """The weekly digest for coordinators: in their units, who misses what, whose gap no open course
-fits (so the board can open one), what falls due in the next days, who cannot be reached.
+fits (so the board can open one), what falls due in the next days, how many each channel reaches
+and who none reaches.
 Built alongside the planner's pass over the officials, once a week (``digest_weekday``; a run
 later in the week makes up for a missed one)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,11 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rules.standards import closing_course_kinds
 from scheduler import kinds
 from scheduler.config import ReminderConfig
+from scheduler.fallback import NOT_REACHABLE
 from scheduler.kinds import Candidate
 from scheduler.messages import LIST_LIMIT
-from scheduler.snapshot import Case, Coverage, World
-from storage.models import OutboxMessage
+from scheduler.snapshot import Case, Coverage, OfficialView, World
+from storage.models import DeliveryAttempt, OutboxMessage
 from storage.outbox import Notice
+
+MISSED = "missed"  # the reason of an official a message of the week reached by no channel
 
 
 class DigestBook:
@@ -30,8 +34,17 @@ class DigestBook:
     only those are kept: a province's coordinator costs no more memory than a commune's.
     """
 
-    def __init__(self, world: World, config: ReminderConfig, day: date, coverage: list[Coverage]):
+    def __init__(
+        self,
+        world: World,
+        config: ReminderConfig,
+        day: date,
+        coverage: list[Coverage],
+        missed: frozenset[int] = frozenset(),
+    ):
         self.world = world
+        # officials a message reached by no channel this past week (scheduler.fallback)
+        self.missed = missed
         self.config = config
         self.day = day
         self.cycle = _cycle(day)
@@ -41,6 +54,9 @@ class DigestBook:
         self.sections: defaultdict[int, dict[str, _Section]] = defaultdict(
             lambda: {key: _Section(order) for key, order in ORDERS.items()}
         )
+        # per coordinator: officials covered, and how many each channel reaches (storage.reach)
+        self.covered: Counter[int] = Counter()
+        self.reached: defaultdict[int, Counter[str]] = defaultdict(Counter)
 
     @classmethod
     async def open(cls, session: AsyncSession, world: World, config: ReminderConfig) -> DigestBook:
@@ -56,7 +72,22 @@ class DigestBook:
                 )
             )
             coverage = [c for c in world.coverage if c.official_id not in sent]
-        return cls(world, config, day, coverage)
+        missed: frozenset[int] = frozenset()
+        if coverage:
+            since = datetime.combine(day - timedelta(days=7), datetime.min.time(), config.zone)
+            missed = frozenset(
+                await session.scalars(
+                    select(OutboxMessage.official_id)
+                    .join(DeliveryAttempt, DeliveryAttempt.outbox_id == OutboxMessage.id)
+                    .where(
+                        DeliveryAttempt.outcome == NOT_REACHABLE,
+                        DeliveryAttempt.at >= since,
+                        OutboxMessage.official_id.is_not(None),
+                    )
+                    .distinct()
+                )
+            )
+        return cls(world, config, day, coverage, missed)
 
     @property
     def horizon_read(self) -> date:
@@ -92,11 +123,20 @@ class DigestBook:
             "missing": [who | {"requirements": missing}] if missing else [],
             "no_course": [who | {"requirements": no_course}] if no_course else [],
             "due": list(due.values()),
-            "unreachable": [] if person.reach.reached else [who | {"reason": person.reach.value}],
+            "unreachable": self._unreachable(person, who),
         }
         for coordinator in mine:
             for key, section in self.sections[coordinator].items():
                 section.extend(entries[key])
+            self.covered[coordinator] += 1
+            self.reached[coordinator].update(person.channels)
+
+    def _unreachable(self, person: OfficialView, who: dict[str, str]) -> list[Entry]:
+        """The official as the "cannot be reached" section lists them: no channel reaches
+        them, or one of this week's messages reached them by none (a spent ZNS quota, say)."""
+        if not person.reach.reached:
+            return [who | {"reason": person.reach.value}]
+        return [who | {"reason": MISSED}] if person.id in self.missed else []
 
     def notices(self, now: datetime) -> list[Notice]:
         calendar = self.config.calendar
@@ -122,6 +162,10 @@ class DigestBook:
         }
         for key, section in self.sections[coordinator].items():
             payload[key] = {"total": section.total, "items": section.first()}
+        payload["reach"] = {
+            "officials": self.covered[coordinator],
+            "channels": dict(sorted(self.reached[coordinator].items())),
+        }
         return payload
 
 

@@ -1,6 +1,7 @@
 """The reminder jobs inside `canbo run`: the planner every day at 07:30 local time and once at
 start-up (APScheduler; a run missed while the service was down is made up once, not once per
-missed day), and the dispatcher as a task that runs until the service stops."""
+missed day), and the dispatcher and the fallback (scheduler/fallback.py) as tasks that run until
+the service stops."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from scheduler import metrics
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher
+from scheduler.fallback import Fallback
 from scheduler.planner import plan
 from storage.db import session_factory
 from storage.types import utcnow
@@ -28,17 +30,23 @@ PLAN_AT = time(7, 30)
 
 class ReminderJobs:
     def __init__(
-        self, engine: AsyncEngine, config: ReminderConfig, dispatcher: Dispatcher | None
+        self,
+        engine: AsyncEngine,
+        config: ReminderConfig,
+        dispatcher: Dispatcher | None,
+        fallback: Fallback | None = None,
     ) -> None:
         self.sessions = session_factory(engine)
         self.config = config
         self.dispatcher = dispatcher
+        self.fallback = fallback
         self.scheduler = AsyncIOScheduler(
             timezone=config.zone,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._fallback_task: asyncio.Task[None] | None = None
         self._planning: asyncio.Task[object] | None = None
 
     async def start(self) -> None:
@@ -51,6 +59,10 @@ class ReminderJobs:
         self.scheduler.start()
         if self.dispatcher is not None:
             self._task = asyncio.create_task(self.dispatcher.run(self._stop), name="dispatcher")
+        if self.fallback is not None:
+            self._fallback_task = asyncio.create_task(
+                self.fallback.run(self._stop), name="fallback"
+            )
 
     async def stop(self) -> None:
         self.scheduler.shutdown(wait=False)
@@ -59,10 +71,13 @@ class ReminderJobs:
             self._planning.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._planning
-        if self._task is not None:
-            await self._task
+        for task in (self._task, self._fallback_task):
+            if task is not None:
+                await task
         if self.dispatcher is not None:
             await self.dispatcher.close()
+        if self.fallback is not None:
+            await self.fallback.close()
 
     async def plan(self) -> None:
         self._planning = asyncio.current_task()

@@ -104,6 +104,7 @@ class Ledger:
         now = self.clock.now()
         reached: set[int] = set()
         lost: set[int] = set()
+        failing: set[int] = set()
         async with self.sessions() as session:
             for outcome in outcomes:
                 for row in outcome.rows:
@@ -114,7 +115,9 @@ class Ledger:
                     outcome.report.messages += 1
                 elif isinstance(outcome.error, Unreachable):
                     lost.add(outcome.chat.id)
-            await _mark_chats(session, reached, lost, now)
+                elif isinstance(outcome.error, Transient):
+                    failing.add(outcome.chat.id)
+            await _mark_chats(session, reached, lost, failing, now)
             await session.commit()
 
     def _apply(
@@ -156,16 +159,26 @@ class Ledger:
 
 
 async def _mark_chats(
-    session: AsyncSession, reached: set[int], lost: set[int], now: datetime
+    session: AsyncSession, reached: set[int], lost: set[int], failing: set[int], now: datetime
 ) -> None:
-    """A delivery clears a chat's "unreachable since"; a refusal sets it (once)."""
-    since = ChatAccount.unreachable_since
-    for ids, value, changes in ((reached, None, since.is_not(None)), (lost, now, since.is_(None))):
+    """A delivery clears a chat's "unreachable since" and "failing since"; a refusal sets the
+    first, a failure (a timeout, a 5xx) the second, each once."""
+    since, failed = ChatAccount.unreachable_since, ChatAccount.failing_since
+    marks = (
+        (
+            reached,
+            {"unreachable_since": None, "failing_since": None},
+            (since.is_not(None)) | (failed.is_not(None)),
+        ),
+        (lost, {"unreachable_since": now}, since.is_(None)),
+        (failing, {"failing_since": now}, failed.is_(None)),
+    )
+    for ids, values, changes in marks:
         if ids:
             await session.execute(
                 update(ChatAccount)
                 .where(ChatAccount.id.in_(ids), changes)
-                .values(unreachable_since=value)
+                .values(**values)
                 .execution_options(synchronize_session=False)
             )
 

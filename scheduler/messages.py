@@ -15,7 +15,7 @@ from typing import Any
 from locales import N_, Translator, translator
 from scheduler import kinds
 from scheduler.delivery import Outgoing
-from storage import broadcasts, evidence, registrations
+from storage import broadcasts, evidence, reach, registrations
 from storage.callback_data import AnswerReminder, encode
 from storage.models import AnswerKind, EvidenceKind, EvidenceStatus
 
@@ -197,6 +197,8 @@ def _escalate_declined(_: Translator, p: dict[str, Any]) -> str:
 
 def _digest(_: Translator, p: dict[str, Any]) -> str:
     parts = [_("Weekly summary for {units}", units=", ".join(p["units"]))]
+    if p.get("reach", {}).get("officials"):  # a digest queued before reach was counted lacks it
+        parts.append(_reach_line(_, p["reach"]))
     sections = (
         ("missing", N_("Not meeting the standards ({n}):"), _missing_entry),
         ("no_course", N_("No open course fits their gap ({n}):"), _missing_entry),
@@ -218,6 +220,22 @@ def _digest(_: Translator, p: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+def _reach_line(_: Translator, counts: dict[str, Any]) -> str:
+    """How many of the officials covered each channel reaches, in storage.reach's order."""
+    found = counts["channels"]
+    ways = [
+        f"{_(name)} {_.number(found[channel.value])}"
+        for channel, name in reach.NAMES.items()
+        if found.get(channel.value)
+    ]
+    return _.plural(
+        "Reach of the {n} official: {ways}",
+        "Reach of the {n} officials: {ways}",
+        counts["officials"],
+        ways=" · ".join(ways) or _("no channel"),
+    )
+
+
 def _missing_entry(_: Translator, item: dict[str, Any]) -> str:
     missing = ", ".join(requirement(_, key) for key in item["requirements"])
     return f"{item['official']} ({item['unit']}): {missing}"
@@ -229,7 +247,11 @@ def _due_entry(_: Translator, item: dict[str, Any]) -> str:
 
 
 def _unreachable_entry(_: Translator, item: dict[str, Any]) -> str:
-    reason = _("not linked") if item["reason"] == "not_linked" else _("blocked the bot")
+    reasons = {
+        "not_linked": lambda: _("not linked"),
+        "missed": lambda: _("a message this week reached them by no channel"),
+    }
+    reason = reasons.get(item["reason"], lambda: _("blocked the bot"))()
     return f"{item['official']} ({item['unit']}): {reason}"
 
 

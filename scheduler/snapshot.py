@@ -113,6 +113,7 @@ class OfficialView:
     bonds: tuple[BondView, ...]
     steps: tuple[StepView, ...]
     reach: Reach
+    channels: tuple[str, ...] = ()  # those with an open route to them (the digest counts them)
 
     @property
     def titles(self) -> tuple[TitleKind, ...]:
@@ -348,6 +349,7 @@ async def _people(
     ):
         official_id, name, unit_name, unit_path = row[:4]
         mine = tuple(enrollments.get(official_id, ()))
+        ways = routes.get(official_id, ())
         people.append(
             OfficialView(
                 id=official_id,
@@ -358,7 +360,8 @@ async def _people(
                 enrollments=mine,
                 bonds=tuple(bonds.get(official_id, ())),
                 steps=tuple(steps.get(official_id, ())),
-                reach=reach(routes.get(official_id, ())),
+                reach=reach(ways),
+                channels=tuple(sorted({way.channel.value for way in ways if way.open})),
             )
         )
     return people

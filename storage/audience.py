@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from locales import N_
-from rules.evaluation import Status
 from rules.profiles import Profile
 from rules.requirements import (
     GENERAL_EDUCATION,
@@ -40,10 +39,9 @@ from rules.scales import (
     ProfessionalLevel,
     StateManagement,
 )
-from rules.standards import evaluate
 from rules.titles import TitleKind
 from storage.access import OutOfScope, Refused, Scope, top_units
-from storage.facts import CHUNK, completed_trainings, official_facts
+from storage.facts import evaluated
 from storage.models import (
     Course,
     Enrollment,
@@ -275,19 +273,9 @@ async def _missing_standards(
 ) -> set[int]:
     """Those of ``ids`` missing a qualification requirement of their title on ``on``."""
     missing: set[int] = set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        trainings = await completed_trainings(session, chunk)
-        rows = await session.execute(
-            select(Official, Unit)
-            .join(Unit, Official.unit_id == Unit.id)
-            .where(Official.id.in_(chunk))
-        )
-        for official, unit in rows:
-            facts = official_facts(official, unit, trainings.get(official.id, ()))
-            results = evaluate(facts, profile, on, terms=False).results
-            if any(r.key in QUALIFICATION_KEYS and r.status is Status.MISSING for r in results):
-                missing.add(official.id)
+    async for official, _unit, evaluation in evaluated(session, ids, profile, on):
+        if any(r.key in QUALIFICATION_KEYS for r in evaluation.missing):
+            missing.add(official.id)
     return missing
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
+from rules.evaluation import Evaluation
 from rules.facts import OfficialFacts, TrainingRecord
+from rules.profiles import Profile
+from rules.standards import evaluate
 from rules.titles import Post
 from storage.models import Course, Enrollment, EnrollmentStatus, HeldTitle, Official, Title, Unit
 
@@ -84,3 +88,21 @@ def official_facts(
     rows: dict[object, object] = {Official: official, Unit: unit}
     values = [getattr(rows[column.class_], column.key) for column in FACT_COLUMNS.values()]
     return facts_from_row(values, official.posts, trainings)
+
+
+async def evaluated(
+    session: AsyncSession, ids: Sequence[int], profile: Profile, on: date
+) -> AsyncIterator[tuple[Official, Unit, Evaluation]]:
+    """Each of ``ids`` with their unit, evaluated against ``profile`` on ``on`` (without term
+    age and re-election, which are information only), ``CHUNK`` officials at a time."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        trainings = await completed_trainings(session, chunk)
+        rows = await session.execute(
+            select(Official, Unit)
+            .join(Unit, Official.unit_id == Unit.id)
+            .where(Official.id.in_(chunk))
+        )
+        for official, unit in rows:
+            facts = official_facts(official, unit, trainings.get(official.id, ()))
+            yield official, unit, evaluate(facts, profile, on, terms=False)

@@ -3,11 +3,11 @@
 
 Three periods, each a setting: chat state (chats never or no longer linked, half-finished
 dialogues and draft announcements, link codes, wrong-code records with the address they came
-from), the texts of messages sent (reminders, digests naming officials, announcements), and
-the audit log. Files behind expiring links go as soon as their link has expired. Evidence
-officials sent (a photo of a certificate) goes a fourth period after the board decided on it,
-or a day after it came when its sender never said what it proves; the audit log keeps what was
-decided.
+from, the console's sign-in links and past sessions), the texts of messages sent (reminders,
+digests naming officials, announcements), and the audit log. Files behind expiring links go as
+soon as their link has expired. Evidence officials sent (a photo of a certificate) goes a
+fourth period after the board decided on it, or a day after it came when its sender never said
+what it proves; the audit log keeps what was decided.
 
 A message's text is cleared, not its row: the row's key is what stops the same reminder being
 queued twice, and delivery reports keep counting it.
@@ -40,6 +40,8 @@ from storage.models import (
     Broadcast,
     BroadcastStatus,
     ChatAccount,
+    ConsoleSession,
+    ConsoleSignIn,
     Evidence,
     EvidenceStatus,
     LinkCode,
@@ -74,6 +76,8 @@ class Purged:
     drafts: int = 0  # draft announcements abandoned as long
     link_codes: int = 0  # used or expired that long ago
     wrong_codes: int = 0  # wrong-code records, with the address they came from
+    console_links: int = 0  # console sign-in links used or expired that long ago
+    console_sessions: int = 0  # console sessions ended (or idle) that long ago, with addresses
     files: int = 0  # files behind links that have expired
     sent_texts: int = 0  # messages sent, failed or cancelled whose text was cleared
     announcements: int = 0  # finished announcements whose text was cleared
@@ -115,6 +119,15 @@ async def purge(session: AsyncSession, now: datetime, retention: Retention) -> P
     )
     purged.wrong_codes = await _count(
         session, delete(LinkFailure).where(LinkFailure.at < chat_cutoff)
+    )
+    purged.console_links = await _count(
+        session,
+        delete(ConsoleSignIn).where(
+            or_(ConsoleSignIn.used_at < chat_cutoff, ConsoleSignIn.expires_at < chat_cutoff)
+        ),
+    )
+    purged.console_sessions = await _count(
+        session, delete(ConsoleSession).where(ConsoleSession.seen_at < chat_cutoff)
     )
     purged.files = await _count(session, delete(MediaFile).where(MediaFile.expires_at <= now))
     purged.sent_texts = await _count(

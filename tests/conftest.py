@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.log_masking import MaskingFilter
-from storage import migrate
+from storage import migrate, reach
 from storage.db import create_engine, session_factory
 from storage.models import Base
 
@@ -88,6 +88,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     async with session_factory(engine)() as session:
         yield session
+
+
+@pytest.fixture(autouse=True)
+def _reach_as_found() -> Iterator[None]:
+    """Leave storage.reach's setup as the test found it: a command or an app run in-process
+    sets it from its settings (ZNS on or off)."""
+    setup = reach.current()
+    yield
+    reach.configure(setup)
 
 
 @pytest.fixture(autouse=True)

@@ -159,3 +159,19 @@ def test_configured_secrets_are_masked_wherever_they_appear():
         logging.getLogger().removeHandler(handler)
 
     assert stream.getvalue() == "key=[secret]\n"
+
+
+def test_the_zns_app_secret_and_first_refresh_token_are_masked():
+    settings = _settings(
+        zns_secret_key=SecretStr("oa-app-s3cret"), zns_refresh_token=SecretStr("first-rt-value")
+    )
+    log_masking.install(settings)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        logging.getLogger("aiohttp.client").warning("%s %s", "oa-app-s3cret", "first-rt-value")
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+    assert stream.getvalue() == "[secret] [secret]\n"

@@ -21,6 +21,8 @@ from storage.models import (
     BroadcastStatus,
     Channel,
     ChatAccount,
+    ConsoleSession,
+    ConsoleSignIn,
     Evidence,
     EvidenceKind,
     EvidenceStatus,
@@ -94,6 +96,19 @@ def _broadcast(text: str, status: BroadcastStatus, at: datetime) -> Broadcast:
     )
 
 
+def _console_session(token_hash: str, official, seen: datetime) -> ConsoleSession:
+    return ConsoleSession(
+        token_hash=token_hash,
+        official_id=official.id,
+        role="coordinator",
+        scope=["/1/"],
+        language="vi",
+        address="203.0.113.7",
+        created_at=seen,
+        seen_at=seen,
+    )
+
+
 def _evidence(official, status: EvidenceStatus, decided_at: datetime | None = None) -> Evidence:
     return Evidence(
         official=official,
@@ -147,6 +162,21 @@ async def _world(session: AsyncSession) -> Official:
             _outbox("pending-old", official, OutboxStatus.PENDING, OLD_SENT),
             _broadcast("Họp giao ban", BroadcastStatus.DONE, OLD_SENT),
             _broadcast("Nháp", BroadcastStatus.DRAFT, OLD_CHAT),
+            ConsoleSignIn(  # a console link used long ago, and one still waiting
+                token_hash="d" * 64,
+                official_id=official.id,
+                created_at=OLD_CHAT,
+                expires_at=OLD_CHAT + timedelta(minutes=15),
+                used_at=OLD_CHAT,
+            ),
+            ConsoleSignIn(
+                token_hash="e" * 64,
+                official_id=official.id,
+                created_at=NOW,
+                expires_at=NOW + timedelta(minutes=15),
+            ),
+            _console_session("f" * 64, official, OLD_CHAT),  # with the address it came from
+            _console_session("g" * 64, official, RECENT),
             _evidence(official, EvidenceStatus.CONFIRMED, decided_at=OLD_CHAT),  # goes
             _evidence(official, EvidenceStatus.DECLINED, decided_at=RECENT),
             _evidence(official, EvidenceStatus.PENDING),  # waits for the board however old
@@ -172,6 +202,8 @@ async def test_what_has_expired_goes_and_nothing_younger(purge_cli, session):
         "  Thông báo nháp bị bỏ dở: 1",
         "  Mã liên kết đã dùng hoặc đã hết hạn: 1",
         "  Bản ghi nhập sai mã liên kết: 1",
+        "  Đường dẫn đăng nhập bảng điều khiển đã dùng hoặc hết hạn: 1",
+        "  Phiên đăng nhập bảng điều khiển đã kết thúc: 1",
         "  Tệp có liên kết đã hết hạn: 1",
         "  Nội dung tin đã gửi: 1",
         "  Nội dung thông báo đã kết thúc: 1",
@@ -189,6 +221,8 @@ async def test_what_has_expired_goes_and_nothing_younger(purge_cli, session):
     assert chats["linked-web"].official_id == official_id
     assert list(await session.scalars(select(LinkCode.code_hash))) == ["b" * 64]
     assert list(await session.scalars(select(LinkFailure.at))) == [RECENT]
+    assert list(await session.scalars(select(ConsoleSignIn.token_hash))) == ["e" * 64]
+    assert list(await session.scalars(select(ConsoleSession.token_hash))) == ["g" * 64]
     assert await session.scalar(select(MediaFile.id)) is None
     payloads = dict(
         (await session.execute(select(OutboxMessage.dedupe_key, OutboxMessage.payload))).all()

@@ -20,12 +20,14 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.zalo_delivery import zalo_outlet
+from bot.channels.zns import zns_sender
 from bot.settings import Settings
 from bot.webchat.delivery import web_outlet
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.delivery import Outgoing, Rejected, RetryAfter, Transient, Unreachable
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
+from scheduler.fallback import Fallback
 from scheduler.jobs import ReminderJobs
 from scheduler.limits import RateLimits
 from storage.db import session_factory
@@ -131,7 +133,10 @@ def build_dispatcher(
 
 
 def reminder_jobs(settings: Settings, engine: AsyncEngine) -> ReminderJobs:
-    """The planner and dispatcher for `canbo run`."""
-    return ReminderJobs(
-        engine, ReminderConfig.from_settings(settings), build_dispatcher(settings, engine)
-    )
+    """The planner, dispatcher and fallback for `canbo run` (the fallback sends by ZNS only
+    when ZNS is set up)."""
+    config = ReminderConfig.from_settings(settings)
+    dispatcher = build_dispatcher(settings, engine)
+    sessions = session_factory(engine)
+    fallback = Fallback(sessions, config, list(dispatcher.outlets), zns_sender(settings, sessions))
+    return ReminderJobs(engine, config, dispatcher, fallback)

@@ -13,6 +13,11 @@ stored in the inbox before Zalo hears back (bot/intake.py; a 503 while the datab
 and claimed in the transaction that answers it (storage/inbox.py), so a redelivered event is
 answered once and one whose answer failed is answered again. Zalo's getUpdates has no offset:
 an event it handed out is held in memory until it is stored.
+Which events are read, acknowledged or refused: bot/channels/zalo_events.py.
+
+Zalo documents no rate limit and no error codes beyond 408; what we assume instead (a pace of
+CANBO_ZALO_RATE sends a second, 429 with ``retry_after`` as flood control, 403 for a chat that
+blocked the bot, 408 and 504 as an empty poll) is listed in docs/ZALO.md, each configurable.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import hmac
 import json
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from time import perf_counter
 from typing import Any
 
@@ -33,14 +38,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import logs
-from bot.channels.shapes import unicode_text
 from bot.channels.splitting import split_text
+from bot.channels.zalo_events import ZaloEvent, parse_event, to_incoming
 from bot.intake import Intake, log_failure
 from bot.media import MediaLinks
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
-from handlers.messages import ATTACHMENT_LIMIT, Attachment, Incoming, Reply, parse_command
+from handlers.messages import ATTACHMENT_LIMIT, Attachment, Reply
 from locales import translator
 from scheduler.clock import SystemClock
 from scheduler.limits import RateLimits
@@ -53,15 +58,14 @@ logger = logging.getLogger(__name__)
 TEXT_LIMIT = 2000
 WEBHOOK_PATH = "/zalo/webhook"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-NO_UPDATE = 408  # getUpdates: nothing arrived within the timeout
+# getUpdates: nothing arrived within the timeout. 408 is documented; 504 "Request timeout" is
+# what live traffic shows too (an assumption: CANBO_ZALO_IDLE_CODES). Neither is a failure.
+IDLE_CODES = frozenset({408, 504})
 POLL_TIMEOUT = 30  # seconds getUpdates waits for an event
 REQUEST_TIMEOUT = 15.0  # seconds for any other call
 RETRY_DELAY = 1.0  # seconds before polling again after a failure; doubles each time
 MAX_BACKOFF = 60.0  # seconds between polls while Zalo is unreachable
 SEND_TRIES = 3  # a reply part refused with 429 is sent at most this many times
-ID_LIMIT = 64  # characters of a chat or sender id (chat_accounts.external_id)
-TEXT_EVENT = "message.text.received"
-IMAGE_EVENT = "message.image.received"  # "photo_url": where Zalo keeps the picture
 CHANNEL = Channel.ZALO.value
 
 
@@ -79,10 +83,18 @@ class ZaloClient:
     """The Bot API methods we use, over one aiohttp session. The token is part of every URL:
     nothing here logs URLs, and errors carry only the API's code and description."""
 
-    def __init__(self, token: str, base_url: str, *, timeout: float = REQUEST_TIMEOUT) -> None:
+    def __init__(
+        self,
+        token: str,
+        base_url: str,
+        *,
+        timeout: float = REQUEST_TIMEOUT,
+        idle_codes: frozenset[int] = IDLE_CODES,
+    ) -> None:
         self._url = f"{base_url}{token}/"
         self.bot_id = bot_id(token)
         self._timeout = timeout
+        self._idle_codes = idle_codes
         self._session: aiohttp.ClientSession | None = None
 
     async def call(
@@ -116,13 +128,14 @@ class ZaloClient:
         return me if isinstance(me, dict) else {}
 
     async def get_updates(self, wait: int) -> list[Any]:
-        """The next event (a list of one), or [] when none came within ``wait`` seconds."""
+        """The next event (a list of one), or [] when none came within ``wait`` seconds (an
+        idle code, or an empty result)."""
         try:
             result = await self.call(
                 "getUpdates", {"timeout": str(wait)}, seconds=wait + self._timeout
             )
         except ZaloError as error:
-            if error.code == NO_UPDATE:
+            if error.code in self._idle_codes:
                 return []
             raise
         if result is None:
@@ -179,95 +192,6 @@ def bot_id(token: str) -> str:
 
 def split_reply(text: str) -> list[str]:
     return split_text(text, TEXT_LIMIT)
-
-
-@dataclass(frozen=True)
-class ZaloEvent:
-    name: str
-    message_id: str
-    chat_id: str
-    sender_id: str
-    is_group: bool
-    from_bot: bool
-    text: str | None
-    photo_url: str | None = None
-
-    @property
-    def key(self) -> str:
-        """The id stored in the inbox (at most 64 characters)."""
-        if len(self.message_id) <= 64:
-            return self.message_id
-        return hashlib.sha256(self.message_id.encode()).hexdigest()
-
-
-def parse_event(data: Any) -> ZaloEvent:
-    """An event as getUpdates returns it or a webhook posts it: bare, or wrapped as
-    ``{"ok": true, "result": {...}}``. ValueError when it is not one."""
-    if isinstance(data, dict) and "event_name" not in data and "result" in data:
-        data = data["result"]
-    if not isinstance(data, dict):
-        raise ValueError("not an object")
-    name, message = data.get("event_name"), data.get("message")
-    if not isinstance(name, str) or not isinstance(message, dict):
-        raise ValueError("no event_name or message")
-    chat, sender = message.get("chat"), message.get("from")
-    if not isinstance(chat, dict) or not isinstance(sender, dict):
-        raise ValueError("no chat or sender")
-    text = message.get("text")
-    if name == TEXT_EVENT and not unicode_text(text):
-        raise ValueError("a text event without its text")
-    return ZaloEvent(
-        name=name,
-        message_id=_id(message.get("message_id"), limit=None),
-        chat_id=_id(chat.get("id")),
-        sender_id=_id(sender.get("id")),
-        is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
-        from_bot=sender.get("is_bot") is True,
-        text=text if name == TEXT_EVENT else None,
-        photo_url=_photo_url(message.get("photo_url")) if name == IMAGE_EVENT else None,
-    )
-
-
-def _photo_url(value: object) -> str | None:
-    """A picture's address as Zalo gives it: http(s) only, printable, of a sane length."""
-    if not unicode_text(value) or not isinstance(value, str) or len(value) > 2048:
-        return None
-    return value if value.startswith(("https://", "http://")) and value.isprintable() else None
-
-
-def _id(value: object, limit: int | None = ID_LIMIT) -> str:
-    """An id as a string: Zalo's are strings, an integer is taken too; ValueError for anything
-    else, or one that is empty, unprintable or over ``limit`` characters (chat ids are stored)."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError("an id is not a string")
-    text = str(value)
-    if not text or not text.isprintable() or (limit is not None and len(text) > limit):
-        raise ValueError("a malformed id")
-    return text
-
-
-def to_incoming(event: ZaloEvent) -> Incoming | None:
-    """The neutral message for a text event or a picture (its attachment fetched apart); None
-    for stickers and the rest."""
-    if event.photo_url is not None:
-        return Incoming(
-            channel=Channel.ZALO,
-            chat_id=event.chat_id,
-            sender_id=event.sender_id,
-            is_group=event.is_group,
-        )
-    if event.text is None:
-        return None
-    command, args = parse_command(event.text.strip())
-    return Incoming(
-        channel=Channel.ZALO,
-        chat_id=event.chat_id,
-        sender_id=event.sender_id,
-        is_group=event.is_group,
-        text=event.text,
-        command=command,
-        args=args,
-    )
 
 
 class ZaloChannel:
@@ -333,7 +257,9 @@ class ZaloChannel:
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Zalo's POST of one event: 403 without the right secret and 400 when the body is not
-        an event, both before anything is processed; otherwise stored, answered at once and
+        an event, both before anything is processed; an event we do not take (no message, a
+        reaction, an unknown name) is acknowledged and dropped; otherwise stored, answered at
+        once and
         handled in the background."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not self._secret or not hmac.compare_digest(given, self._secret):
@@ -345,13 +271,16 @@ class ZaloChannel:
         except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError; deep nesting
             self._metrics.inc("canbo_webhook_rejected_total", CHANNEL)
             return web.json_response({"ok": False, "error": "malformed event"}, status=400)
-        if not event.from_bot and await self._fresh(event, data):
+        if event is not None and not event.from_bot and await self._fresh(event, data):
             self._spawn(self._guarded(event))
         return web.json_response({"ok": True})
 
     async def redeliver(self, update_id: str, payload: dict[str, Any]) -> None:
-        """Answer a stored event again (bot/intake.py's sweeper)."""
-        self._spawn(self._guarded(parse_event(payload)))
+        """Answer a stored event again (bot/intake.py's sweeper); only events taken are
+        stored."""
+        event = parse_event(payload)
+        if event is not None:
+            self._spawn(self._guarded(event))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -359,8 +288,9 @@ class ZaloChannel:
         task.add_done_callback(self._tasks.discard)
 
     async def _poll(self) -> None:
-        """getUpdates in a loop: 408 means nothing came, ask again; failures back off,
-        doubling up to MAX_BACKOFF, and the first success resets the delay."""
+        """getUpdates in a loop: an idle code (408, 504) means nothing came, ask again at once;
+        failures back off, doubling up to MAX_BACKOFF, and the first success resets the
+        delay."""
         delay = 0.0
         while True:
             try:
@@ -379,7 +309,9 @@ class ZaloChannel:
                 except ValueError as error:
                     logger.warning("Zalo sent an event we cannot read: %s", error)
                     continue
-                if not event.from_bot and await self._held_until_stored(event, data):
+                if event is None or event.from_bot:
+                    continue
+                if await self._held_until_stored(event, data):
                     await self._guarded(event)
 
     async def _fresh(self, event: ZaloEvent, data: Any) -> bool:
@@ -525,7 +457,11 @@ def zalo_channel(
         return None
     secret = settings.zalo_webhook_secret
     return ZaloChannel(
-        ZaloClient(settings.zalo_token.get_secret_value(), settings.zalo_api_url),
+        ZaloClient(
+            settings.zalo_token.get_secret_value(),
+            settings.zalo_api_url,
+            idle_codes=settings.zalo_idle_codes,
+        ),
         conversation,
         sessions,
         metrics,

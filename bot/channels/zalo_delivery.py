@@ -6,7 +6,9 @@ typing the number answers the reminder. Text over 2,000 characters goes out in p
 
 Errors map onto the dispatcher's: 429 → RetryAfter; 403 (blocked, or the user left) and an
 unknown chat → Unreachable; 5xx, 408, timeouts and network errors → Transient; any other
-refusal → Rejected. The dispatcher paces every send with ``zalo_outlet``'s limits.
+refusal → Rejected. The dispatcher paces every send with ``zalo_outlet``'s limits. Zalo
+documents none of these codes: they are assumptions (docs/ZALO.md), the "blocked" ones
+configurable (CANBO_ZALO_BLOCKED_CODES).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from scheduler.dispatcher import Outlet
 from scheduler.limits import RateLimits
 from storage.models import Channel, ChatAccount
 
-DEFAULT_RETRY_AFTER = 1.0  # seconds, when a 429 does not say
+DEFAULT_RETRY_AFTER = 1.0  # seconds, when a 429 does not say (an assumption)
+BLOCKED_CODES = frozenset({403})  # the user blocked the bot or left (an assumption)
 
 
 class ZaloSender:
@@ -36,7 +39,9 @@ class ZaloSender:
         client: ZaloClient,
         sessions: async_sessionmaker[AsyncSession],
         default_language: str,
+        blocked_codes: frozenset[int] = BLOCKED_CODES,
     ) -> None:
+        self._blocked = blocked_codes
         self._client = client
         self._sessions = sessions
         self._language = default_language
@@ -59,7 +64,7 @@ class ZaloSender:
                 sent = await self._client.send_message(chat_id, part)
                 first = first or sent
         except ZaloError as error:
-            raise _delivery_error(error) from None
+            raise _delivery_error(error, self._blocked) from None
         except (aiohttp.ClientError, TimeoutError) as error:
             raise Transient(type(error).__name__) from None
         if labels:
@@ -91,11 +96,11 @@ async def _find(session: AsyncSession, chat_id: str) -> ChatAccount | None:
     return found
 
 
-def _delivery_error(error: ZaloError) -> Exception:
+def _delivery_error(error: ZaloError, blocked: frozenset[int]) -> Exception:
     description = error.description or str(error.code)
     if error.code == 429:
         return RetryAfter(error.retry_after or DEFAULT_RETRY_AFTER)
-    if error.code == 403 or "not found" in description.lower():
+    if error.code in blocked or "not found" in description.lower():
         return Unreachable(description)
     if error.code == 408 or error.code >= 500:
         return Transient(description)
@@ -112,4 +117,5 @@ def zalo_outlet(
     client = ZaloClient(settings.zalo_token.get_secret_value(), settings.zalo_api_url)
     rate = settings.zalo_rate
     limits = RateLimits(clock or SystemClock(), global_rate=rate, chat_rate=rate)
-    return Outlet(ZaloSender(client, sessions, settings.locale), limits)
+    sender = ZaloSender(client, sessions, settings.locale, settings.zalo_blocked_codes)
+    return Outlet(sender, limits)

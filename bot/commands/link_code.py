@@ -15,21 +15,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.commands.database import open_session
 from bot.commands.officials import official_or_complain
 from bot.commands.running import add_actions, cli_actor, synchronous
 from bot.commands.unit_choice import unit_or_complain
-from bot.link_slips import Slip, slips_pdf, slips_workbook
+from bot.link_slips import deep_link, issue_slips, slips_pdf, slips_workbook, unlinked
 from bot.settings import Settings
-from handlers.labels import titles_name
-from handlers.linking import issue_code, issue_codes
+from handlers.linking import issue_code
 from locales import Translator, translator
 from storage.audit import record
-from storage.models import ChatAccount, Official, Unit
+from storage.models import Unit
 from storage.types import utcnow
 
 
@@ -115,20 +112,9 @@ async def _unit(
     unit = await unit_or_complain(session, args.unit, _)
     if unit is None:
         return 1
-    officials = await unlinked(session, unit)
+    officials = await unlinked(session, Unit.path.startswith(unit.path))
     now = utcnow()
-    codes = await issue_codes(session, [o.id for o in officials], now, settings.link_code_days)
-    slips = [
-        Slip(
-            name=official.full_name,
-            unit=official.unit.name,
-            title=titles_name(_, official.posts),
-            official_code=official.code,
-            link_code=codes[official.id],
-            link=deep_link(username, codes[official.id]) if username else "",
-        )
-        for official in officials
-    ]
+    slips = await issue_slips(session, officials, now, settings.link_code_days, username, _)
     expires = (now + timedelta(days=settings.link_code_days)).astimezone(settings.zone).date()
     files = []
     if args.xlsx:
@@ -152,22 +138,3 @@ async def _unit(
         file=sys.stderr if not files else sys.stdout,
     )
     return 0
-
-
-async def unlinked(session: AsyncSession, unit: Unit) -> list[Official]:
-    """The officials under ``unit`` (itself included) whom no chat is linked to, by unit and
-    name, with their unit and title."""
-    linked = exists(select(ChatAccount.id).where(ChatAccount.official_id == Official.id))
-    return list(
-        await session.scalars(
-            select(Official)
-            .join(Unit, Official.unit_id == Unit.id)
-            .where(Unit.path.startswith(unit.path), ~linked)
-            .options(selectinload(Official.unit))
-            .order_by(Unit.name, Official.full_name, Official.code)
-        )
-    )
-
-
-def deep_link(username: str, code: str) -> str:
-    return f"https://t.me/{username}?start={code}"

@@ -22,6 +22,8 @@ LINES = {
     "drafts": N_("Abandoned draft announcements: {n}"),
     "link_codes": N_("Used or expired link codes: {n}"),
     "wrong_codes": N_("Records of wrong link codes: {n}"),
+    "console_links": N_("Console sign-in links used or expired: {n}"),
+    "console_sessions": N_("Past console sessions: {n}"),
     "files": N_("Files whose links have expired: {n}"),
     "sent_texts": N_("Texts of messages sent: {n}"),
     "announcements": N_("Texts of finished announcements: {n}"),

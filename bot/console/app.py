@@ -1,4 +1,4 @@
-"""The /console sub-application: its pages (``PAGES``), templates and static files, and the
+"""The /console sub-application: its pages (``pages()``), templates and static files, and the
 headers every answer carries. bot/app.py mounts it on the service's HTTP server."""
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.console.render import NavEntry
+from bot.console.render import NavEntry, render_public, visitor_language
 from bot.console.visit import CONFIG
-from bot.http import Route
+from bot.http import Handler, Route
 from bot.proxies import TrustedProxies
+from locales import N_, translator
 from rules.profiles import Profile
 
 PREFIX = "/console"
@@ -32,8 +33,8 @@ HEADERS = {
         "frame-ancestors 'none'; form-action 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
-    # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with a
-    # form posted to its own site, which the same-origin check must refuse
+    # not no-referrer: under it browsers send "Origin: null" with every form, and the
+    # same-origin check needs the origin; nothing is sent to other sites either way
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
@@ -48,17 +49,28 @@ class ConsoleConfig:
     default_language: str
     proxies: TrustedProxies
     secure_cookies: bool  # served over https (CANBO_PUBLIC_URL): Secure cookies
+    link_code_days: int = 7  # how long link codes issued from the console stay valid
+    bot_username: str | None = None  # the Telegram bot, for the deep links on slips
 
 
-def _pages() -> tuple[ModuleType, ...]:
+def pages() -> tuple[ModuleType, ...]:
     """The page modules, in navigation order. Each has ``ROUTES`` and ``NAV``."""
-    from bot.console.pages import announcements, courses, dashboard, evidence, signin
+    from bot.console.pages import (
+        admin,
+        announcements,
+        courses,
+        dashboard,
+        evidence,
+        officials,
+        rosters,
+        signin,
+    )
 
-    return (dashboard, courses, evidence, announcements, signin)
+    return (dashboard, officials, rosters, courses, evidence, announcements, admin, signin)
 
 
 def navigation() -> list[NavEntry]:
-    return [entry for module in _pages() for entry in module.NAV]
+    return [entry for module in pages() for entry in module.NAV]
 
 
 async def _static(request: web.Request) -> web.Response:
@@ -69,13 +81,34 @@ async def _static(request: web.Request) -> web.Response:
     return web.Response(body=body, content_type=STATIC[name], charset="utf-8")
 
 
+ERRORS = {
+    401: N_("You are signed out. Send /console in your chat for a new sign-in link."),
+    403: N_("This form has expired or came from another site. Reload the page and try again."),
+    404: N_("This page does not exist, or it is outside your units."),
+}
+
+
+@web.middleware
+async def _error_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A refusal as a page in the visitor's language, with a way back."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status not in ERRORS:
+            raise
+        _ = translator(await visitor_language(request))
+        return render_public(
+            request, "error.html", _, status=error.status, message=_(ERRORS[error.status])
+        )
+
+
 async def _headers(request: web.Request, response: web.StreamResponse) -> None:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
 
 
 def console_app(config: ConsoleConfig) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[_error_pages])
     app[CONFIG] = config
     aiohttp_jinja2.setup(
         app,
@@ -84,7 +117,7 @@ def console_app(config: ConsoleConfig) -> web.Application:
         undefined=jinja2.StrictUndefined,
     )
     app.router.add_get("/static/{name}", _static)
-    for module in _pages():
+    for module in pages():
         for route in module.ROUTES:
             app.router.add_route(route.method, route.path, route.handler)
     app.on_response_prepare.append(_headers)

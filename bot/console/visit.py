@@ -2,9 +2,10 @@
 
 ``page(handler)`` wraps every page handler. It finds the session named by the cookie (storage/
 console.py), ends it when its official holds no role any more, checks POST requests for the
-same origin and the CSRF token, opens one database transaction for the handler and commits it
-afterwards. A redirect or a refusal raised by the handler (an ``HTTPException``) still commits,
-so the audit entry of a refusal is kept; any other error rolls everything back.
+same origin and the CSRF token, opens one database transaction for the handler (the session's
+"seen now" committed before it) and commits it afterwards. A redirect or a refusal raised by
+the handler (an ``HTTPException``) still commits, so the audit entry of a refusal is kept; any
+other error rolls everything back.
 """
 
 from __future__ import annotations
@@ -104,12 +105,13 @@ def csrf_token(cookie: str) -> str:
 
 def same_origin(request: web.Request) -> bool:
     """A state-changing request from a page of this same host. Browsers send Origin on every
-    POST; Sec-Fetch-Site where they are older; a client sending neither is not a browser
-    acting for someone else."""
+    POST ("null" when a referrer policy hides it) and Sec-Fetch-Site; a client sending
+    neither is not a browser acting for someone else."""
     origin = request.headers.get("Origin")
-    if origin is not None:
-        return origin != "null" and urlsplit(origin).netloc == request.host
-    return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if origin is not None and origin != "null":
+        return urlsplit(origin).netloc == request.host and fetched_from in (None, "same-origin")
+    return fetched_from in (None, "same-origin") and (origin is None or fetched_from is not None)
 
 
 def page(handler: PageHandler, *, admin: bool = False) -> Handler:
@@ -137,6 +139,9 @@ def page(handler: PageHandler, *, admin: bool = False) -> Handler:
                 refuse(db, console.actor_of(row.official.code), request.path, "not an admin")
                 await db.commit()
                 raise not_found()
+            # "seen now" is kept at once: on SQLite the handler's transaction then takes the
+            # write lock only when it writes, not for the whole page
+            await db.commit()
             token = csrf_token(cookie)
             visit = Visit(request, config, db, row, row.official, scope, admin_now, token, now)
             if unsafe:

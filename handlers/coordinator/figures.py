@@ -6,9 +6,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.labels import level_name, requirement_name
-from locales import Translator
+from locales import N_, Translator
 from rules.scales import Level
 from storage.audience import Headcount
+from storage.reach import Reach
+
+REACH_NAMES = {
+    Reach.REACHABLE: N_("linked"),
+    Reach.ON_VISIT: N_("web chat only"),
+    Reach.NOT_LINKED: N_("no linked chat"),
+    Reach.BLOCKED: N_("blocked the bot"),
+}
 
 
 def share(_: Translator, part: int, whole: int) -> str:
@@ -22,6 +30,11 @@ def level_label(_: Translator, level: Level | None) -> str:
         return _("Not recorded")
     name = level_name(_, level)
     return name[:1].upper() + name[1:]
+
+
+def reach_name(_: Translator, reach: Reach) -> str:
+    """How an official can be reached, in a word or two ("chưa liên kết")."""
+    return _(REACH_NAMES[reach])
 
 
 def scale_name(_: Translator, key: str) -> str:

@@ -12,10 +12,11 @@ audit log, as every import is.
 from __future__ import annotations
 
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path, PurePath
 
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Context
 from handlers.coordinator.access import actor
@@ -93,7 +94,29 @@ async def on_button(context: Context, scope: Scope, pressed: RosterStep) -> list
 async def _import(
     context: Context, upload: RosterUpload, scope: Scope, dry_run: bool
 ) -> ImportReport:
-    """The officials roster in ``upload``, checked (or imported) within ``scope``."""
+    return await check_upload(
+        context.session,
+        upload,
+        scope,
+        dry_run=dry_run,
+        actor=actor(context),
+        lang=context.account.language,
+        today=context.today,
+    )
+
+
+async def check_upload(
+    session: AsyncSession,
+    upload: RosterUpload,
+    scope: Scope,
+    *,
+    dry_run: bool,
+    actor: str,
+    lang: str,
+    today: date,
+) -> ImportReport:
+    """The officials roster in ``upload``, checked (or imported) within ``scope``, in the
+    caller's transaction (storage.importers.import_within); the console uses it too."""
     suffix = PurePath(upload.filename).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="canbo-upload-") as folder:
         path = Path(folder) / f"roster{suffix}"
@@ -103,9 +126,9 @@ async def _import(
             path=path,
             name=upload.filename,
             dry_run=dry_run,
-            actor=actor(context),
-            lang=context.account.language,
-            today=context.today,
+            actor=actor,
+            lang=lang,
+            today=today,
             scope=scope,
         )
-        return await import_within(context.session, job)
+        return await import_within(session, job)

@@ -7,9 +7,10 @@ can be reported in Vietnamese or English after the fact.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from types import MappingProxyType
+from typing import Any
 
 from locales import N_, Translator, translator
 
@@ -31,6 +32,30 @@ class Message:
 
     def render(self, _: Translator) -> str:
         return _(self.text, **{name: _shown(_, value) for name, value in self.params.items()})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "params": {name: _stored(value) for name, value in self.params.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Message:
+        params = {name: _restored(value) for name, value in data["params"].items()}
+        return cls(data["text"], MappingProxyType(params))
+
+
+def _stored(value: object) -> object:
+    """A parameter as JSON keeps it: a date tagged, so it is shown as a date again."""
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value if isinstance(value, int | float | str | bool) or value is None else str(value)
+
+
+def _restored(value: object) -> object:
+    if isinstance(value, dict) and set(value) == {"date"}:
+        return date.fromisoformat(str(value["date"]))
+    return value
 
 
 def _shown(_: Translator, value: object) -> object:
@@ -98,6 +123,29 @@ class ImportReport:
         if len(self.row_errors) > room:
             self.more_errors += len(self.row_errors) - room
             del self.row_errors[room:]
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON keeps it (the console shows a check again, and exports it)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["file_errors"] = [message.to_json() for message in self.file_errors]
+        data["row_errors"] = [
+            {"row": e.row, "column": e.column, "reason": e.reason.to_json()}
+            for e in self.row_errors
+        ]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ImportReport:
+        report = cls(**{key: value for key, value in data.items() if not key.endswith("errors")})
+        report.header_rows = tuple(report.header_rows)
+        report.foot = (data["foot"][0], data["foot"][1]) if data["foot"] else None
+        report.more_errors = data["more_errors"]
+        report.file_errors = [Message.from_json(m) for m in data["file_errors"]]
+        report.row_errors = [
+            RowError(e["row"], e["column"], Message.from_json(e["reason"]))
+            for e in data["row_errors"]
+        ]
+        return report
 
     def render(self, lang: str | None = None) -> str:
         _ = translator(lang or self.lang)

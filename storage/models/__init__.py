@@ -29,6 +29,7 @@ from storage.models.training import (
 from storage.models.units import Unit, UnitKind
 from storage.models.uploads import RosterUpload
 from storage.models.web import MediaFile, ServerKey, WebTurn
+from storage.models.zns import OaToken, ZnsOutcome, ZnsSend
 
 __all__ = [
     "AnswerKind",
@@ -55,6 +56,7 @@ __all__ = [
     "LinkCode",
     "LinkFailure",
     "MediaFile",
+    "OaToken",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
@@ -71,5 +73,7 @@ __all__ = [
     "Unit",
     "UnitKind",
     "WebTurn",
+    "ZnsOutcome",
+    "ZnsSend",
     "planned_titles",
 ]

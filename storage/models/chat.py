@@ -19,6 +19,7 @@ class Channel(enum.Enum):
     ZALO = "zalo"
     WEB = "web"
     TERMINAL = "terminal"
+    ZNS = "zns"  # Zalo Notification Service: no chat, the roster's phone (storage.reach)
 
 
 class ChatAccount(Timestamped, Base):
@@ -43,6 +44,9 @@ class ChatAccount(Timestamped, Base):
     preferred: Mapped[bool] = mapped_column(default=False)
     is_group: Mapped[bool] = mapped_column(default=False)
     unreachable_since: Mapped[datetime | None]
+    # the first of the sends that failed in a row (timeouts, 5xx); a delivery clears it. A chat
+    # failing this long (CANBO_CHAT_FAILING_DAYS) yields to the official's other chats.
+    failing_since: Mapped[datetime | None]
     dialog: Mapped[str | None] = mapped_column(String(40))
     dialog_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

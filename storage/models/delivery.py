@@ -54,6 +54,9 @@ class OutboxMessage(Timestamped, Base):
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # when the fallback (scheduler/fallback.py) took this unreachable row: to the next chat, to
+    # ZNS or to "not reachable"; set first, as a claim, so no two workers take it
+    fallback_at: Mapped[datetime | None]
 
 
 class DeliveryAttempt(Base):

@@ -131,5 +131,6 @@ def _outcome(status: OutboxStatus | None, reach: Reach | None) -> Outcome:
     if status is OutboxStatus.FAILED:
         return Outcome.FAILED
     if status is OutboxStatus.UNREACHABLE:
-        return Outcome.NOT_LINKED if reach is Reach.NOT_LINKED else Outcome.BLOCKED
+        no_chat = reach in (Reach.NOT_LINKED, Reach.IMPORTANT_ONLY)  # ZNS only: no chat
+        return Outcome.NOT_LINKED if no_chat else Outcome.BLOCKED
     return Outcome.CANCELLED  # cancelled, or its row is gone from the outbox

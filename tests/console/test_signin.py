@@ -12,7 +12,15 @@ from storage import console
 from storage.db import create_engine, session_factory
 from storage.models import AuditEntry, ConsoleSession, Official, Role
 from storage.types import utcnow
-from tests.console.conftest import ADMIN, COORDINATOR, LATER, Served, csrf_in, sign_in
+from tests.console.conftest import (
+    ADMIN,
+    COORDINATOR,
+    LATER,
+    Served,
+    csrf_in,
+    own_console,
+    sign_in,
+)
 
 
 async def _post(
@@ -145,3 +153,58 @@ async def test_the_page_says_what_to_do_without_a_link(served, client):
         page = await response.text()
     assert "/console" in page and "15 phút" in page
     assert csrf_in('name="csrf" value="abc"') == "abc"
+
+
+async def test_signing_in_again_ends_the_browsers_earlier_session(served, client):
+    await sign_in(served, client, ADMIN)
+    first = next(c for c in client.cookie_jar if c.key == "canbo_console").value
+    await sign_in(served, client, ADMIN)
+    engine = create_engine(served.database_url)
+    async with session_factory(engine)() as session:
+        ended = await session.scalar(
+            select(ConsoleSession.ended_at).where(
+                ConsoleSession.token_hash == console.token_hash(first)
+            )
+        )
+    await engine.dispose()
+    assert ended is not None
+
+
+async def test_the_client_address_comes_from_a_trusted_proxy_only(served):
+    """Behind CANBO_TRUSTED_PROXIES the session keeps the client's address the proxy names;
+    from anyone else X-Forwarded-For is ignored."""
+    addresses = []
+    for trusted in ("127.0.0.1/32", ""):
+        async with own_console(served, proxies=trusted) as (browser, origin):
+            link = await served.link(ADMIN)
+            response = await browser.post(
+                "/console/signin",
+                data={"token": link.split("token=", 1)[1]},
+                headers={"X-Forwarded-For": "203.0.113.9", **origin},
+                allow_redirects=False,
+            )
+            assert response.status == 303
+        engine = create_engine(served.database_url)
+        async with session_factory(engine)() as session:
+            addresses.append(
+                await session.scalar(
+                    select(ConsoleSession.address).order_by(ConsoleSession.id.desc()).limit(1)
+                )
+            )
+        await engine.dispose()
+    assert addresses == ["203.0.113.9", "127.0.0.1"]
+
+
+async def test_a_page_outside_the_scope_says_so_in_the_visitors_language(served, client):
+    await sign_in(served, client, COORDINATOR)
+    async with client.get(served.base_url + "/console/officials/999999") as response:
+        assert response.status == 404
+        assert "nằm ngoài các đơn vị anh/chị phụ trách" in await response.text()
+
+
+async def test_an_english_session_is_refused_in_english(served, client):
+    csrf = await sign_in(served, client, COORDINATOR)
+    await _post(client, served, "/console/language", {"csrf": csrf, "language": "en"})
+    async with client.get(served.base_url + "/console/officials/999999") as response:
+        assert response.status == 404
+        assert "outside your units" in await response.text()

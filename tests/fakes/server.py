@@ -108,7 +108,42 @@ ChatT = TypeVar("ChatT", bound=Hashable)
 SentT = TypeVar("SentT", bound=Recorded)
 
 
-class FakeBotServer(ABC, Generic[ChatT, SentT]):
+class LoopbackServer(ABC):
+    """An aiohttp application served on a free loopback port while in ``async with``."""
+
+    _runner: web.AppRunner | None = None
+    _port = 0
+
+    @abstractmethod
+    def _app(self) -> web.Application:
+        """The application to serve, with its routes."""
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self._app(), shutdown_timeout=0.5, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+class FakeBotServer(LoopbackServer, Generic[ChatT, SentT]):
     """A running fake Bot API; subclasses name their methods in ``_handlers``."""
 
     send_methods: ClassVar[frozenset[str]]
@@ -139,8 +174,6 @@ class FakeBotServer(ABC, Generic[ChatT, SentT]):
         self._closing = asyncio.Event()
         self._recorded = asyncio.Condition()
         self._failures: list[_Failure] = []
-        self._runner: web.AppRunner | None = None
-        self._port = 0
         self._methods = self._handlers()
 
     def _handlers(self) -> dict[str, Handler]:
@@ -165,17 +198,13 @@ class FakeBotServer(ABC, Generic[ChatT, SentT]):
 
     # --- lifecycle -------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    def _app(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body)
         for http_method in self.http_methods:
             app.router.add_route(http_method, "/bot{token}/{method}", self._dispatch)
         for http_method, path, handler in self._more_routes():
             app.router.add_route(http_method, path, handler)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = self._runner.addresses[0][1]
+        return app
 
     def _more_routes(self) -> list[tuple[str, str, Any]]:
         """Routes besides the API methods (Telegram serves files apart)."""
@@ -183,21 +212,7 @@ class FakeBotServer(ABC, Generic[ChatT, SentT]):
 
     async def stop(self) -> None:
         self._closing.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+        await super().stop()
 
     @property
     def base_url(self) -> str:

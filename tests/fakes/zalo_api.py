@@ -18,6 +18,10 @@ Start and point a client at it::
   past it, 429 ``{"parameters": {"retry_after": N}}``.
 - ``poll_wait`` caps how long getUpdates waits for an update before its 408, so a test of the
   polling loop sees several empty polls without sleeping the real 30 seconds.
+  ``empty_status`` (408) is what an empty poll answers: live traffic shows 504 "Request
+  timeout" as well.
+- setWebhook takes an https:// URL and a secret_token of 8 to 256 characters, as documented;
+  plain http:// only to 127.0.0.1 (the one concession to tests, which serve on loopback).
 - ``block(chat_id)`` / ``unblock(chat_id)``: sends there get 403 "bot was blocked".
 - ``fail_next(method=None, status=500, description=..., count=1, retry_after=None)``: the
   next calls of ``method`` (any send when None) fail that way.
@@ -26,8 +30,10 @@ Start and point a client at it::
 Incoming events (builders return an update; ``push_update`` queues it for getUpdates,
 ``post_webhook`` POSTs it to the URL given in setWebhook with the registered secret unless
 told otherwise, bare or ``wrapped`` in ``{"ok": true, "result": ...}``):
-``text(text, user_id=..., group_id=None)``, ``image(...)``, ``sticker(...)``,
-``unsupported(...)``. Ids are strings, as Zalo sends them.
+``text(text, user_id=..., group_id=None)``, ``link(url, ...)`` (``message.link.received``),
+``image(...)``, ``sticker(...)``, ``unsupported(...)``, ``reaction(...)`` (assumed name
+``message.reaction.received``: undocumented), and ``bare(event_name)``, an event without a
+``message``, as protected accounts and group events come. Ids are strings, as Zalo sends them.
 
 Recorded: ``sent`` (``SentMessage``: method, chat_id, message_id, text, photo, caption,
 photo_bytes), ``calls`` (method, params), ``actions`` ((chat_id, action) of sendChatAction),
@@ -89,6 +95,7 @@ class FakeZalo(FakeBotServer[str, SentMessage]):
         self.rate = rate
         self.burst = burst
         self.poll_wait = poll_wait
+        self.empty_status = 408
         self.actions: list[tuple[str, str]] = []
         self._bucket = Bucket(rate, float(burst), float(burst), clock())
         self._ids = itertools.count(1)
@@ -140,6 +147,18 @@ class FakeZalo(FakeBotServer[str, SentMessage]):
     def unsupported(self, *, user_id: str, group_id: str | None = None) -> dict[str, Any]:
         return self._event("message.unsupported.received", user_id, group_id)
 
+    def link(self, url: str, *, user_id: str, group_id: str | None = None) -> dict[str, Any]:
+        """A link the user typed: Zalo sends it as its own event, the typed text kept."""
+        return self._event("message.link.received", user_id, group_id, text=url)
+
+    def reaction(self, *, user_id: str, group_id: str | None = None) -> dict[str, Any]:
+        return self._event("message.reaction.received", user_id, group_id, reaction="❤️")
+
+    @staticmethod
+    def bare(event_name: str) -> dict[str, Any]:
+        """An event with no ``message``."""
+        return {"event_name": event_name}
+
     def _event(
         self, name: str, user_id: str, group_id: str | None, **content: str
     ) -> dict[str, Any]:
@@ -187,13 +206,13 @@ class FakeZalo(FakeBotServer[str, SentMessage]):
     async def _get_updates(self, params: dict[str, Any]) -> dict[str, Any]:
         await self._await_update(min(float(params.get("timeout") or 0), self.poll_wait))
         if not self._queue:
-            raise ApiError(408, "Request timeout")
+            raise ApiError(self.empty_status, "Request timeout")
         return self._queue.pop(0)
 
     async def _set_webhook(self, params: dict[str, Any]) -> dict[str, Any]:
         url, secret = str(params.get("url") or ""), str(params.get("secret_token") or "")
-        if not url.startswith(("http://", "https://")):
-            raise ApiError(400, "Bad Request: invalid webhook url")
+        if not url.startswith(("https://", "http://127.0.0.1")):
+            raise ApiError(400, "Bad Request: webhook url must be https")
         if not 8 <= len(secret) <= 256:
             raise ApiError(400, "Bad Request: secret_token must be 8 to 256 characters")
         self.webhook = Webhook(url, secret)

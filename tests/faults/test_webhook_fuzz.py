@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.app import App
-from bot.channels import telegram, zalo
+from bot.channels import telegram, zalo, zalo_events
 from storage.models import Base
 from tests.fakes.service import channel_settings, running, webhook_mode
 from tests.fakes.telegram_api import FakeTelegram
@@ -316,7 +316,7 @@ TELEGRAM_IGNORED = st.one_of(
 
 def zalo_event(message_id: str, user_id: str, text: str, *, bot: bool = False) -> dict[str, Any]:
     return {
-        "event_name": zalo.TEXT_EVENT,
+        "event_name": zalo_events.TEXT_EVENT,
         "message": {
             "message_id": message_id,
             "from": {"id": user_id, "display_name": "Người dùng", "is_bot": bot},
@@ -335,7 +335,7 @@ ZALO_IDS = st.text("0123456789abcdef", min_size=8, max_size=20)
 ZALO_EVENTS = st.builds(zalo_event, ZALO_IDS, ZALO_IDS, TEXTS)
 ZALO_EVENT = [
     Field(("event_name",), NOT_STR),
-    Field(("message",), NOT_OBJECT),
+    Field(("message",), NOT_OBJECT, required=False),  # an event without one is dropped
     Field(("message", "message_id"), NOT_ID),  # a long one is hashed
     Field(("message", "chat"), NOT_OBJECT),
     Field(("message", "chat", "id"), NOT_CHAT_ID),
@@ -359,7 +359,28 @@ def bot_event(message_id: str, user_id: str, wrap: bool) -> bytes:
     return encoded(wrapped(event) if wrap else event)
 
 
-ZALO_IGNORED = st.builds(bot_event, ZALO_IDS, ZALO_IDS, st.booleans())
+def dropped_event(name: str, message: Any, wrap: bool) -> bytes:
+    """An event the bot does not take: no message, a reaction, a name it does not know."""
+    event = {"event_name": name} if message is None else {"event_name": name, "message": message}
+    return encoded(wrapped(event) if wrap else event)
+
+
+ZALO_IGNORED = st.one_of(
+    st.builds(bot_event, ZALO_IDS, ZALO_IDS, st.booleans()),
+    st.builds(
+        dropped_event,
+        st.sampled_from([zalo_events.TEXT_EVENT, "message.image.received", "group.joined"]),
+        st.none(),
+        st.booleans(),
+    ),
+    st.builds(
+        dropped_event,
+        st.sampled_from(["message.reaction.received", "oa.follow"])
+        | st.text(max_size=12).map("x-{}".format),
+        JSON,
+        st.booleans(),
+    ),
+)
 
 
 # --- the service -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from handlers.messages import CAPABILITIES
 from storage import callback_data
 from storage.callback_data import (
     LIMIT,
@@ -24,7 +25,7 @@ from storage.callback_data import (
 from storage.models import AnswerKind, Channel
 from tests.handlers.conftest import Chat, new_code
 
-CHANNELS = list(Channel)
+CHANNELS = list(CAPABILITIES)  # the channels a conversation runs on
 KINDS = ["reg", "regok", "set", "bc", "bcr", "bq", "ru", "ack", "rem", "ask", "cite", "zz", ""]
 FIELDS = st.one_of(
     st.integers(min_value=-(10**25), max_value=10**25).map(str),

@@ -70,3 +70,18 @@ def test_the_built_wheel_answers_in_both_languages(installed, tmp_path):
     assert "Tiêu chuẩn theo " in canbo("status", "DEMO-0005")  # the law in force today
     assert "Standards of " in canbo("status", "DEMO-0005", "--lang", "en")
     assert canbo("ask", "--as", "DEMO-0005", "toi da dat chuan chua").strip()
+    # the console's templates and static files ship in the wheel, and it signs in by link
+    shipped = _run(
+        [
+            installed / "python",
+            "-c",
+            "from importlib import resources; c = resources.files('bot.console'); "
+            "print([(c / p).is_file() for p in ('templates/base.html', 'templates/table.html', "
+            "'static/htmx.min.js', 'static/htmx.LICENSE.txt', 'static/console.css')])",
+        ],
+        cwd=tmp_path,
+        env=env,
+    ).stdout
+    assert shipped.strip() == str([True] * 5)
+    canbo("roles", "grant", "--official", "DEMO-0001", "--role", "admin")
+    assert "/console/signin?token=" in canbo("console", "link", "--official", "DEMO-0001")

@@ -61,6 +61,7 @@ async def test_a_weekly_digest_for_the_coordinators_units(session):
     text = line(translator("vi"), digest.kind, digest.payload)
     assert text.split("\n\n") == [
         "Tổng hợp hằng tuần cho Tỉnh Demo",
+        "Kênh liên lạc với 4 cán bộ: Telegram 3",
         "Chưa đạt chuẩn (4):\n"
         "• Trần Điều Phối (Tỉnh Demo): bồi dưỡng cập nhật kiến thức hằng năm\n"
         "• Phạm Thiếu (Xã Bắc): lý luận chính trị, bồi dưỡng cập nhật kiến thức hằng năm\n"

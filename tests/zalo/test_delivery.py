@@ -119,6 +119,18 @@ async def test_a_blocked_chat_is_unreachable(sender, zalo_api):
         await sender.send("zu-304", Outgoing("Nhắc nhở"))
 
 
+async def test_the_codes_taken_for_blocked_are_a_setting(zalo_api, engine):
+    """Zalo documents no code for a user who blocked the bot: 403 is assumed, others can be
+    named (CANBO_ZALO_BLOCKED_CODES)."""
+    client = ZaloClient(zalo_api.token, zalo_api.base_url)
+    sender = ZaloSender(client, session_factory(engine), "vi", frozenset({403, 451}))
+    zalo_api.fail_next("sendMessage", status=451, description="Unavailable For Legal Reasons")
+
+    with pytest.raises(Unreachable):
+        await sender.send("zu-305", Outgoing("Nhắc nhở"))
+    await sender.close()
+
+
 async def test_an_unreachable_api_is_transient(engine):
     client = ZaloClient("1:x", f"http://127.0.0.1:{free_port()}/bot")
     sender = ZaloSender(client, session_factory(engine), "vi")
@@ -218,3 +230,32 @@ async def test_typing_a_number_answers_a_reminder_sent_through_zalo(
     recorded = await session.scalar(select(ReminderAnswer))
     assert recorded is not None
     assert (recorded.outbox_id, recorded.answer) == (row.id, AnswerKind.DONE)
+
+
+async def test_the_default_pace_draws_no_429_from_zalos_assumed_limit(
+    database_url, engine, session
+):
+    """Zalo documents no rate limit; the fake assumes Telegram's 30 a second (any one-second
+    window), and CANBO_ZALO_RATE's default stays under it: a burst of reminders gets no 429."""
+    from bot.channels.zalo_delivery import zalo_outlet
+    from scheduler.dispatcher import Dispatcher
+    from tests.factories import make_official
+    from tests.fakes.zalo_api import FakeZalo
+    from tests.scheduler.helpers import ALWAYS, VirtualClock
+
+    clock = VirtualClock(utcnow())
+    async with FakeZalo(clock=clock.monotonic) as fake:
+        officials = [await make_official(session, f"Z{n:03d}") for n in range(80)]
+        for official in officials:
+            await _account(session, f"zu-p{official.id}", official)
+        await enqueue(session, [_declined(official) for official in officials])
+        await session.commit()
+        outlet = zalo_outlet(zalo_settings(fake, database_url), session_factory(engine), clock)
+        assert outlet is not None
+        dispatcher = Dispatcher(engine, {Channel.ZALO: outlet}, ALWAYS, clock=clock)
+
+        report = await dispatcher.drain()
+        await dispatcher.close()
+
+    assert report is not None and report.sent == 80
+    assert len([c for c in fake.calls if c.method == "sendmessage"]) == 80  # none refused

@@ -8,7 +8,7 @@ import json
 
 from sqlalchemy import func, select
 
-from bot.channels import zalo
+from bot.channels import zalo, zalo_events
 from handlers.messages import Attachment, Reply
 from storage.models import Channel, ChatAccount, InboxUpdate
 from tests.zalo.chat import ZaloChat
@@ -51,9 +51,12 @@ async def test_a_forged_or_missing_secret_is_refused_and_nothing_is_processed(
 
 async def test_a_malformed_body_is_refused(zalo_webhook_bot, zalo_api, session):
     not_json = await zalo_api.post_webhook(body=b"{not json")
-    no_message = await zalo_api.post_webhook(body=json.dumps({"event_name": "x"}).encode())
+    no_name = await zalo_api.post_webhook(body=json.dumps({"message": {}}).encode())
+    bad_message = await zalo_api.post_webhook(
+        body=json.dumps({"event_name": zalo_events.TEXT_EVENT, "message": "hi"}).encode()
+    )
 
-    assert (not_json[0], no_message[0]) == (400, 400)
+    assert (not_json[0], no_name[0], bad_message[0]) == (400, 400, 400)
     assert await _processed(session) == 0
 
 

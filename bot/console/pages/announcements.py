@@ -6,11 +6,11 @@ and the CLI do, so the queue, the scope checks and the audit log are the same.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiohttp import web
-from multidict import MultiDictProxy
+from multidict import MultiMapping
 
 from bot.console.acts import attempt, number
 from bot.console.app import ConsoleRoute
@@ -56,7 +56,7 @@ class Composed:
     when: str  # "" for now, else "dd/mm/yyyy hh:mm"
 
     @classmethod
-    def read(cls, posted: MultiDictProxy[Any]) -> Composed:
+    def read(cls, posted: MultiMapping[Any]) -> Composed:
         values = {
             kind: tuple(dict.fromkeys(str(v)[:64] for v in posted.getall(kind, [])))
             for kind in FILTERS
@@ -161,15 +161,32 @@ async def _draft_view(visit: Visit, composed: Composed) -> dict[str, Any]:
     }
 
 
+async def _composed(visit: Visit, given: MultiMapping[Any]) -> Composed:
+    """The form as posted (or the query of a link), with ``unit`` (a unit's id, as every
+    console page takes it: the dashboard links "announce to this unit" so) added to the units;
+    a unit outside the scope is a 404."""
+    composed = Composed.read(given)
+    unit_id = str(given.get("unit", ""))
+    if not unit_id:
+        return composed
+    if not unit_id.isascii() or not unit_id.isdigit() or len(unit_id) > 18:
+        raise not_found()
+    code = (await visit.unit(int(unit_id))).code
+    if code in composed.audience.units:
+        return composed
+    audience = replace(composed.audience, units=(*composed.audience.units, code))
+    return replace(composed, audience=audience)
+
+
 async def draft(visit: Visit) -> web.StreamResponse:
     """The count and preview fragment, for htmx as the form changes."""
-    composed = Composed.read(await visit.request.post())
+    composed = await _composed(visit, await visit.request.post())
     return render(visit, "announcement_draft.html", **await _draft_view(visit, composed))
 
 
 async def send(visit: Visit) -> web.StreamResponse:
     _ = visit._
-    composed = Composed.read(await visit.request.post())
+    composed = await _composed(visit, await visit.request.post())
     moment = None
     if composed.when:
         moment = parse_moment(composed.when, visit.config.zone, visit.today)
@@ -301,7 +318,7 @@ async def export(visit: Visit) -> web.StreamResponse:
 
 
 async def new(visit: Visit) -> web.StreamResponse:
-    return await compose(visit)
+    return await compose(visit, await _composed(visit, visit.request.query))
 
 
 ROUTES = (

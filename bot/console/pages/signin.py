@@ -10,7 +10,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.console.app import ConsoleRoute
-from bot.console.render import NavEntry, render_public
+from bot.console.render import NavEntry, render_public, request_language
 from bot.console.visit import CONFIG, COOKIE, Visit, page, same_origin
 from locales import LANGUAGES, translator
 from storage import console
@@ -20,15 +20,9 @@ from storage.types import utcnow
 NAV: tuple[NavEntry, ...] = ()
 
 
-def _language(request: web.Request) -> str:
-    first = request.headers.get("Accept-Language", "").split(",")[0]
-    language = first.split(";")[0].split("-")[0].strip().lower()
-    return language if language in LANGUAGES else request.config_dict[CONFIG].default_language
-
-
 async def show(request: web.Request) -> web.Response:
     token = request.query.get("token", "")
-    _ = translator(_language(request))
+    _ = translator(request_language(request))
     config = request.config_dict[CONFIG]
     valid = False
     if token:
@@ -45,7 +39,7 @@ async def show(request: web.Request) -> web.Response:
 
 
 async def sign_in(request: web.Request) -> web.Response:
-    _ = translator(_language(request))
+    _ = translator(request_language(request))
     if not same_origin(request):
         raise web.HTTPForbidden(text="cross-site request refused")
     token = str((await request.post()).get("token", ""))
@@ -56,12 +50,16 @@ async def sign_in(request: web.Request) -> web.Response:
         opened = None
         if pending is not None:
             scope = await scope_of(db, pending.official_id)
+            earlier = request.cookies.get(COOKIE)
+            replaced = await console.current(db, earlier, now) if earlier else None
+            if replaced is not None:  # this browser's earlier session: one at a time
+                console.end(db, replaced, console.actor_of(replaced.official.code), now)
             opened = await console.redeem(
                 db,
                 token,
                 scope,
                 pending.official_id,
-                language=_language(request),
+                language=request_language(request),
                 address=config.proxies.client(request),
                 now=now,
             )

@@ -1,4 +1,4 @@
-"""the console's sign-in links and sessions
+"""the console's sign-in links and sessions; rosters uploaded in the console
 
 Revision ID: 0012
 Revises: 0009
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -70,9 +70,16 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_console_sessions_ended_at"), ["ended_at"], unique=False
         )
+    with op.batch_alter_table("roster_uploads", schema=None) as batch_op:
+        batch_op.alter_column("chat_account_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.add_column(sa.Column("report", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM roster_uploads WHERE chat_account_id IS NULL")
+    with op.batch_alter_table("roster_uploads", schema=None) as batch_op:
+        batch_op.drop_column("report")
+        batch_op.alter_column("chat_account_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("console_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_console_sessions_ended_at"))
         batch_op.drop_index(batch_op.f("ix_console_sessions_official_id"))
