@@ -22,22 +22,16 @@ from storage.models import (
     Broadcast,
     BroadcastStatus,
     Course,
-    CourseKind,
     Enrollment,
     EnrollmentStatus,
-    Evidence,
-    EvidenceKind,
-    EvidenceStatus,
     Official,
     OutboxMessage,
     Unit,
 )
 from storage.outbox import EVIDENCE_DECIDED, REGISTRATION_DECIDED
-from storage.types import utcnow
 from tests.console.conftest import AWAY, COORDINATOR, HOME, Served, sign_in
+from tests.console.waiting import JPEG, waiting_in
 from tests.factories import make_official
-
-JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
 
 
 @dataclass(frozen=True)
@@ -53,67 +47,33 @@ class Cases:
     away_broadcast: int
 
 
-async def _official_in(session, unit_code: str, code: str) -> Official:
-    """A new official of the unit (the demo leaves some communes empty)."""
-    unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
-    return await make_official(session, code, unit=unit, full_name=f"Cán bộ {code}")
-
-
 @pytest.fixture
 async def cases(served: Served) -> AsyncIterator[Cases]:
     engine = create_engine(served.database_url)
     async with session_factory(engine)() as session:
-        now, stamp = utcnow(), uuid.uuid4().hex[:8]
-        course = Course(
-            code=f"LLCT-T{stamp}",
-            name="Trung cấp LLCT khóa thử",
-            kind=CourseKind.LLCT_INTERMEDIATE,
-            starts_on=date.today() + timedelta(days=60),
-            ends_on=date.today() + timedelta(days=240),
-        )
-        session.add(course)
-        await session.flush()
-        home = await _official_in(session, HOME, f"T-H{stamp}")
-        away = await _official_in(session, AWAY, f"T-A{stamp}")
-        ids = []
-        for official in (home, away):
+        stamp = uuid.uuid4().hex[:8]
+        found = []
+        for unit_code in (HOME, AWAY):
+            unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
+            assert unit is not None
+            official = await make_official(
+                session, f"T-{unit_code}-{stamp}", unit=unit, full_name=f"Cán bộ {stamp}"
+            )
             official.political_theory = PoliticalTheory.ELEMENTARY
-            enrollment = Enrollment(
-                official_id=official.id,
-                course_id=course.id,
-                status=EnrollmentStatus.REGISTERED,
-                requested_at=now,
-            )
-            item = Evidence(
-                official_id=official.id,
-                kind=EvidenceKind.POLITICAL_THEORY,
-                status=EvidenceStatus.PENDING,
-                filename="bang.jpg",
-                mime_type="image/jpeg",
-                size=len(JPEG),
-                content=JPEG,
-                received_at=now,
-                decision={},
-            )
-            session.add_all([enrollment, item])
-            await session.flush()
-            ids.append((enrollment.id, item.id))
-        away_unit = await session.scalar(select(Unit).where(Unit.code == AWAY))
-        broadcast = Broadcast(
-            actor="console:OTHER",
-            scope=[away_unit.path],
-            audience={},
-            text="Họp xã Sơn Động",
-            signature="",
-            ack=False,
-            status=BroadcastStatus.SCHEDULED,
+            found.append((official.id, await waiting_in(session, official, unit)))
+        ((home, mine), (away, theirs)) = found
+        cases = Cases(
+            home,
+            away,
+            mine.registration,
+            theirs.registration,
+            mine.evidence,
+            theirs.evidence,
+            theirs.broadcast,
         )
-        session.add(broadcast)
-        await session.flush()
-        found = Cases(home.id, away.id, ids[0][0], ids[1][0], ids[0][1], ids[1][1], broadcast.id)
         await session.commit()
     await engine.dispose()  # nothing of ours holds the database while the service writes
-    yield found
+    yield cases
 
 
 async def _get(client, served, path: str) -> tuple[int, str]:
@@ -289,13 +249,21 @@ async def test_an_announcement_is_counted_previewed_sent_reported_and_cancelled(
 
 async def test_the_course_list_counts_only_the_coordinators_people(served, client, cases):
     await sign_in(served, client, COORDINATOR)
-    (code,) = (await _db(served, select(Course.code).order_by(Course.id.desc())))[0]
+    codes = {}
+    for side, enrollment in (("home", cases.home_registration), ("away", cases.away_registration)):
+        ((codes[side],),) = await _db(
+            served,
+            select(Course.code)
+            .join(Enrollment, Enrollment.course_id == Course.id)
+            .where(Enrollment.id == enrollment),
+        )
 
     status, page = await _get(client, served, "/console/courses")
 
     assert status == 200
-    row = page.split(f'<td data-label="Mã">{code}</td>', 1)[1].split("</tr>", 1)[0]
-    assert row.rstrip().endswith('data-label="Học viên thuộc đơn vị anh/chị">1</td>')  # not 2
+    for side, shown in (("home", 1), ("away", 0)):  # the other commune's registration: not 1
+        row = page.split(f'<td data-label="Mã">{codes[side]}</td>', 1)[1].split("</tr>", 1)[0]
+        assert row.rstrip().endswith(f'data-label="Học viên thuộc đơn vị anh/chị">{shown}</td>')
 
 
 async def test_the_compose_page_opens_for_a_unit_of_the_scope_only(served, client):
@@ -310,10 +278,13 @@ async def test_the_compose_page_opens_for_a_unit_of_the_scope_only(served, clien
 
 async def test_an_enrollments_file_is_checked_then_imported(served, client, cases):
     csrf = await sign_in(served, client, COORDINATOR)
-    (code,) = (await _db(served, select(Official.code).where(Official.id == cases.home_official)))[
-        0
-    ]
-    (course,) = (await _db(served, select(Course.code).order_by(Course.id.desc())))[0]
+    ((code, course),) = await _db(
+        served,
+        select(Official.code, Course.code)
+        .join(Enrollment, Enrollment.official_id == Official.id)
+        .join(Course, Enrollment.course_id == Course.id)
+        .where(Enrollment.id == cases.home_registration),
+    )
     csv = f"Mã cán bộ,Mã lớp,Trạng thái\n{code},{course},Đang học\n".encode()
     form = aiohttp.FormData()
     form.add_field("csrf", csrf)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
-from datetime import timedelta
 from typing import Any
 
 import openpyxl
@@ -19,24 +17,10 @@ from bot.console.app import PREFIX, pages
 from bot.console.tables import XLSX
 from storage.db import create_engine, session_factory
 from storage.importers.report import ImportReport
-from storage.models import (
-    Broadcast,
-    BroadcastStatus,
-    ConsoleSession,
-    Course,
-    CourseKind,
-    Enrollment,
-    EnrollmentStatus,
-    Evidence,
-    EvidenceKind,
-    EvidenceStatus,
-    Official,
-    Role,
-    RosterUpload,
-    Unit,
-)
+from storage.models import ConsoleSession, Official, Role, RosterUpload, Unit
 from storage.types import utcnow
 from tests.console.conftest import AWAY, COORDINATOR, HOME, OTHER, sign_in
+from tests.console.waiting import waiting_in
 
 # What the other commune's ids are, by the name of a route's path parameter. A new route with
 # another parameter must add it here (the test says so).
@@ -77,7 +61,7 @@ async def _ids(served) -> dict[str, Any]:
         upload = await session.scalar(
             select(RosterUpload.id).where(RosterUpload.official_id == other.id)
         )
-        registration, evidence, broadcast = await _flows(session, officials[0], away)
+        waiting = await waiting_in(session, officials[0], away)
         await session.commit()
     await engine.dispose()
     return {
@@ -88,52 +72,10 @@ async def _ids(served) -> dict[str, Any]:
         "codes": [o.code for o in officials],
         "role": role.id,
         "upload": upload,
-        "registration": registration,
-        "evidence": evidence,
-        "broadcast": broadcast,
+        "registration": waiting.registration,
+        "evidence": waiting.evidence,
+        "broadcast": waiting.broadcast,
     }
-
-
-async def _flows(session, official: Official, away: Unit) -> tuple[int, int, int]:
-    """The other commune's registration waiting for a decision, certificate waiting to be
-    checked, and announcement not yet started (the courses, evidence and announcements pages)."""
-    now = utcnow()
-    course = Course(
-        code=f"CRAWL-{uuid.uuid4().hex[:8]}",  # _ids runs once per test
-        name="Trung cấp LLCT (crawl)",
-        kind=CourseKind.LLCT_INTERMEDIATE,
-        starts_on=now.date() + timedelta(days=30),
-        ends_on=now.date() + timedelta(days=200),
-    )
-    session.add(course)
-    await session.flush()
-    registration = Enrollment(
-        official_id=official.id,
-        course_id=course.id,
-        status=EnrollmentStatus.REGISTERED,
-        requested_at=now,
-    )
-    evidence = Evidence(
-        official_id=official.id,
-        kind=EvidenceKind.DEGREE,
-        status=EvidenceStatus.PENDING,
-        filename="bang.jpg",
-        mime_type="image/jpeg",
-        size=3,
-        content=b"\xff\xd8\xff",
-        received_at=now,
-        decision={},
-    )
-    broadcast = Broadcast(
-        actor="console:OTHER",
-        scope=[away.path],
-        audience={},
-        text="Họp riêng xã khác",
-        status=BroadcastStatus.SCHEDULED,
-    )
-    session.add_all([registration, evidence, broadcast])
-    await session.flush()
-    return registration.id, evidence.id, broadcast.id
 
 
 async def _snapshot(served, away: int, other_session: int) -> dict[str, object]:
