@@ -81,11 +81,13 @@ def _logged(errors: list[str], message: Any) -> None:
 
 
 async def shots(page: Any, name: str) -> None:
-    """The page at a desk and on a phone."""
+    """The page at a desk and on a phone, where it must not scroll sideways."""
     ARTIFACTS.mkdir(exist_ok=True)
     for width, size in (("1280", DESK), ("390", PHONE)):
         await page.set_viewport_size(size)
         await page.screenshot(path=str(ARTIFACTS / f"console-{name}-{width}.png"), full_page=True)
+        scrolled = await page.evaluate("document.documentElement.scrollWidth")
+        assert scrolled <= size["width"], f"{name} scrolls sideways at {width} px"
     await page.set_viewport_size(DESK)
 
 
