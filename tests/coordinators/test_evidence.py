@@ -31,7 +31,7 @@ from storage.models import (
 from storage.retention import Retention, purge
 from tests.coordinators.conftest import CA, CHATS, dispatch, soon
 from tests.coordinators.test_registrations import actor
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram, SentMessage
 from tests.telegram.chat import Chat
 
 NOW = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
@@ -53,8 +53,9 @@ JPEG = certificate_photo()
 PDF = b"%PDF-1.7\n" + b"0" * 2048
 
 
-async def send_certificate(fake: FakeTelegram, code: str, answer: str) -> Evidence | None:
-    """The official sends a photo and presses the button ``answer`` (its label's start)."""
+async def send_certificate(fake: FakeTelegram, code: str, answer: str) -> SentMessage:
+    """The official sends a photo and presses the button ``answer`` (part of its label); the
+    bot's question, with the buttons."""
     chat = Chat(fake, CHATS[code])
     (question,) = await chat.send_photo(JPEG)
     assert question.text is not None and question.text.startswith("Đã nhận photo-")
@@ -74,7 +75,7 @@ async def send_certificate(fake: FakeTelegram, code: str, answer: str) -> Eviden
 
 async def _only(session) -> Evidence:
     session.expire_all()
-    (found,) = (await session.scalars(select(Evidence))).all()
+    found: Evidence = (await session.scalars(select(Evidence))).one()
     return found
 
 
@@ -122,7 +123,6 @@ async def test_a_photo_is_queued_and_confirming_it_raises_the_level(
 
 async def test_a_stale_or_forged_button_changes_nothing(bot, fake, session, world):
     question = await send_certificate(fake, "A1", "LLCT")
-    assert question is not None
     chat = Chat(fake, CHATS["A1"])
     (again,) = await chat.press(question, "🎓 Bằng tốt nghiệp")
     assert again.text == "Tệp này không còn chờ trả lời; nếu cần, hãy gửi lại."

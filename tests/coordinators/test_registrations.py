@@ -50,7 +50,9 @@ async def actor(session, world: Province, code: str) -> Actor:
 
 async def _enrollment(session, code: str) -> Enrollment:
     session.expire_all()
-    found = await session.scalar(select(Enrollment).join(Official).where(Official.code == code))
+    found: Enrollment | None = await session.scalar(
+        select(Enrollment).join(Official).where(Official.code == code)
+    )
     assert found is not None
     return found
 
