@@ -94,7 +94,7 @@ async def show(visit: Visit) -> web.StreamResponse:
         visit,
         "dashboard.html",
         unit=unit,
-        parent=await _parent_in_scope(visit, unit),
+        parent=await parent_in_scope(visit, unit),
         tops=await top_units(visit.db, visit.scope),
         report=report,
         overall=share(_, report.whole.meeting_all, report.whole.total),
@@ -111,7 +111,7 @@ async def show(visit: Visit) -> web.StreamResponse:
     )
 
 
-async def _parent_in_scope(visit: Visit, unit: Unit) -> Unit | None:
+async def parent_in_scope(visit: Visit, unit: Unit) -> Unit | None:
     """The unit above, to go back up to, when the scope covers it."""
     if unit.parent_id is None:
         return None
