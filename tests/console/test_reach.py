@@ -9,7 +9,6 @@ import asyncio
 import html
 import io
 import re
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -20,11 +19,11 @@ from bot.cli import main
 from storage import reach
 from storage.access import REFUSED
 from storage.db import create_engine, session_factory
-from storage.models import AuditEntry, Channel, ChatAccount, Official, OutboxMessage, Unit, ZnsSend
+from storage.models import AuditEntry
 from storage.types import utcnow
 from tests.console.conftest import ADMIN, AWAY, COORDINATOR, HOME, Served, csrf_in, own_console
+from tests.console.reach_data import MESSENGERS, link_some
 
-MESSENGERS = frozenset({Channel.TELEGRAM, Channel.ZALO})
 ENV = {  # the same channels for the command: both messengers and ZNS set up
     "CANBO_TELEGRAM_TOKEN": "123456:fake-telegram-token",
     "CANBO_ZALO_TOKEN": "654321:fake-zalo-token",
@@ -33,69 +32,9 @@ ENV = {  # the same channels for the command: both messengers and ZNS set up
 }
 
 
-async def _link_some(served: Served) -> dict[str, object]:
-    """In the coordinator's commune: A on Telegram, B's Zalo chat refusing the bot and no phone,
-    C in the web chat only, D sent a paid ZNS message this month (and a free test one), E's
-    number refused by ZNS, F with no chat and no phone."""
-    engine = create_engine(served.database_url)
-    now = utcnow()
-    month = now.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m")
-    async with session_factory(engine)() as session:
-        home = await session.scalar(select(Unit).where(Unit.code == HOME))
-        assert home is not None
-        people = list(
-            await session.scalars(
-                select(Official).where(Official.unit_id == home.id).order_by(Official.code)
-            )
-        )
-        a, b, c, d, e, f = people[:6]
-        b.phone, d.phone, e.phone, f.phone = None, "+84912000004", "+84912000005", None
-        session.add_all(
-            [
-                ChatAccount(channel=Channel.TELEGRAM, external_id="9101", official_id=a.id),
-                ChatAccount(
-                    channel=Channel.ZALO,
-                    external_id="zu-9102",
-                    official_id=b.id,
-                    unreachable_since=now - timedelta(days=1),
-                ),
-                ChatAccount(channel=Channel.WEB, external_id="web-9103", official_id=c.id),
-            ]
-        )
-        for number, (who, outcome, development) in enumerate(
-            [(d, "sent", False), (d, "sent", True), (e, "invalid_phone", False)]
-        ):
-            row = OutboxMessage(
-                dedupe_key=f"reach-page-{number}", official_id=who.id, kind="broadcast"
-            )
-            row.not_before = now
-            session.add(row)
-            await session.flush()
-            session.add(
-                ZnsSend(
-                    outbox_id=row.id,
-                    official_id=who.id,
-                    unit_id=home.id,
-                    kind="broadcast",
-                    template_id="312347",
-                    tracking_id=f"reach-page-{row.id}",
-                    month=month,
-                    outcome=outcome,
-                    development=development,
-                    at=now,
-                )
-            )
-        await session.commit()
-        found = {"home": home.id, "parent": home.parent_id, "codes": [p.code for p in people]}
-        away = await session.scalar(select(Unit.id).where(Unit.code == AWAY))
-        found["away"] = away
-    await engine.dispose()
-    return found
-
-
 @pytest.fixture(scope="module")
 def linked(served: Served) -> dict[str, object]:
-    return asyncio.run(_link_some(served))
+    return asyncio.run(link_some(served))
 
 
 @pytest.fixture
@@ -154,6 +93,7 @@ async def test_the_page_shows_what_the_command_prints(
         channels = await _sheet(browser, {**query, "export": "channels"})
         unreached = await _sheet(browser, {**query, "export": "unreached"})
         units = await _sheet(browser, {**query, "export": "units"})
+        by_channel = await _sheet(browser, {**query, "export": "unit_channels"})
 
     assert "<h1>Tiếp cận cán bộ: Xã Sơn Động</h1>" in page
     officials = int(printed[1].split()[0])
@@ -183,16 +123,20 @@ async def test_the_page_shows_what_the_command_prints(
         printed[-1] == _text_of(page, "paid") == f"ZNS tháng {_month()}: đã gửi 1 tin (có tính phí)"
     )
 
-    (own,) = units  # a commune: its own officials, in one row
-    assert own[:2] == ["Xã Sơn Động", str(officials)]
-    assert own[2:6] == [figure.split("/")[0] for _name, figure in channels]
-    assert own[6:] == [str(len(unreached)), "1"]  # reached by none; paid ZNS messages
+    reached = _text_of(page, "reached")
+    assert units == [["Xã Sơn Động", reached, "1"]]  # paid ZNS messages: 1
+    assert by_channel == [["Xã Sơn Động", name, figure] for name, figure in channels]
 
     views = [e for e in await _audited(served, "report.reach") if e.target == HOME]
     assert {e.actor for e in views} >= {f"console:{COORDINATOR}"}
     assert any(e.actor.endswith(f"as {COORDINATOR}") for e in views)  # the command's
     exports = [e for e in await _audited(served, "console.export") if e.target == "/console/reach"]
-    assert {e.detail["table"] for e in exports} >= {"channels", "units", "unreached"}
+    assert {e.detail["table"] for e in exports} >= {
+        "channels",
+        "units",
+        "unit_channels",
+        "unreached",
+    }
 
 
 async def test_the_province_drills_into_its_communes(served, linked, zns_set_up):
@@ -204,10 +148,15 @@ async def test_the_province_drills_into_its_communes(served, linked, zns_set_up)
             await browser.get("/console/reach", params={"unit": str(linked["home"])})
         ).text()
         home_units = await _sheet(browser, {"unit": str(linked["home"]), "export": "units"})
+        by_channel = await _sheet(
+            browser, {"unit": str(linked["parent"]), "export": "unit_channels"}
+        )
+        home_channels = await _sheet(browser, {"unit": str(linked["home"]), "export": "channels"})
 
     assert "<h1>Tiếp cận cán bộ: Bắc Ninh</h1>" in province
     assert f'href="/console/reach?unit={linked["home"]}"' in province
     assert [row for row in units if row[0] == "Xã Sơn Động"] == home_units
+    assert [row[1:] for row in by_channel if row[0] == "Xã Sơn Động"] == home_channels
     assert "<h1>Tiếp cận cán bộ: Xã Sơn Động</h1>" in commune
     assert f'href="/console/reach?unit={linked["parent"]}"' in commune  # back up
 

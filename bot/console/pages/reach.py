@@ -19,7 +19,7 @@ from storage import reach
 from storage.access import top_units
 from storage.audit import record
 from storage.models import Channel
-from storage.reports.reach import ReachReport, reach_report
+from storage.reports.reach import ReachFigures, ReachReport, reach_report
 
 NAV = (NavEntry("/console/reach", N_("Reach")),)
 SHOWN = 100  # officials reached by none listed on the page; the export holds them all
@@ -35,6 +35,7 @@ async def show(visit: Visit) -> web.StreamResponse:
     tables = [
         _channels_table(_, report),
         _units_table(_, report, bool(paid)),
+        _unit_channels_table(_, report),
         _unreached_table(_, report),
     ]
     export = requested(visit, tables)
@@ -73,24 +74,19 @@ def _channels_table(_: Translator, report: ReachReport) -> Table:
 
 
 def _units_table(_: Translator, report: ReachReport, paid: bool) -> Table:
-    """Each unit right under this one; its name opens its own reach page, its count its
-    officials."""
-    columns = [
-        _("Unit"),
-        _("Officials"),
-        *(_name(_, channel) for channel, _count in report.channels),
-        _("Reached by none"),
-    ]
+    """Each unit right under this one: its name opens its own reach page, its figure its
+    officials. Narrow enough for a phone; the channels of each are the next table."""
+    columns = [_("Unit"), _("Reached")]
     if paid:
-        columns.append(_("ZNS sent this month (paid)"))
+        columns.append(_("Paid ZNS"))  # this month's, as the headline says
     rows = []
     for part in report.parts:
-        own = part.unit_id == report.unit_id  # officials of the unit itself, not of one below
         row: list[Cell] = [
-            part.name if own else Link(part.name, f"/console/reach?unit={part.unit_id}"),
-            Link(_.number(part.officials), f"/console/officials?unit={part.unit_id}"),
-            *(_.number(count) for _channel, count in part.channels),
-            _.number(part.officials - part.reached),
+            _unit_cell(report, part),
+            Link(
+                share(_, part.reached, part.officials),
+                f"/console/officials?unit={part.unit_id}",
+            ),
         ]
         if paid:
             row.append(_.number(part.zns_paid))
@@ -103,6 +99,31 @@ def _units_table(_: Translator, report: ReachReport, paid: bool) -> Table:
         frozenset(range(1, len(columns))),
         _("No unit under this one holds officials."),
     )
+
+
+def _unit_channels_table(_: Translator, report: ReachReport) -> Table:
+    """How many officials each channel reaches in each unit right under this one: one row a
+    unit and channel, so that it fits a phone and filters in Excel."""
+    return Table(
+        "unit_channels",
+        _("By unit and channel"),
+        [_("Unit"), _("Channel"), _("Officials reached")],
+        [
+            [_unit_cell(report, part), _name(_, channel), share(_, count, part.officials)]
+            for part in report.parts
+            for channel, count in part.channels
+        ],
+        frozenset({2}),
+        _("No unit under this one holds officials."),
+    )
+
+
+def _unit_cell(report: ReachReport, part: ReachFigures) -> Cell:
+    """A unit below by its name, opening its own reach page; the unit itself (its own
+    officials, not those of a unit below) by its name alone."""
+    if part.unit_id == report.unit_id:
+        return part.name
+    return Link(part.name, f"/console/reach?unit={part.unit_id}")
 
 
 def _unreached_table(_: Translator, report: ReachReport) -> Table:
