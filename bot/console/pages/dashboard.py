@@ -7,6 +7,7 @@ official their status card."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
@@ -93,9 +94,7 @@ async def show(visit: Visit) -> web.StreamResponse:
     return render(
         visit,
         "dashboard.html",
-        unit=unit,
-        parent=await parent_in_scope(visit, unit),
-        tops=await top_units(visit.db, visit.scope),
+        **await around(visit, unit),
         report=report,
         overall=share(_, report.whole.meeting_all, report.whole.total),
         overall_before=(
@@ -111,7 +110,17 @@ async def show(visit: Visit) -> web.StreamResponse:
     )
 
 
-async def parent_in_scope(visit: Visit, unit: Unit) -> Unit | None:
+async def around(visit: Visit, unit: Unit) -> dict[str, Any]:
+    """What a page of one unit shows around it: the unit, the one above to go back up to, and
+    the scope's top units to choose from."""
+    return {
+        "unit": unit,
+        "parent": await _parent_in_scope(visit, unit),
+        "tops": await top_units(visit.db, visit.scope),
+    }
+
+
+async def _parent_in_scope(visit: Visit, unit: Unit) -> Unit | None:
     """The unit above, to go back up to, when the scope covers it."""
     if unit.parent_id is None:
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.console.app import ConsoleRoute
-from bot.console.pages.dashboard import chosen_unit, parent_in_scope
+from bot.console.pages.dashboard import around, chosen_unit
 from bot.console.render import NavEntry, render
 from bot.console.tables import Cell, Link, Table, requested
 from bot.console.visit import Visit, page
@@ -16,7 +16,6 @@ from handlers.coordinator.figures import share
 from handlers.coordinator.reach_text import paid_text, why_text
 from locales import N_, Translator
 from storage import reach
-from storage.access import top_units
 from storage.audit import record
 from storage.models import Channel
 from storage.reports.reach import ReachFigures, ReachReport, reach_report
@@ -45,9 +44,7 @@ async def show(visit: Visit) -> web.StreamResponse:
     return render(
         visit,
         "reach.html",
-        unit=unit,
-        parent=await parent_in_scope(visit, unit),
-        tops=await top_units(visit.db, visit.scope),
+        **await around(visit, unit),
         report=report,
         reached=share(_, report.reached, report.officials),
         paid=paid,
