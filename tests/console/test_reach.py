@@ -43,10 +43,11 @@ def zns_set_up() -> None:
     reach.configure(reach.Setup.of(zns=True, failing_days=3))
 
 
-async def _signed_in(browser, origin, served: Served, code: str) -> None:
+async def _signed_in(browser, origin, served: Served, code: str) -> str:
+    """Sign in as ``code``; the session's CSRF token."""
     token = (await served.link(code)).split("token=", 1)[1]
     signed = await browser.post("/console/signin", data={"token": token}, headers=origin)
-    csrf_in(await signed.text())
+    return csrf_in(await signed.text())
 
 
 async def _sheet(browser, query: dict[str, str]) -> list[list[object]]:
@@ -141,7 +142,7 @@ async def test_the_page_shows_what_the_command_prints(
 
 async def test_the_province_drills_into_its_communes(served, linked, zns_set_up):
     async with own_console(served, messengers=MESSENGERS) as (browser, origin):
-        await _signed_in(browser, origin, served, ADMIN)
+        csrf = await _signed_in(browser, origin, served, ADMIN)
         province = await (await browser.get("/console/reach")).text()
         units = await _sheet(browser, {"unit": str(linked["parent"]), "export": "units"})
         commune = await (
@@ -152,6 +153,11 @@ async def test_the_province_drills_into_its_communes(served, linked, zns_set_up)
             browser, {"unit": str(linked["parent"]), "export": "unit_channels"}
         )
         home_channels = await _sheet(browser, {"unit": str(linked["home"]), "export": "channels"})
+        back = f"/console/reach?unit={linked['home']}"
+        switched = await browser.post(
+            "/console/language", data={"csrf": csrf, "language": "en", "back": back}, headers=origin
+        )
+        english = await switched.text()
 
     assert "<h1>Tiếp cận cán bộ: Bắc Ninh</h1>" in province
     assert f'href="/console/reach?unit={linked["home"]}"' in province
@@ -159,6 +165,12 @@ async def test_the_province_drills_into_its_communes(served, linked, zns_set_up)
     assert [row[1:] for row in by_channel if row[0] == "Xã Sơn Động"] == home_channels
     assert "<h1>Tiếp cận cán bộ: Xã Sơn Động</h1>" in commune
     assert f'href="/console/reach?unit={linked["parent"]}"' in commune  # back up
+
+    assert "<h1>Reach: Xã Sơn Động</h1>" in english
+    for heading in ("By channel", "By unit and channel", "Reached by no channel"):
+        assert f"<h2>{heading}</h2>" in english
+    assert "web chat (seen on their next visit)" in english
+    assert "no linked chat, no mobile number in the roster" in english
 
 
 async def test_another_communes_unit_is_not_found_and_the_refusal_audited(served, linked):
