@@ -58,7 +58,7 @@ class ReachFigures:
 class ReachReport(ReachFigures):
     unreached: tuple[Unreached, ...]  # by name
     month: str  # yyyy-mm, local
-    parts: tuple[ReachFigures, ...]  # the units right under it holding officials, by name
+    parts: tuple[ReachFigures, ...]  # the units right under it with officials or paid ZNS, by name
 
 
 def counted(messengers: Collection[Channel]) -> tuple[Channel, ...]:
