@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.proxies import TrustedProxies
 from locales import N_
 from scheduler.timing import QuietWindow
+from storage.models import Channel
 
 # A Bot API token as @BotFather hands it out: the bot's number, a colon, the secret.
 TELEGRAM_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
@@ -165,6 +166,12 @@ class Settings(BaseSettings):
     @cached_property
     def proxies(self) -> TrustedProxies:
         return TrustedProxies.parse(self.trusted_proxies)
+
+    @property
+    def messengers(self) -> frozenset[Channel]:
+        """The messengers set up to push, each given its token (the reach report counts them)."""
+        tokens = ((Channel.TELEGRAM, self.telegram_token), (Channel.ZALO, self.zalo_token))
+        return frozenset(channel for channel, token in tokens if token is not None)
 
     @property
     def zns_ready(self) -> bool:

@@ -21,6 +21,7 @@ from bot.http import Handler, Route
 from bot.proxies import TrustedProxies
 from locales import N_, translator
 from rules.profiles import Profile
+from storage.models import Channel
 
 PREFIX = "/console"
 STATIC = {
@@ -51,6 +52,7 @@ class ConsoleConfig:
     secure_cookies: bool  # served over https (CANBO_PUBLIC_URL): Secure cookies
     link_code_days: int = 7  # how long link codes issued from the console stay valid
     bot_username: str | None = None  # the Telegram bot, for the deep links on slips
+    messengers: frozenset[Channel] = frozenset()  # those set up to push (Settings.messengers)
 
 
 def pages() -> tuple[ModuleType, ...]:
@@ -62,11 +64,22 @@ def pages() -> tuple[ModuleType, ...]:
         dashboard,
         evidence,
         officials,
+        reach,
         rosters,
         signin,
     )
 
-    return (dashboard, officials, rosters, courses, evidence, announcements, admin, signin)
+    return (
+        dashboard,
+        officials,
+        reach,
+        rosters,
+        courses,
+        evidence,
+        announcements,
+        admin,
+        signin,
+    )
 
 
 def navigation() -> list[NavEntry]:
