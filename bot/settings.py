@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     retention_chat_days: int = 90  # unlinked chats, unfinished dialogues, link codes, wrong codes
     retention_sent_days: int = 365  # the text of messages sent and of finished announcements
     retention_audit_days: int = 1825  # the audit log: a five-year term of office
+    retention_evidence_days: int = 90  # certificate files officials sent, once decided
 
     @field_validator("standards_profile", "standards_override")
     @classmethod
@@ -138,6 +139,7 @@ class Settings(BaseSettings):
         "retention_chat_days",
         "retention_sent_days",
         "retention_audit_days",
+        "retention_evidence_days",
     )
     @classmethod
     def _positive(cls, value: float) -> float:

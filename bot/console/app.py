@@ -57,9 +57,29 @@ class ConsoleConfig:
 
 def pages() -> tuple[ModuleType, ...]:
     """The page modules, in navigation order. Each has ``ROUTES`` and ``NAV``."""
-    from bot.console.pages import admin, dashboard, officials, reach, rosters, signin
+    from bot.console.pages import (
+        admin,
+        announcements,
+        courses,
+        dashboard,
+        evidence,
+        officials,
+        reach,
+        rosters,
+        signin,
+    )
 
-    return (dashboard, officials, reach, rosters, admin, signin)
+    return (
+        dashboard,
+        officials,
+        reach,
+        rosters,
+        courses,
+        evidence,
+        announcements,
+        admin,
+        signin,
+    )
 
 
 def navigation() -> list[NavEntry]:

@@ -13,6 +13,7 @@ from storage.models.delivery import (
     OutboxStatus,
     ReminderAnswer,
 )
+from storage.models.evidence import Evidence, EvidenceKind, EvidenceStatus
 from storage.models.officials import HeldTitle, Official, Title, planned_titles
 from storage.models.training import (
     Bond,
@@ -47,6 +48,9 @@ __all__ = [
     "DeliveryAttempt",
     "Enrollment",
     "EnrollmentStatus",
+    "Evidence",
+    "EvidenceKind",
+    "EvidenceStatus",
     "HeldTitle",
     "InboxUpdate",
     "LinkCode",
