@@ -153,6 +153,7 @@ async def build_app(settings: Settings) -> App:
         settings.https,
         settings.link_code_days,
         config.bot_username,
+        settings.messengers,
     )
     http = HttpServer(
         build_web_app(routes, {CONSOLE_PREFIX: console_app(console)}),

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outbox": ("bot.commands.outbox", "deliver queued messages"),
     "roles": ("bot.commands.roles", "coordinator and admin roles"),
     "broadcast": ("bot.commands.broadcast", "announcements to chosen officials"),
+    "registrations": ("bot.commands.registrations", "course registrations made in the chat"),
     "report": ("bot.commands.report", "qualification and reach reports"),
     "zns": ("bot.commands.zns", "the Zalo Official Account that sends ZNS messages"),
     "audit": ("bot.commands.audit", "read the audit log"),

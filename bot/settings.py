@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.proxies import TrustedProxies
 from locales import N_
 from scheduler.timing import QuietWindow
+from storage.models import Channel
 
 # A Bot API token as @BotFather hands it out: the bot's number, a colon, the secret.
 TELEGRAM_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
@@ -70,6 +71,7 @@ class Settings(BaseSettings):
     retention_chat_days: int = 90  # unlinked chats, unfinished dialogues, link codes, wrong codes
     retention_sent_days: int = 365  # the text of messages sent and of finished announcements
     retention_audit_days: int = 1825  # the audit log: a five-year term of office
+    retention_evidence_days: int = 90  # certificate files officials sent, once decided
 
     @field_validator("standards_profile", "standards_override")
     @classmethod
@@ -137,6 +139,7 @@ class Settings(BaseSettings):
         "retention_chat_days",
         "retention_sent_days",
         "retention_audit_days",
+        "retention_evidence_days",
     )
     @classmethod
     def _positive(cls, value: float) -> float:
@@ -163,6 +166,12 @@ class Settings(BaseSettings):
     @cached_property
     def proxies(self) -> TrustedProxies:
         return TrustedProxies.parse(self.trusted_proxies)
+
+    @property
+    def messengers(self) -> frozenset[Channel]:
+        """The messengers set up to push, each given its token (the reach report counts them)."""
+        tokens = ((Channel.TELEGRAM, self.telegram_token), (Channel.ZALO, self.zalo_token))
+        return frozenset(channel for channel, token in tokens if token is not None)
 
     @property
     def zns_ready(self) -> bool:

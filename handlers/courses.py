@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import literal, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Context
 from handlers.labels import course_kind_name, requirement_name
@@ -23,6 +22,7 @@ from handlers.messages import CAPABILITIES, Button, Reply
 from handlers.records import Record, open_course, record
 from handlers.topics import Topic, command
 from locales import Translator
+from storage.access import coordinators_of
 from storage.callback_data import ConfirmRegistration, Register
 from storage.models import (
     Course,
@@ -30,9 +30,6 @@ from storage.models import (
     Enrollment,
     EnrollmentStatus,
     Official,
-    Role,
-    RoleKind,
-    Unit,
 )
 from storage.outbox import COURSE_REGISTRATION, Notice, enqueue
 
@@ -195,14 +192,25 @@ async def register(context: Context, official: Official, course_id: int) -> Repl
     refusal = await _refusal(context, official, course)
     if refusal is not None:
         return refusal
-    enrollment = Enrollment(
-        official_id=official.id, course_id=course.id, status=EnrollmentStatus.REGISTERED
+    enrollment = await session.scalar(
+        select(Enrollment).where(
+            Enrollment.official_id == official.id, Enrollment.course_id == course.id
+        )
     )
-    try:
-        async with session.begin_nested():
-            session.add(enrollment)
-    except IntegrityError:  # the same press taken twice at once
-        return _already(context, course)
+    if enrollment is not None:  # an earlier registration, declined or dropped: asked again
+        _reopen(enrollment, context)
+    else:
+        enrollment = Enrollment(
+            official_id=official.id,
+            course_id=course.id,
+            status=EnrollmentStatus.REGISTERED,
+            requested_at=context.now,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(enrollment)
+        except IntegrityError:  # the same press taken twice at once
+            return _already(context, course)
     await _tell_coordinators(context, official, course, enrollment)
     return Reply(
         _(
@@ -210,6 +218,14 @@ async def register(context: Context, official: Official, course_id: int) -> Repl
             course=course_line(_, course),
         )
     )
+
+
+def _reopen(enrollment: Enrollment, context: Context) -> None:
+    """A registration asked for again waits for the board's decision again."""
+    enrollment.status = EnrollmentStatus.REGISTERED
+    enrollment.completed_on = None
+    enrollment.requested_at = context.now
+    enrollment.confirmed_at = enrollment.declined_at = enrollment.decline_reason = None
 
 
 async def _refusal(context: Context, official: Official, course: Course) -> Reply | None:
@@ -248,22 +264,6 @@ async def _refusal(context: Context, official: Official, course: Course) -> Repl
 def _already(context: Context, course: Course) -> Reply:
     _ = context._
     return Reply(_("You are already registered for {course}.", course=course.name))
-
-
-async def coordinators_of(session: AsyncSession, official: Official) -> list[int]:
-    """Officials coordinating the official's unit or any unit above it, but not themself."""
-    return list(
-        await session.scalars(
-            select(Role.official_id)
-            .join(Unit, Role.unit_id == Unit.id)
-            .where(
-                Role.kind == RoleKind.COORDINATOR,
-                Role.official_id != official.id,
-                literal(official.unit.path).startswith(Unit.path),
-            )
-            .distinct()
-        )
-    )
 
 
 async def _tell_coordinators(

@@ -10,6 +10,8 @@ from handlers import (
     coordinator,
     courses,
     deadlines,
+    evidence,
+    files,
     intents,
     linking,
     settings,
@@ -30,6 +32,7 @@ from storage.callback_data import (
     Citations,
     ConfirmRegistration,
     DeliveryStep,
+    EvidenceStep,
     QualificationStep,
     Register,
     RosterStep,
@@ -63,7 +66,7 @@ async def route(context: Context) -> list[Reply]:
     if incoming.contact is not None:
         return await linking.link_by_contact(context)
     if incoming.attachment is not None:
-        return await coordinator.on_file(context)
+        return await files.on_file(context)
     if incoming.command is not None:
         _leave_dialog(context)
         return await _command(context, incoming.command)
@@ -141,6 +144,8 @@ async def _official_button(context: Context, official: Official, pressed: Button
         return await status.citations(context, official)
     if isinstance(pressed, Acknowledge):
         return await ack.on_button(context, official, pressed)
+    if isinstance(pressed, EvidenceStep):
+        return await evidence.on_button(context, official, pressed)
     for kind, handler in context.config.buttons:
         if isinstance(pressed, kind):
             return await handler(context, official, pressed)

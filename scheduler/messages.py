@@ -15,9 +15,9 @@ from typing import Any
 from locales import N_, Translator, translator
 from scheduler import kinds
 from scheduler.delivery import Outgoing
-from storage import broadcasts, reach
+from storage import broadcasts, evidence, reach, registrations
 from storage.callback_data import AnswerReminder, encode
-from storage.models import AnswerKind
+from storage.models import AnswerKind, EvidenceKind, EvidenceStatus
 
 LIST_LIMIT = 10  # names per digest section; the rest are counted
 
@@ -264,6 +264,35 @@ _DUE: dict[str, Line] = {
     kinds.PROGRAMME_STEP: _text(N_("{programme}: {step} starts"), "programme", step=step_name),
 }
 
+
+def _registration_decided(_: Translator, p: dict[str, Any]) -> str:
+    if p["decision"] == registrations.CONFIRMED:
+        return _(
+            "Your organisation board confirmed your place in {course}, starting {starts_on}.",
+            course=p["course"],
+            starts_on=_date(_, p["starts_on"]),
+        )
+    return _(
+        "Your organisation board declined your registration for {course}: {reason}",
+        course=p["course"],
+        reason=p["reason"],
+    )
+
+
+def _evidence_decided(_: Translator, p: dict[str, Any]) -> str:
+    what = evidence.name(_, EvidenceKind(p["kind"]))
+    if p["decision"] == EvidenceStatus.CONFIRMED.value:
+        return _(
+            "Your organisation board checked the file you sent ({what}) and updated your record.",
+            what=what,
+        )
+    return _(
+        "Your organisation board could not accept the file you sent ({what}): {reason}",
+        what=what,
+        reason=p["reason"],
+    )
+
+
 _LINES: dict[str, Line] = {
     kinds.COURSE_START: _text(
         N_("Your course {course} starts on {date}."), "course", date=_on("starts_on")
@@ -311,10 +340,20 @@ _LINES: dict[str, Line] = {
     ),
     kinds.ESCALATE_DECLINED: _escalate_declined,
     kinds.DIGEST: _digest,
+    kinds.REGISTRATION_DECIDED: _registration_decided,
+    kinds.EVIDENCE_DECIDED: _evidence_decided,
+    kinds.EVIDENCE_SENT: _text(
+        N_("{name} ({code}, {unit}) sent {what} to be checked: see Evidence in the console."),
+        "code",
+        "unit",
+        name=lambda _, p: p["official"],
+        what=lambda _, p: evidence.name(_, EvidenceKind(p["kind"])),
+    ),
     kinds.COURSE_REGISTRATION: _text(
         N_(
             "{name} ({code}, {unit}) registered for the course {course} ({course_code}), "
-            "starting {starts_on}."
+            "starting {starts_on}. Confirm or decline the place under Registrations in the "
+            "console."
         ),
         "code",
         "unit",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, false, or_, select, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, false, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -33,6 +33,11 @@ class Refused(Exception):
         self.params = params
 
 
+class Missing(Refused):
+    """Refused because what was asked for does not exist: said in the same words as
+    ``OutOfScope`` for something outside the scope, so the two cannot be told apart."""
+
+
 class OutOfScope(Refused):
     """Refused because what was asked for exists but lies outside the actor's scope;
     ``target`` names it as the audit log does (``unit:A``)."""
@@ -40,6 +45,15 @@ class OutOfScope(Refused):
     def __init__(self, target: str, message: str, **params: object) -> None:
         super().__init__(message, **params)
         self.target = target
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts on the board's queues (registrations, evidence): the name the audit log gives
+    them, and the units they may act on."""
+
+    name: str
+    scope: Scope
 
 
 def refuse(session: AsyncSession, actor: str, target: str, reason: str) -> None:
@@ -108,6 +122,22 @@ async def scope_of(session: AsyncSession, official_id: int) -> Scope | None:
     if any(kind is RoleKind.ADMIN or path is None for kind, path in roles):
         return Scope.all()
     return Scope.of_paths([path for _kind, path in roles])
+
+
+async def coordinators_of(session: AsyncSession, official: Official) -> list[int]:
+    """Officials coordinating the official's unit or any unit above it, but not themself."""
+    return list(
+        await session.scalars(
+            select(Role.official_id)
+            .join(Unit, Role.unit_id == Unit.id)
+            .where(
+                Role.kind == RoleKind.COORDINATOR,
+                Role.official_id != official.id,
+                literal(official.unit.path).startswith(Unit.path),
+            )
+            .distinct()
+        )
+    )
 
 
 async def top_units(session: AsyncSession, scope: Scope) -> list[Unit]:

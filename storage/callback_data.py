@@ -292,3 +292,16 @@ class AnswerReminder(ButtonData):
 
     outbox: int
     answer: AnswerKind
+
+
+EvidenceAnswer = Literal["degree", "political_theory", "state_management", "refresher", "cancel"]
+
+
+@button("ev")
+@dataclasses.dataclass(frozen=True)
+class EvidenceStep(ButtonData):
+    """What a file an official sent (``evidence``) proves (storage.models.EvidenceKind
+    values), or "cancel": do not send it."""
+
+    evidence: int
+    answer: EvidenceAnswer

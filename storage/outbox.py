@@ -21,6 +21,12 @@ from storage.types import utcnow
 
 # A note to coordinators that an official registered for a course from the chat.
 COURSE_REGISTRATION = "course_registration"
+# To an official: the board confirmed or declined their registration (storage.registrations).
+REGISTRATION_DECIDED = "registration_decided"
+# To an official: the board confirmed or declined the evidence they sent (storage.evidence).
+EVIDENCE_DECIDED = "evidence_decided"
+# To coordinators: an official sent evidence to check in the console (storage.evidence).
+EVIDENCE_SENT = "evidence_sent"
 
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
 _SQLITE_INSERT = sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["dedupe_key"])

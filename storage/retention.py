@@ -5,7 +5,9 @@ Three periods, each a setting: chat state (chats never or no longer linked, half
 dialogues and draft announcements, link codes, wrong-code records with the address they came
 from, the console's sign-in links and past sessions), the texts of messages sent (reminders,
 digests naming officials, announcements), and the audit log. Files behind expiring links go as
-soon as their link has expired.
+soon as their link has expired. Evidence officials sent (a photo of a certificate) goes a
+fourth period after the board decided on it, or a day after it came when its sender never said
+what it proves; the audit log keeps what was decided.
 
 A message's text is cleared, not its row: the row's key is what stops the same reminder being
 queued twice, and delivery reports keep counting it.
@@ -32,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.evidence import DRAFT_KEPT
 from storage.models import (
     AuditEntry,
     Broadcast,
@@ -39,6 +42,8 @@ from storage.models import (
     ChatAccount,
     ConsoleSession,
     ConsoleSignIn,
+    Evidence,
+    EvidenceStatus,
     LinkCode,
     LinkFailure,
     MediaFile,
@@ -59,6 +64,7 @@ class Retention:
     chat: timedelta
     sent: timedelta
     audit: timedelta
+    evidence: timedelta
 
 
 @dataclass
@@ -76,6 +82,7 @@ class Purged:
     sent_texts: int = 0  # messages sent, failed or cancelled whose text was cleared
     announcements: int = 0  # finished announcements whose text was cleared
     audit_entries: int = 0
+    evidence_files: int = 0  # certificate files decided that long ago, or never sent on
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -142,6 +149,14 @@ async def purge(session: AsyncSession, now: datetime, retention: Retention) -> P
             Broadcast.text != "",
         )
         .values(text=""),
+    )
+    evidence_cutoff = now - retention.evidence
+    never_queued = (Evidence.status == EvidenceStatus.DRAFT) & (
+        Evidence.received_at < now - DRAFT_KEPT
+    )
+    purged.evidence_files = await _count(
+        session,
+        delete(Evidence).where(or_(Evidence.decided_at < evidence_cutoff, never_queued)),
     )
     purged.audit_entries = await _count(
         session, delete(AuditEntry).where(AuditEntry.at < now - retention.audit)

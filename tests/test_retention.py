@@ -23,6 +23,9 @@ from storage.models import (
     ChatAccount,
     ConsoleSession,
     ConsoleSignIn,
+    Evidence,
+    EvidenceKind,
+    EvidenceStatus,
     LinkCode,
     LinkFailure,
     MediaFile,
@@ -106,6 +109,21 @@ def _console_session(token_hash: str, official, seen: datetime) -> ConsoleSessio
     )
 
 
+def _evidence(official, status: EvidenceStatus, decided_at: datetime | None = None) -> Evidence:
+    return Evidence(
+        official=official,
+        kind=EvidenceKind.DEGREE,
+        status=status,
+        filename="bang.jpg",
+        mime_type="image/jpeg",
+        size=3,
+        content=b"\xff\xd8\xff",
+        received_at=OLD_SENT,
+        decided_at=decided_at,
+        decision={},
+    )
+
+
 async def _world(session: AsyncSession) -> Official:
     official = await make_official(session)
     stale = _chat("stale-web", OLD_CHAT)  # never linked, idle 91 days
@@ -159,6 +177,10 @@ async def _world(session: AsyncSession) -> Official:
             ),
             _console_session("f" * 64, official, OLD_CHAT),  # with the address it came from
             _console_session("g" * 64, official, RECENT),
+            _evidence(official, EvidenceStatus.CONFIRMED, decided_at=OLD_CHAT),  # goes
+            _evidence(official, EvidenceStatus.DECLINED, decided_at=RECENT),
+            _evidence(official, EvidenceStatus.PENDING),  # waits for the board however old
+            _evidence(official, EvidenceStatus.DRAFT),  # never sent on: goes after a day
             AuditEntry(at=OLD_AUDIT, actor="cli:x", action="role.grant", target="A", detail={}),
             AuditEntry(at=RECENT, actor="cli:x", action="role.grant", target="B", detail={}),
         ]
@@ -186,8 +208,13 @@ async def test_what_has_expired_goes_and_nothing_younger(purge_cli, session):
         "  Nội dung tin đã gửi: 1",
         "  Nội dung thông báo đã kết thúc: 1",
         "  Mục nhật ký hoạt động: 1",
+        "  Tệp văn bằng, chứng chỉ cán bộ đã gửi: 2",
     ]
     session.expire_all()
+    assert list(await session.scalars(select(Evidence.status).order_by(Evidence.id))) == [
+        EvidenceStatus.DECLINED,
+        EvidenceStatus.PENDING,
+    ]
     chats = {chat.external_id: chat for chat in await session.scalars(select(ChatAccount))}
     assert set(chats) == {"fresh-web", "linked-web"}
     assert (chats["linked-web"].dialog, chats["linked-web"].dialog_data) == (None, {})

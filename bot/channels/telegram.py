@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import (
     Bot,
     BotCommand,
-    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -283,9 +282,9 @@ class TelegramChannel:
         incoming = to_incoming(update, self.bot.username)
         if incoming is None:  # nothing to answer, so nothing to claim
             return
-        document = update.message.document if update.message is not None else None
-        if document is not None:
-            incoming = replace(incoming, attachment=await self._fetch(document))
+        attachment = await self._attachment(update.message)
+        if attachment is not None:
+            incoming = replace(incoming, attachment=attachment)
         replies = await self._conversation.handle_once(incoming, update.update_id)
         if replies is None:
             self._metrics.inc("canbo_updates_duplicate_total", CHANNEL)
@@ -305,15 +304,28 @@ class TelegramChannel:
         except TelegramError as error:
             logger.info("Telegram callback %s not acknowledged: %s", update.update_id, error)
 
-    async def _fetch(self, document: Document) -> Attachment:
-        """A document sent to the bot, with empty content when it is larger than a bot may
-        fetch (the conversation then says so)."""
-        name = document.file_name or "file"
-        mime = document.mime_type or "application/octet-stream"
-        if document.file_size is not None and document.file_size > ATTACHMENT_LIMIT:
+    async def _attachment(self, message: Message | None) -> Attachment | None:
+        """The file a message carries: a document, or a photo in its largest size."""
+        if message is None:
+            return None
+        if message.document is not None:
+            document = message.document
+            name = document.file_name or "file"
+            mime = document.mime_type or "application/octet-stream"
+            return await self._fetch(document.file_id, document.file_size, name, mime)
+        if message.photo:
+            photo = max(message.photo, key=lambda size: size.width * size.height)
+            name = f"photo-{photo.file_unique_id}.jpg"  # Telegram sends photos as JPEG
+            return await self._fetch(photo.file_id, photo.file_size, name, "image/jpeg")
+        return None
+
+    async def _fetch(self, file_id: str, size: int | None, name: str, mime: str) -> Attachment:
+        """A file sent to the bot, with empty content when it is larger than a bot may fetch
+        (the conversation then says so)."""
+        if size is not None and size > ATTACHMENT_LIMIT:
             return Attachment(name, b"", mime)
         try:
-            found = await self.bot.get_file(document.file_id)
+            found = await self.bot.get_file(file_id)
             content = bytes(await found.download_as_bytearray())
         except BadRequest:  # "file is too big" when the size was not given
             return Attachment(name, b"", mime)

@@ -1,7 +1,7 @@
 """The shape of a Telegram update as far as the bot reads it (Bot API, "Update", "Message",
-"User", "CallbackQuery", "Contact", "Document"), checked before python-telegram-bot parses it:
-PTB trusts its input, so a string chat id would reach the conversation, and an object for a user
-id would stop PTB's update loop for good."""
+"User", "CallbackQuery", "Contact", "Document", "PhotoSize"), checked before python-telegram-bot
+parses it: PTB trusts its input, so a string chat id would reach the conversation, and an object
+for a user id would stop PTB's update loop for good."""
 
 from __future__ import annotations
 
@@ -22,6 +22,18 @@ _MESSAGE = json_object(
         "contact": json_object(
             {"phone_number": unicode_text, "first_name": unicode_text}, {"user_id": int64}
         ),
+        "photo": list_of(
+            json_object(
+                {
+                    "file_id": unicode_text,
+                    "file_unique_id": unicode_text,
+                    "width": int64,
+                    "height": int64,
+                },
+                {"file_size": int64},
+            )
+        ),
+        "caption": unicode_text,
         "document": json_object(
             {"file_id": unicode_text, "file_unique_id": unicode_text},
             {"file_name": unicode_text, "mime_type": unicode_text, "file_size": int64},

@@ -28,6 +28,7 @@ import hmac
 import json
 import logging
 from collections.abc import Coroutine
+from dataclasses import replace
 from time import perf_counter
 from typing import Any
 
@@ -44,7 +45,7 @@ from bot.media import MediaLinks
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.conversation import Conversation
-from handlers.messages import Attachment, Reply
+from handlers.messages import ATTACHMENT_LIMIT, Attachment, Reply
 from locales import translator
 from scheduler.limits import Limits, Priority, send_budget
 from storage import inbox
@@ -149,6 +150,29 @@ class ZaloClient:
     async def send_message(self, chat_id: str, text: str) -> str:
         sent = await self.call("sendMessage", {"chat_id": chat_id, "text": text})
         return str(sent.get("message_id", "")) if isinstance(sent, dict) else ""
+
+    async def download(self, url: str) -> bytes | None:
+        """A picture sent to the bot, read from Zalo's address for it: empty when it is larger
+        than ``ATTACHMENT_LIMIT`` (the conversation then says so), None when it cannot be read.
+
+        Assumption (undocumented): the address of a received picture can be fetched without
+        credentials, like the pictures Zalo fetches from us. It only ever comes from an event
+        authenticated by our token (polling) or the webhook secret."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        content = bytearray()
+        try:
+            limit = aiohttp.ClientTimeout(total=self._timeout)
+            async with self._session.get(url, timeout=limit, allow_redirects=False) as response:
+                if response.status != 200:
+                    return None
+                async for chunk in response.content.iter_chunked(1 << 16):
+                    content += chunk
+                    if len(content) > ATTACHMENT_LIMIT:
+                        return b""
+        except (aiohttp.ClientError, TimeoutError):
+            return None
+        return bytes(content)
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
@@ -331,8 +355,14 @@ class ZaloChannel:
             return
         await self._typing(event.chat_id)
         incoming = to_incoming(event)
-        if incoming is None:
-            replies = await self._text_only(event)
+        content: bytes | None = b""
+        if incoming is not None and event.photo_url is not None:
+            content = await self._client.download(event.photo_url)
+            name = f"photo-{event.key[:16]}.jpg"
+            if content is not None:
+                incoming = replace(incoming, attachment=Attachment(name, content, "image/jpeg"))
+        if incoming is None or content is None:
+            replies = await self._text_only(event, unfetched=incoming is not None)
         else:
             replies = await self._conversation.handle_once(incoming, event.key)
         if replies is None:
@@ -342,15 +372,18 @@ class ZaloChannel:
             await self.send(event.chat_id, reply)
         self._metrics.inc("canbo_updates_processed_total", CHANNEL)
 
-    async def _text_only(self, event: ZaloEvent) -> list[Reply] | None:
-        """The answer to a picture, a sticker and the rest, claimed first; None for a repeat."""
+    async def _text_only(self, event: ZaloEvent, unfetched: bool) -> list[Reply] | None:
+        """The answer to a sticker and the rest, or to a picture that could not be fetched,
+        claimed first; None for a repeat."""
         async with self._sessions() as session:
             fresh = await inbox.claim(session, Channel.ZALO, event.key, utcnow())
             await session.commit()
         if not fresh:
             return None
         _ = translator(await self._chat_language(event.chat_id))
-        return [Reply(_("I can only read text messages. Please type your question."))]
+        if unfetched:
+            return [Reply(_("I could not fetch that picture. Please send it again."))]
+        return [Reply(_("I can only read text messages and pictures. Please type your question."))]
 
     async def _typing(self, chat_id: str) -> None:
         """Show "typing…" while the answer is prepared; a failure only costs the hint."""

@@ -11,7 +11,8 @@ user typed), ``message.image.received``, ``message.sticker.received``,
 ``message.unsupported.received``.
 
 Three outcomes, so the webhook answers each the way Zalo expects:
-- an event we read (``ZaloEvent``): text and links as text, media as "please type";
+- an event we read (``ZaloEvent``): text and links as text, a picture with its ``photo_url``
+  (fetched by the channel: a certificate an official sends), other media as "please type";
 - ``None``: acknowledged with HTTP 200 and ignored — an event without a ``message`` (protected
   accounts, group events), a reaction, or any event name we do not know;
 - ``ValueError``: the body is not an event at all (HTTP 400).
@@ -35,10 +36,11 @@ ID_LIMIT = 64  # characters of a chat or sender id (chat_accounts.external_id)
 TEXT_EVENT = "message.text.received"
 LINK_EVENT = "message.link.received"
 READ_AS_TEXT = frozenset({TEXT_EVENT, LINK_EVENT})
+IMAGE_EVENT = "message.image.received"  # "photo_url": where Zalo keeps the picture
 # events a user sent that we cannot read: answered "please type your question"
 MEDIA_EVENTS = frozenset(
     {
-        "message.image.received",
+        IMAGE_EVENT,
         "message.sticker.received",
         "message.unsupported.received",
         "message.voice.received",
@@ -60,7 +62,8 @@ class ZaloEvent:
     sender_id: str
     is_group: bool
     from_bot: bool
-    text: str | None  # None: a picture, sticker or other message we cannot read
+    text: str | None  # None: a picture, sticker or other message we cannot read as text
+    photo_url: str | None = None  # a picture's address, to fetch
 
     @property
     def key(self) -> str:
@@ -96,7 +99,15 @@ def parse_event(data: Any) -> ZaloEvent | None:
         is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
         from_bot=sender.get("is_bot") is True,
         text=text,
+        photo_url=_photo_url(message.get("photo_url")) if name == IMAGE_EVENT else None,
     )
+
+
+def _photo_url(value: object) -> str | None:
+    """A picture's address as Zalo gives it: http(s) only, printable, of a sane length."""
+    if not isinstance(value, str) or not unicode_text(value) or len(value) > 2048:
+        return None
+    return value if value.startswith(("https://", "http://")) and value.isprintable() else None
 
 
 def _taken(name: str) -> bool:
@@ -129,7 +140,15 @@ def _id(value: object, limit: int | None = ID_LIMIT) -> str:
 
 
 def to_incoming(event: ZaloEvent) -> Incoming | None:
-    """The neutral message for a text or link event; None for pictures, stickers and the rest."""
+    """The neutral message for a text or link event, or a picture (its attachment fetched
+    apart); None for stickers and the rest."""
+    if event.photo_url is not None:
+        return Incoming(
+            channel=Channel.ZALO,
+            chat_id=event.chat_id,
+            sender_id=event.sender_id,
+            is_group=event.is_group,
+        )
     if event.text is None:
         return None
     command, args = parse_command(event.text.strip())

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands.database import open_session
 from bot.commands.officials import official_or_complain
-from bot.commands.running import cli_actor
+from bot.commands.running import Command, cli_actor, synchronous
+from bot.settings import Settings
 from handlers.coordinator.when import parse_day
-from locales import Translator
-from storage.access import Scope, refuse, scope_of
+from locales import Translator, translator
+from storage.access import OutOfScope, Refused, Scope, refuse, scope_of
 from storage.models import Official
 
 
@@ -63,3 +66,39 @@ def day(text: str) -> date:
     if parsed is None:
         raise argparse.ArgumentTypeError(f"expected a date like 31/12/2025: {text!r}")
     return parsed
+
+
+@dataclass(frozen=True)
+class Call:
+    """What every coordinator action works with, once the actor is known."""
+
+    session: AsyncSession
+    args: argparse.Namespace
+    settings: Settings
+    acting: Acting
+
+
+Action = Callable[[Call, Translator], Awaitable[int]]
+
+
+def scoped(action: Action) -> Command:
+    """The command running ``action`` as the actor ``--as``/``--admin`` names. A refusal is
+    printed and rolls everything back; one on scope is then audited."""
+
+    async def run(args: argparse.Namespace, settings: Settings) -> int:
+        _ = translator(settings.locale)
+        async with open_session(settings) as session:
+            acting = await identity(session, args, _)
+            if acting is None:
+                return 1
+            try:
+                return await action(Call(session, args, settings, acting), _)
+            except Refused as refused:
+                await session.rollback()
+                if isinstance(refused, OutOfScope):
+                    refuse(session, acting.actor, refused.target, "out of scope")
+                    await session.commit()
+                print(_(refused.message, **refused.params), file=sys.stderr)
+                return 1
+
+    return synchronous(run)

@@ -12,26 +12,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands.acting import Acting, add_identity, identity
-from bot.commands.database import open_session
-from bot.commands.running import Command, add_actions, synchronous
+from bot.commands.acting import Call, add_identity, scoped
+from bot.commands.running import add_actions
 from bot.conversation import conversation_config
-from bot.settings import Settings
 from handlers.coordinator.delivery import delivery_text, listing_line
 from handlers.coordinator.figures import headcount_text
 from handlers.coordinator.sheets import delivery_workbook
 from handlers.coordinator.when import parse_moment
-from locales import Translator, translator
+from locales import Translator
 from rules.titles import TitleKind
 from storage import broadcasts
-from storage.access import OutOfScope, Refused, Scope, named_unit, refuse
+from storage.access import Scope, named_unit
 from storage.audience import GAP_KEYS, Audience, check
 from storage.audit import record
 from storage.models import Broadcast
@@ -65,55 +61,22 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     create.add_argument("--ack", action="store_true", help='add the "Received" button')
     create.add_argument("--at", metavar='"DD/MM/YYYY HH:MM"', help="send then (default: now)")
     create.add_argument("--dry-run", action="store_true", help="show it and the counts only")
-    create.set_defaults(run=_run(_create))
+    create.set_defaults(run=scoped(_create))
 
     listing = actions.add_parser("list", help="recent announcements")
     add_identity(listing)
-    listing.set_defaults(run=_run(_list))
+    listing.set_defaults(run=scoped(_list))
 
     cancel = actions.add_parser("cancel", help="cancel an announcement that has not started")
     add_identity(cancel)
     cancel.add_argument("id", type=int, metavar="ID")
-    cancel.set_defaults(run=_run(_cancel))
+    cancel.set_defaults(run=scoped(_cancel))
 
     report = actions.add_parser("report", help="what became of an announcement")
     add_identity(report)
     report.add_argument("id", type=int, metavar="ID")
     report.add_argument("--xlsx", type=Path, metavar="FILE", help="also write it to FILE")
-    report.set_defaults(run=_run(_report))
-
-
-@dataclass(frozen=True)
-class Call:
-    """What every broadcast action works with, once the actor is known."""
-
-    session: AsyncSession
-    args: argparse.Namespace
-    settings: Settings
-    acting: Acting
-
-
-Action = Callable[[Call, Translator], Awaitable[int]]
-
-
-def _run(action: Action) -> Command:
-    async def run(args: argparse.Namespace, settings: Settings) -> int:
-        _ = translator(settings.locale)
-        async with open_session(settings) as session:
-            acting = await identity(session, args, _)
-            if acting is None:
-                return 1
-            try:
-                return await action(Call(session, args, settings, acting), _)
-            except Refused as refused:
-                await session.rollback()
-                if isinstance(refused, OutOfScope):
-                    refuse(session, acting.actor, refused.target, "out of scope")
-                    await session.commit()
-                print(_(refused.message, **refused.params), file=sys.stderr)
-                return 1
-
-    return synchronous(run)
+    report.set_defaults(run=scoped(_report))
 
 
 async def _create(call: Call, _: Translator) -> int:

@@ -28,6 +28,7 @@ LINES = {
     "sent_texts": N_("Texts of messages sent: {n}"),
     "announcements": N_("Texts of finished announcements: {n}"),
     "audit_entries": N_("Audit log entries: {n}"),
+    "evidence_files": N_("Certificate files officials sent: {n}"),
 }
 
 
@@ -37,7 +38,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="remove chat state, sent texts and audit entries past their retention",
         description="Remove what is kept no longer: chat state after CANBO_RETENTION_CHAT_DAYS "
         "(90), the texts of sent messages after CANBO_RETENTION_SENT_DAYS (365), audit "
-        "entries after CANBO_RETENTION_AUDIT_DAYS (1825), files once their link expired.",
+        "entries after CANBO_RETENTION_AUDIT_DAYS (1825), certificate files officials sent after "
+        "CANBO_RETENTION_EVIDENCE_DAYS (90) once decided, files once their link expired.",
     )
     parser.add_argument("--dry-run", action="store_true", help="count only, remove nothing")
     parser.add_argument(
@@ -54,6 +56,7 @@ async def _purge(args: argparse.Namespace, settings: Settings) -> int:
         chat=timedelta(days=settings.retention_chat_days),
         sent=timedelta(days=settings.retention_sent_days),
         audit=timedelta(days=settings.retention_audit_days),
+        evidence=timedelta(days=settings.retention_evidence_days),
     )
     async with open_session(settings) as session:
         purged = await purge(session, now, retention)

@@ -28,10 +28,9 @@ from handlers.coordinator.qualification_text import qualification_text
 from handlers.coordinator.reach_text import reach_text
 from handlers.coordinator.sheets import qualification_workbook
 from locales import LANGUAGES, Translator, translator
-from storage import reach
 from storage.access import Refused, Scope, unit_in_scope
 from storage.audit import record
-from storage.models import Channel, Unit
+from storage.models import Unit
 from storage.reports.qualifications import qualification_report
 from storage.reports.reach import reach_report
 from storage.types import utcnow
@@ -69,18 +68,11 @@ async def _reach(args: argparse.Namespace, settings: Settings) -> int:
         unit = await _unit(session, args, _)
         if unit is None:
             return 1
-        report = await reach_report(session, unit[0], _channels(settings), utcnow(), settings.zone)
+        report = await reach_report(session, unit[0], settings.messengers, utcnow(), settings.zone)
         record(session, unit[1], "report.reach", unit[0].code)
         await session.commit()
     print(reach_text(_, report))
     return 0
-
-
-def _channels(settings: Settings) -> list[Channel]:
-    """The channels set up to push, in the order a message tries them."""
-    tokens = ((Channel.TELEGRAM, settings.telegram_token), (Channel.ZALO, settings.zalo_token))
-    found = [channel for channel, token in tokens if token is not None]
-    return found + sorted(reach.current().by_phone, key=lambda channel: channel.value)
 
 
 async def _unit(

@@ -21,6 +21,7 @@ from bot.http import Handler, Route
 from bot.proxies import TrustedProxies
 from locales import N_, translator
 from rules.profiles import Profile
+from storage.models import Channel
 
 PREFIX = "/console"
 STATIC = {
@@ -51,13 +52,34 @@ class ConsoleConfig:
     secure_cookies: bool  # served over https (CANBO_PUBLIC_URL): Secure cookies
     link_code_days: int = 7  # how long link codes issued from the console stay valid
     bot_username: str | None = None  # the Telegram bot, for the deep links on slips
+    messengers: frozenset[Channel] = frozenset()  # those set up to push (Settings.messengers)
 
 
 def pages() -> tuple[ModuleType, ...]:
     """The page modules, in navigation order. Each has ``ROUTES`` and ``NAV``."""
-    from bot.console.pages import admin, dashboard, officials, rosters, signin
+    from bot.console.pages import (
+        admin,
+        announcements,
+        courses,
+        dashboard,
+        evidence,
+        officials,
+        reach,
+        rosters,
+        signin,
+    )
 
-    return (dashboard, officials, rosters, admin, signin)
+    return (
+        dashboard,
+        officials,
+        reach,
+        rosters,
+        courses,
+        evidence,
+        announcements,
+        admin,
+        signin,
+    )
 
 
 def navigation() -> list[NavEntry]:

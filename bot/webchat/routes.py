@@ -174,7 +174,8 @@ class WebChat:
         return response
 
     async def upload(self, request: web.Request) -> web.Response:
-        """A file sent from the chat (a coordinator's roster): multipart/form-data with one part,
+        """A file sent from the chat (a coordinator's roster, an official's certificate, as
+        handlers.files tells them apart): multipart/form-data with one part,
         "file". A file over ``ATTACHMENT_LIMIT`` reaches the conversation empty, as from
         Telegram, so the answer says why."""
         visitor = await self._checked(request)

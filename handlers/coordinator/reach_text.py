@@ -1,5 +1,6 @@
 """The reach report as text (`canbo report reach`): how many officials each channel reaches,
-who is reached by none and why, and this month's paid ZNS messages."""
+who is reached by none and why, and this month's paid ZNS messages. The console's reach page
+says the reasons and the paid messages in the same words (``why_text``, ``paid_text``)."""
 
 from __future__ import annotations
 
@@ -33,20 +34,29 @@ def reach_text(_: Translator, report: ReachReport) -> str:
     if report.unreached:
         lines += ["", _("Reached by none ({n}):", n=_.number(len(report.unreached)))]
         for person in report.unreached[:LIST_LIMIT]:
-            why = ", ".join(_(REASONS[reason]) for reason in person.why.split("+"))
+            why = why_text(_, person.why)
             lines.append(f"• {person.official} ({person.code}, {person.unit}): {why}")
         rest = len(report.unreached) - LIST_LIMIT
         if rest > 0:
             lines.append(_.plural("… and {n} more", "… and {n} more", rest))
-    if any(channel == ZNS for channel, _count in report.channels) or report.zns_paid:
-        month = f"{report.month[5:]}/{report.month[:4]}"
-        lines += [
-            "",
-            _.plural(
-                "ZNS in {month}: {n} message sent (paid)",
-                "ZNS in {month}: {n} messages sent (paid)",
-                report.zns_paid,
-                month=month,
-            ),
-        ]
+    paid = paid_text(_, report)
+    if paid:
+        lines += ["", paid]
     return "\n".join(lines)
+
+
+def why_text(_: Translator, why: str) -> str:
+    """The reasons an official is reached by none ("no linked chat, ZNS refused the number")."""
+    return ", ".join(_(REASONS[reason]) for reason in why.split("+"))
+
+
+def paid_text(_: Translator, report: ReachReport) -> str:
+    """This month's paid ZNS messages, when ZNS is set up or sent some; else empty."""
+    if not any(channel == ZNS for channel, _count in report.channels) and not report.zns_paid:
+        return ""
+    return _.plural(
+        "ZNS in {month}: {n} message sent (paid)",
+        "ZNS in {month}: {n} messages sent (paid)",
+        report.zns_paid,
+        month=f"{report.month[5:]}/{report.month[:4]}",
+    )

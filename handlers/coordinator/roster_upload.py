@@ -24,13 +24,13 @@ from handlers.messages import Button, Reply
 from storage.access import Scope
 from storage.callback_data import RosterStep
 from storage.importers import ImportReport, Job, import_within
-from storage.importers.tabular import SUFFIXES
 from storage.models import RosterUpload
 
 KEPT = timedelta(days=1)
 
 
 async def on_file(context: Context, scope: Scope) -> list[Reply]:
+    """A spreadsheet (handlers.files tells it from evidence), checked as a roster."""
     attachment = context.incoming.attachment
     assert attachment is not None
     official = context.official
@@ -42,15 +42,6 @@ async def on_file(context: Context, scope: Scope) -> list[Reply]:
                 _(
                     "I could not fetch that file: a bot receives files of up to 20 MB. Save the "
                     "roster as .xlsx, which is smaller, or split it."
-                )
-            )
-        ]
-    if PurePath(attachment.filename).suffix.lower() not in SUFFIXES:
-        return [
-            Reply(
-                _(
-                    "Send me a roster as an Excel (.xlsx, .xls), LibreOffice (.ods) or CSV file, "
-                    "and I will check it for import."
                 )
             )
         ]

@@ -14,6 +14,7 @@ from storage.models.delivery import (
     ReminderAnswer,
     SendSlot,
 )
+from storage.models.evidence import Evidence, EvidenceKind, EvidenceStatus
 from storage.models.officials import HeldTitle, Official, Title, planned_titles
 from storage.models.training import (
     Bond,
@@ -48,6 +49,9 @@ __all__ = [
     "DeliveryAttempt",
     "Enrollment",
     "EnrollmentStatus",
+    "Evidence",
+    "EvidenceKind",
+    "EvidenceStatus",
     "HeldTitle",
     "InboxUpdate",
     "LinkCode",

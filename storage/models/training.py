@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
@@ -64,6 +64,12 @@ class Enrollment(Timestamped, Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     status: Mapped[EnrollmentStatus] = mapped_column(enum_column(EnrollmentStatus))
     completed_on: Mapped[date | None]
+    # A registration made in the chat waits for the board (storage.registrations): it is
+    # requested, then confirmed or declined (declining ends it: status DROPPED).
+    requested_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(String(300))
 
     official: Mapped[Official] = relationship()
     course: Mapped[Course] = relationship()

@@ -134,7 +134,7 @@ async def qualification_report(
     rows = sorted(found.all(), key=lambda row: (row[0].full_name, row[0].code))
     trainings = await completed_trainings(session, [official.id for official, _u in rows])
     units = {u.id: u for _o, u in rows}
-    part_ids = {_part_of(unit, u) for u in units.values()}
+    part_ids = {part_of(unit, u) for u in units.values()}
     missing = part_ids - set(units) - {unit.id}
     if missing:
         units.update(
@@ -149,7 +149,7 @@ async def qualification_report(
     def build(day: date) -> QualificationReport:
         profile = standards(day)
         people = [
-            _counted(official, u, dated, _part_of(unit, u), profile, day)
+            _counted(official, u, dated, part_of(unit, u), profile, day)
             for official, u, known in facts
             if (dated := as_of(known, day)) is not None
         ]
@@ -159,7 +159,7 @@ async def qualification_report(
     return replace(report, earlier=build(compare)) if compare is not None else report
 
 
-def _part_of(root: Unit, unit: Unit) -> int:
+def part_of(root: Unit, unit: Unit) -> int:
     """The id of the unit right under ``root`` on the way to ``unit`` (``root`` itself when
     ``unit`` is the root)."""
     rest = unit.path[len(root.path) :].strip("/")

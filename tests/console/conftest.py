@@ -33,7 +33,7 @@ from storage import console, migrate
 from storage.access import grant
 from storage.db import create_engine, session_factory
 from storage.demo.load import load_demo
-from storage.models import Official, RoleKind, Unit
+from storage.models import Channel, Official, RoleKind, Unit
 from storage.types import utcnow
 from tests.conftest import PG_ADMIN_URL, _pg_execute, _postgres_reason
 
@@ -135,10 +135,14 @@ def served(request: pytest.FixtureRequest) -> Iterator[Served]:
 
 @asynccontextmanager
 async def own_console(
-    served: Served, proxies: str = "", bot_username: str | None = None
+    served: Served,
+    proxies: str = "",
+    bot_username: str | None = None,
+    messengers: frozenset[Channel] = frozenset(),
 ) -> AsyncIterator[tuple[TestClient[web.Request, web.Application], dict[str, str]]]:
     """The console alone on a server of its own, over ``served``'s database, configured
-    otherwise (trusted proxies, the bot's username); its client and its Origin header."""
+    otherwise (trusted proxies, the bot's username, the messengers set up); its client and its
+    Origin header."""
     engine = create_engine(served.database_url)
     config = ConsoleConfig(
         session_factory(engine),
@@ -148,6 +152,7 @@ async def own_console(
         TrustedProxies.parse(proxies),
         secure_cookies=False,
         bot_username=bot_username,
+        messengers=messengers,
     )
     server = TestServer(build_web_app(subapps={PREFIX: console_app(config)}))
     try:

@@ -1,6 +1,7 @@
 """The console in headless Chromium, at a desk (1280 px) and on a phone (390 px): sign in with a
 one-time link and see the demo province's figures; upload a roster with one bad row and see
-that row named; nothing overflows sideways. Screenshots go to test-artifacts/.
+that row named; see who each channel reaches and go down to a commune; nothing overflows
+sideways. Screenshots go to test-artifacts/.
 
 Uses Debian's chromium (``apt-get install chromium``) through Playwright; skipped, saying why,
 where there is no such browser. Never ``playwright install``: no internet here.
@@ -8,6 +9,7 @@ where there is no such browser. Never ``playwright install``: no internet here.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import shutil
 from pathlib import Path
@@ -16,7 +18,9 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from tests.console.conftest import ADMIN, ARTIFACTS, COORDINATOR
+from storage import console, reach
+from tests.console.conftest import ADMIN, ARTIFACTS, COORDINATOR, own_console
+from tests.console.reach_data import MESSENGERS, link_some
 
 playwright = pytest.importorskip("playwright.async_api")
 
@@ -159,3 +163,50 @@ async def test_the_officials_list_narrows_as_one_types(page, served):
     await expect(page.locator("#count")).not_to_contain_text("155")
     await _fits(page)
     await _shot(page, "officials")
+
+
+@pytest.fixture(scope="module")
+def linked(served):
+    return asyncio.run(link_some(served))
+
+
+async def test_reach_per_channel_and_down_to_a_commune(page, served, linked):
+    """With every channel set up (a console of its own: this service has no messenger), so
+    the widest tables are the ones checked."""
+    expect = playwright.expect
+    reach.configure(reach.Setup.of(zns=True, failing_days=3))
+    async with own_console(served, messengers=MESSENGERS) as (_browser, origin):
+        token = (await served.link(ADMIN)).split("token=", 1)[1]
+        await page.goto(console.sign_in_url(origin["Origin"], token))
+        await page.get_by_role("button", name="Đăng nhập").click()
+        await expect(page.locator("#overall")).to_be_visible()
+        if page.size == "phone":
+            await page.get_by_text("Danh mục").click()
+        await page.get_by_role("link", name="Tiếp cận").click()
+
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Tiếp cận cán bộ: Bắc Ninh")
+        await expect(page.locator("#channels tbody tr")).to_have_count(4)
+        await expect(page.locator("#units thead")).to_contain_text("ZNS tính phí")
+        await expect(page.locator("#unit_channels tbody tr")).to_have_count(10 * 4)
+        await expect(page.locator("#paid")).to_contain_text("đã gửi 1 tin (có tính phí)")
+        await _fits(page)
+        await _no_table_scrolls(page)
+        await _shot(page, "reach")
+
+        await page.locator("#units").get_by_role("link", name="Xã Sơn Động").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Tiếp cận cán bộ: Xã Sơn Động"
+        )
+        await expect(page.locator("#channels tbody tr").first).to_contain_text("Telegram")
+        await expect(page.locator("#unreached")).to_contain_text("ZNS từ chối số này")
+        await _fits(page)
+        await _no_table_scrolls(page)
+        await _shot(page, "reach-commune")
+
+
+async def _no_table_scrolls(page) -> None:
+    wide = await page.evaluate(
+        "[...document.querySelectorAll('.card')]"
+        ".filter(card => card.scrollWidth > card.clientWidth).map(card => card.id)"
+    )
+    assert wide == [], "these tables scroll sideways"

@@ -20,10 +20,21 @@ from storage.importers.report import ImportReport
 from storage.models import ConsoleSession, Official, Role, RosterUpload, Unit
 from storage.types import utcnow
 from tests.console.conftest import AWAY, COORDINATOR, HOME, OTHER, sign_in
+from tests.console.waiting import waiting_in
 
 # What the other commune's ids are, by the name of a route's path parameter. A new route with
 # another parameter must add it here (the test says so).
-TABLES = ("officials", "official_titles", "roles", "roster_uploads", "units")
+TABLES = (
+    "officials",
+    "official_titles",
+    "roles",
+    "roster_uploads",
+    "units",
+    "enrollments",
+    "evidence",
+    "broadcasts",
+    "outbox",
+)
 
 
 async def _ids(served) -> dict[str, Any]:
@@ -50,6 +61,7 @@ async def _ids(served) -> dict[str, Any]:
         upload = await session.scalar(
             select(RosterUpload.id).where(RosterUpload.official_id == other.id)
         )
+        waiting = await waiting_in(session, officials[0], away)
         await session.commit()
     await engine.dispose()
     return {
@@ -60,6 +72,9 @@ async def _ids(served) -> dict[str, Any]:
         "codes": [o.code for o in officials],
         "role": role.id,
         "upload": upload,
+        "registration": waiting.registration,
+        "evidence": waiting.evidence,
+        "broadcast": waiting.broadcast,
     }
 
 

@@ -103,8 +103,8 @@ async def test_cancel_drops_the_file_and_others_may_not_send_rosters(bot, fake, 
 
     (refused,) = await Chat(fake, CHATS["A2"]).send_file(roster(NEW), "r.xlsx")
     assert (refused.text or "").startswith("Lệnh này dành cho cán bộ phụ trách")
-    (picture,) = await chat.send_file(b"\x89PNG", "anh.png")
-    assert (picture.text or "").startswith("Hãy gửi danh sách dạng tệp Excel")
+    (picture,) = await chat.send_file(b"\x89PNG", "anh.png")  # not a spreadsheet: evidence
+    assert (picture.text or "").startswith("Tôi nhận văn bằng, chứng chỉ dưới dạng ảnh")
 
 
 async def test_a_report_names_its_unit_by_name_in_the_chat(bot, fake, world):

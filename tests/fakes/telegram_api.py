@@ -275,6 +275,33 @@ class FakeTelegram(FakeBotServer[int, SentMessage]):
         }
         return {"update_id": next(self._update_ids), "message": message}
 
+    def photo(
+        self,
+        content: bytes,
+        *,
+        user_id: int,
+        chat_id: int | None = None,
+        language_code: str | None = "vi",
+    ) -> dict[str, Any]:
+        """A photo sent to the bot: as Telegram does, in several sizes (here a thumbnail and
+        the full picture); the bot fetches the size it wants with getFile."""
+        message = self._incoming_message(user_id, chat_id, language_code)
+        sizes = []
+        for width, height, data in ((90, 120, content[:64]), (960, 1280, content)):
+            file_id = f"photo-{len(self.files) + 1}"
+            self.files[file_id] = data
+            sizes.append(
+                {
+                    "file_id": file_id,
+                    "file_unique_id": f"u{file_id}",
+                    "width": width,
+                    "height": height,
+                    "file_size": len(data),
+                }
+            )
+        message["photo"] = sizes
+        return {"update_id": next(self._update_ids), "message": message}
+
     def contact(
         self,
         phone: str,

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 
 from tests.fakes.server import ApiCall, ApiError, Bucket, FakeBotServer, Handler, Secret, Webhook
 
@@ -98,6 +99,16 @@ class FakeZalo(FakeBotServer[str, SentMessage]):
         self.actions: list[tuple[str, str]] = []
         self._bucket = Bucket(rate, float(burst), float(burst), clock())
         self._ids = itertools.count(1)
+        self.photos: dict[str, bytes] = {}  # pictures users sent, served at /photos/NAME
+
+    def _more_routes(self) -> list[tuple[str, str, Any]]:
+        return [("GET", "/photos/{name}", self._photo)]
+
+    async def _photo(self, request: web.Request) -> web.Response:
+        content = self.photos.get(request.match_info["name"])
+        if content is None:
+            return web.Response(status=404)
+        return web.Response(body=content, content_type="image/jpeg")
 
     def _handlers(self) -> dict[str, Handler]:
         return {**super()._handlers(), "sendchataction": self._send_chat_action}
@@ -118,13 +129,17 @@ class FakeZalo(FakeBotServer[str, SentMessage]):
     def text(self, text: str, *, user_id: str, group_id: str | None = None) -> dict[str, Any]:
         return self._event("message.text.received", user_id, group_id, text=text)
 
-    def image(self, *, user_id: str, group_id: str | None = None) -> dict[str, Any]:
-        return self._event(
-            "message.image.received",
-            user_id,
-            group_id,
-            photo_url="https://example.invalid/photo.jpg",
-        )
+    def image(
+        self, *, user_id: str, group_id: str | None = None, content: bytes | None = None
+    ) -> dict[str, Any]:
+        """A picture sent to the bot; with ``content``, this server keeps it at the event's
+        ``photo_url`` for the bot to fetch (as Zalo's does), else the address leads nowhere."""
+        url = "https://example.invalid/photo.jpg"
+        if content is not None:
+            name = f"p{len(self.photos) + 1}.jpg"
+            self.photos[name] = content
+            url = f"http://127.0.0.1:{self._port}/photos/{name}"
+        return self._event("message.image.received", user_id, group_id, photo_url=url)
 
     def sticker(self, *, user_id: str, group_id: str | None = None) -> dict[str, Any]:
         return self._event("message.sticker.received", user_id, group_id, sticker="st-123")

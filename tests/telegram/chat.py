@@ -39,6 +39,12 @@ class Chat(FakeChat[int, SentMessage]):
         )
         return await self.deliver(update, expect)
 
+    async def send_photo(self, content: bytes, expect: int = 1) -> list[SentMessage]:
+        update = self.fake.photo(
+            content, user_id=self.user_id, chat_id=self.chat_id, language_code=self.language_code
+        )
+        return await self.deliver(update, expect)
+
     async def share_contact(self, phone: str, contact_user_id: int | None) -> str:
         update = self.fake.contact(
             phone,

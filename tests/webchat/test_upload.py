@@ -8,7 +8,8 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select
 
-from storage.models import Official
+from storage.models import Evidence, EvidenceKind, EvidenceStatus, Official
+from tests.coordinators.test_evidence import JPEG
 from tests.telegram.records import make_record, new_code
 from tests.webchat.conftest import HEADERS
 
@@ -27,6 +28,14 @@ async def _post(
         return response.status, await response.json()
 
 
+async def _link(client, base_url: str, session, official: Official) -> None:
+    """Open a web chat session and link it by a code, as the official would."""
+    await client.get(f"{base_url}/chat/api/session")
+    await _post(
+        client, base_url, "/chat/api/message", json={"text": await new_code(session, official)}
+    )
+
+
 async def _upload(client, base_url, content: bytes, name: str):
     form = aiohttp.FormData()
     form.add_field("file", content, filename=name, content_type="text/csv")
@@ -36,13 +45,7 @@ async def _upload(client, base_url, content: bytes, name: str):
 async def test_a_coordinator_uploads_a_roster_and_imports_it(browser_client, base_url, session):
     record = await make_record(session)
     coordinator = await session.scalar(select(Official).where(Official.code == "CB900"))
-    await browser_client.get(f"{base_url}/chat/api/session")
-    await _post(
-        browser_client,
-        base_url,
-        "/chat/api/message",
-        json={"text": await new_code(session, coordinator)},
-    )
+    await _link(browser_client, base_url, session, coordinator)
 
     status, checked = await _upload(browser_client, base_url, ROSTER, "tan_lap.csv")
 
@@ -68,15 +71,37 @@ async def test_an_upload_from_an_official_without_a_role_is_refused(
     browser_client, base_url, session
 ):
     record = await make_record(session)
-    await browser_client.get(f"{base_url}/chat/api/session")
-    await _post(
-        browser_client,
-        base_url,
-        "/chat/api/message",
-        json={"text": await new_code(session, record.official)},
-    )
+    await _link(browser_client, base_url, session, record.official)
 
     _status, refused = await _upload(browser_client, base_url, ROSTER, "r.csv")
 
     assert refused["replies"][0]["text"].startswith("Lệnh này dành cho cán bộ phụ trách")
     assert await session.scalar(select(Official).where(Official.code == "CB101")) is None
+
+
+async def test_an_official_uploads_a_certificate_photo_as_evidence(
+    browser_client, base_url, session
+):
+    record = await make_record(session)
+    official_id = record.official.id
+    await _link(browser_client, base_url, session, record.official)
+    form = aiohttp.FormData()
+    form.add_field("file", JPEG, filename="bang-dai-hoc.jpg", content_type="image/jpeg")
+    _status, asked = await _post(browser_client, base_url, "/chat/api/upload", data=form)
+
+    (reply,) = asked["replies"]
+    assert reply["text"].startswith("Đã nhận bang-dai-hoc.jpg. Đây là minh chứng cho điều gì?")
+    degree = reply["buttons"][0][0]
+    assert degree["label"] == "🎓 Bằng tốt nghiệp"
+    _status, done = await _post(
+        browser_client, base_url, "/chat/api/message", json={"callback_data": degree["data"]}
+    )
+
+    assert done["replies"][0]["text"].startswith("Đã gửi Ban Tổ chức: bằng tốt nghiệp.")
+    found = await session.scalar(select(Evidence))
+    assert found is not None
+    assert (found.official_id, found.kind, found.status) == (
+        official_id,
+        EvidenceKind.DEGREE,
+        EvidenceStatus.PENDING,
+    )

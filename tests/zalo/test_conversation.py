@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import Channel, ChatAccount, Enrollment, EnrollmentStatus
+from storage.models import (
+    Channel,
+    ChatAccount,
+    Enrollment,
+    EnrollmentStatus,
+    Evidence,
+    EvidenceKind,
+    EvidenceStatus,
+)
+from tests.coordinators.test_evidence import JPEG
 from tests.telegram.records import make_record, new_code
 from tests.zalo.chat import ZaloChat
 from tests.zalo.records import SECOND_COURSE, linked
@@ -144,21 +153,43 @@ async def test_settings_options_switch_the_language_by_number(zalo_bot, zalo_api
     assert (await chat.ask("/bond")).count("Served: ") == 1
 
 
-async def test_pictures_stickers_and_the_rest_get_a_polite_text_only_answer(
-    zalo_bot, zalo_api, session
-):
+async def test_stickers_and_the_rest_get_a_polite_answer(zalo_bot, zalo_api, session):
     chat = ZaloChat(zalo_api, "zu-106")
 
     answers = [
         (await chat.deliver(event))[0].text
         for event in (
-            zalo_api.image(user_id="zu-106"),
             zalo_api.sticker(user_id="zu-106"),
             zalo_api.unsupported(user_id="zu-106"),
+            zalo_api.image(user_id="zu-106"),  # its address leads nowhere
         )
     ]
 
-    assert answers == ["Tôi chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi."] * 3
+    assert answers == [
+        "Tôi chỉ đọc được tin nhắn chữ và hình ảnh. Anh/chị vui lòng gõ câu hỏi.",
+        "Tôi chỉ đọc được tin nhắn chữ và hình ảnh. Anh/chị vui lòng gõ câu hỏi.",
+        "Tôi không tải được hình ảnh đó. Anh/chị vui lòng gửi lại.",
+    ]
+
+
+async def test_a_certificate_photo_is_taken_as_evidence(zalo_bot, zalo_api, session):
+    chat, record, _second = await linked(zalo_api, session, "zu-109")
+    official_id = record.official.id
+
+    (question,) = await chat.deliver(zalo_api.image(user_id="zu-109", content=JPEG))
+    assert question.text is not None and "Đây là minh chứng cho điều gì?" in question.text
+    (sent,) = await chat.say("2")  # the options are numbered on Zalo
+
+    assert sent.text is not None and sent.text.startswith("Đã gửi Ban Tổ chức")
+    session.expire_all()
+    found = await session.scalar(select(Evidence))
+    assert found is not None
+    assert (found.official_id, found.kind, found.status, found.content) == (
+        official_id,
+        EvidenceKind.POLITICAL_THEORY,
+        EvidenceStatus.PENDING,
+        JPEG,
+    )
 
 
 async def test_a_group_never_shows_a_record(zalo_bot, zalo_api, session):

@@ -17,7 +17,7 @@ from storage.models import InboxUpdate
 from tests.zalo.chat import ZaloChat
 from tests.zalo.conftest import zalo_settings
 
-ONLY_TEXT = "Tôi chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi."
+ONLY_TEXT = "Tôi chỉ đọc được tin nhắn chữ và hình ảnh. Anh/chị vui lòng gõ câu hỏi."
 LINK = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
 
 
@@ -69,12 +69,16 @@ async def test_events_we_do_not_take_are_acknowledged_and_dropped(
     assert zalo_webhook_bot.metrics.value("canbo_webhook_rejected_total", "zalo") == 0
 
 
-async def test_a_picture_still_asks_for_text(zalo_webhook_bot, zalo_api):
-    await zalo_api.post_webhook(zalo_api.image(user_id="zu-311"))
+async def test_a_sticker_asks_for_text_and_a_picture_out_of_reach_to_send_it_again(
+    zalo_webhook_bot, zalo_api
+):
+    await zalo_api.post_webhook(zalo_api.sticker(user_id="zu-311"))
+    (sticker,) = await zalo_api.wait_for_messages("zu-311", 1)
+    await zalo_api.post_webhook(zalo_api.image(user_id="zu-311"))  # its address leads nowhere
+    picture = (await zalo_api.wait_for_messages("zu-311", 2))[1]
 
-    reply = await zalo_api.wait_for_messages("zu-311", 1)
-
-    assert reply[0].text == ONLY_TEXT
+    assert sticker.text == ONLY_TEXT
+    assert picture.text == "Tôi không tải được hình ảnh đó. Anh/chị vui lòng gửi lại."
 
 
 async def test_polling_drops_reactions_and_bare_events_and_answers_the_next_text(

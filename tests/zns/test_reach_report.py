@@ -31,6 +31,7 @@ async def _province(url: str) -> None:
             ("D", "Ngô Thị Dung", "+84912000004"),
             ("E", "Vũ Văn Em", "+84912000005"),
             ("F", "Hà Thị Phương", "+842438251234"),
+            ("G", "Trịnh Văn Giang", None),  # only the web chat: reached on their next visit
         ]:
             people[code] = await make_official(
                 session, code, unit=commune, full_name=name, phone=phone
@@ -39,6 +40,7 @@ async def _province(url: str) -> None:
             ("A", Channel.TELEGRAM, "101", None),
             ("B", Channel.ZALO, "zu-2", None),
             ("C", Channel.TELEGRAM, "103", NOW - timedelta(days=1)),
+            ("G", Channel.WEB, "web-session-7", None),
         ]
         for code, channel, external_id, unreachable in chats:
             session.add(
@@ -100,11 +102,12 @@ def test_each_channel_and_those_reached_by_none(tmp_path, monkeypatch, capsys):
     month = f"{MONTH[5:]}/{MONTH[:4]}"
     assert capsys.readouterr().out.splitlines() == [
         "Reach of officials: Huyện Mỹ Đức",
-        "6 officials",
-        "• Telegram: 1/6 (16.7%)",
-        "• Zalo: 1/6 (16.7%)",
-        "• ZNS by phone (important messages only): 2/6 (33.3%)",
-        "Reached by at least one: 3/6 (50.0%)",
+        "7 officials",
+        "• Telegram: 1/7 (14.3%)",
+        "• Zalo: 1/7 (14.3%)",
+        "• web chat (seen on their next visit): 1/7 (14.3%)",
+        "• ZNS by phone (important messages only): 2/7 (28.6%)",
+        "Reached by at least one: 4/7 (57.1%)",
         "",
         "Reached by none (3):",
         "• Hà Thị Phương (F, Xã Phúc Lâm): no linked chat, no mobile number in the roster",
@@ -124,11 +127,12 @@ def test_in_vietnamese_and_without_zns(tmp_path, monkeypatch, capsys):
     assert main(["report", "reach", "--unit", "C01"]) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "Khả năng liên lạc với cán bộ: Xã Phúc Lâm",
-        "6 người",
-        "• Telegram: 1/6 (16,7%)",
-        "Liên lạc được qua ít nhất một kênh: 1/6 (16,7%)",
+        "7 người",
+        "• Telegram: 1/7 (14,3%)",
+        "• trò chuyện trên web (thấy khi truy cập lần sau): 1/7 (14,3%)",
+        "Liên lạc được qua ít nhất một kênh: 2/7 (28,6%)",
     ]
     assert not any(line.startswith("• ZNS") for line in lines)  # ZNS is not set up
     assert lines[-1] == f"ZNS tháng {MONTH[5:]}/{MONTH[:4]}: đã gửi 2 tin (có tính phí)"

@@ -7,6 +7,7 @@ official their status card."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
@@ -93,9 +94,7 @@ async def show(visit: Visit) -> web.StreamResponse:
     return render(
         visit,
         "dashboard.html",
-        unit=unit,
-        parent=await _parent_in_scope(visit, unit),
-        tops=await top_units(visit.db, visit.scope),
+        **await around(visit, unit),
         report=report,
         overall=share(_, report.whole.meeting_all, report.whole.total),
         overall_before=(
@@ -109,6 +108,16 @@ async def show(visit: Visit) -> web.StreamResponse:
         compare=_.date(compare) if compare else "",
         problem=problem,
     )
+
+
+async def around(visit: Visit, unit: Unit) -> dict[str, Any]:
+    """What a page of one unit shows around it: the unit, the one above to go back up to, and
+    the scope's top units to choose from."""
+    return {
+        "unit": unit,
+        "parent": await _parent_in_scope(visit, unit),
+        "tops": await top_units(visit.db, visit.scope),
+    }
 
 
 async def _parent_in_scope(visit: Visit, unit: Unit) -> Unit | None:
