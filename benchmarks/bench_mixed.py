@@ -18,12 +18,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -39,35 +37,6 @@ RECIPIENTS = 600
 RATES = (20.0, 50.0)
 FIRST_CHAT = 1_000_000  # common.linked_chats: chat id = 1,000,000 + official id
 TEXT = "Họp giao ban toàn tỉnh lúc 14:00 thứ Hai tại hội trường UBND tỉnh."
-
-
-def _serve(connection: Connection) -> None:
-    asyncio.run(_serve_async(connection))
-
-
-async def _serve_async(connection: Connection) -> None:
-    loop = asyncio.get_running_loop()
-    async with FakeTelegram(global_rate=LIMIT) as fake:
-        connection.send((fake.token, fake.base_url))
-        while True:
-            request, argument = await loop.run_in_executor(None, connection.recv)
-            if request == "webhook":
-                connection.send(fake.webhook.url if fake.webhook else "")
-            elif request == "count":
-                connection.send(len(fake.sent))
-            elif request == "sends":
-                connection.send([(m.chat_id, m.at, m.text) for m in fake.sent[argument:]])
-            else:
-                connection.send(fake.throttled)
-                return
-
-
-class StrictFake(bench_updates.FakeProcess):
-    def __init__(self) -> None:  # the strict fake instead of the limitless one
-        self._here, there = multiprocessing.Pipe()
-        self._process = multiprocessing.Process(target=_serve, args=(there,))
-        self._process.start()
-        self.token, self.base_url = self._here.recv()
 
 
 async def _post(client: aiohttp.ClientSession, url: str, body: bytes) -> None:
@@ -96,7 +65,9 @@ async def _offer(url: str, chats: list[int], rate: float, seconds: float) -> dic
     return asked
 
 
-def _service(fake: StrictFake, url: str, port: int, log: Path) -> bench_updates.Server:
+def _service(
+    fake: bench_updates.FakeProcess, url: str, port: int, log: Path
+) -> bench_updates.Server:
     """`canbo run` in webhook mode at Telegram's own limit, outside quiet hours."""
     env = {
         **os.environ,
@@ -115,7 +86,7 @@ def _service(fake: StrictFake, url: str, port: int, log: Path) -> bench_updates.
 def measure(rate: float, seconds: float, logs: Path) -> dict[str, Any]:
     with common.sqlite_database() as url:
         asyncio.run(common.queue_announcement(url, RECIPIENTS, TEXT))
-        fake = StrictFake()
+        fake = bench_updates.FakeProcess(strict=True)
         port = bench_updates.free_port()
         server = _service(fake, url, port, logs / f"mixed-{rate:.0f}.log")
         try:
@@ -135,7 +106,7 @@ def measure(rate: float, seconds: float, logs: Path) -> dict[str, Any]:
             sends = fake.ask("sends", before)
         finally:
             server.stop()
-            throttled: int = fake.ask("stop")
+            throttled = fake.finish()  # the strict fake refuses only with 429
     replies = {}
     announced = []
     for chat, at, text in sends:

@@ -78,17 +78,20 @@ STATUS = "/status"
 # --- the fake Bot API, in a process of its own -------------------------------------------------
 
 
-def _serve_fake(connection: Connection) -> None:
-    asyncio.run(_serve_fake_async(connection))
+def _serve_fake(connection: Connection, strict: bool) -> None:
+    asyncio.run(_serve_fake_async(connection, strict))
 
 
-async def _serve_fake_async(connection: Connection) -> None:
+async def _serve_fake_async(connection: Connection, strict: bool) -> None:
     """Answer the parent's requests until told to stop: ``webhook`` (the URL set, or ""),
     ``count`` (messages received), ``sends`` (chat and arrival time of each message from an
     index), ``stop`` (sends refused)."""
     limitless = 1e9
+    limits = (
+        {} if strict else {"chat_rate": limitless, "chat_burst": 10**9, "global_rate": limitless}
+    )
     loop = asyncio.get_running_loop()
-    async with FakeTelegram(chat_rate=limitless, chat_burst=10**9, global_rate=limitless) as fake:
+    async with FakeTelegram(**limits) as fake:  # type: ignore[arg-type]
         connection.send((fake.token, fake.base_url))
         while True:
             request, argument = await loop.run_in_executor(None, connection.recv)
@@ -105,9 +108,11 @@ async def _serve_fake_async(connection: Connection) -> None:
 
 
 class FakeProcess:
-    def __init__(self) -> None:
+    """The fake in a process of its own: limitless, or with Telegram's strict limits."""
+
+    def __init__(self, *, strict: bool = False) -> None:
         self._here, there = multiprocessing.Pipe()
-        self._process = multiprocessing.Process(target=_serve_fake, args=(there,))
+        self._process = multiprocessing.Process(target=_serve_fake, args=(there, strict))
         self._process.start()
         self.token, self.base_url = self._here.recv()
 
