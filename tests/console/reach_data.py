@@ -69,7 +69,11 @@ async def link_some(served: Served) -> dict[str, object]:
                 )
             )
         await session.commit()
-        found = {"home": home.id, "parent": home.parent_id, "codes": [p.code for p in people]}
+        found: dict[str, object] = {
+            "home": home.id,
+            "parent": home.parent_id,
+            "codes": [p.code for p in people],
+        }
         away = await session.scalar(select(Unit.id).where(Unit.code == AWAY))
         found["away"] = away
     await engine.dispose()

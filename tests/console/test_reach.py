@@ -9,6 +9,7 @@ import asyncio
 import html
 import io
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -50,7 +51,7 @@ async def _signed_in(browser, origin, served: Served, code: str) -> str:
     return csrf_in(await signed.text())
 
 
-async def _sheet(browser, query: dict[str, str]) -> list[list[object]]:
+async def _sheet(browser, query: dict[str, str]) -> list[list[Any]]:
     """The rows of an exported table, under its title and its headings."""
     response = await browser.get("/console/reach", params=query)
     assert response.status == 200
