@@ -11,7 +11,8 @@ range) and peak MB per size, seconds per 1,000 officials (wall and CPU), and the
 time(10×)/time(1×) ÷ 10 of the medians against the smallest size measured in the same run
 (1.0 is linear). ``--profile`` adds the top 10 cumulative functions
 of our code (scheduler, storage, rules) in the 10,000 case on SQLite; ``--backends ""`` skips
-the timings.
+the timings. Then the daily steady state: with the last run's outbox full, the province
+planned again the next day, its time ÷ the first plan's median.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import asyncio
 import cProfile
 import pstats
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import common
@@ -48,7 +49,7 @@ async def _populate(url: str, officials: int) -> dict[str, float]:
     return {"generated_s": took[0], "enrollments": province.enrollments, "chats": province.chats}
 
 
-async def _plan(url: str, profile: bool) -> dict[str, Any]:
+async def _plan(url: str, profile: bool, now: datetime = NOW) -> dict[str, Any]:
     engine = create_engine(url)
     async with session_factory(engine)() as session:
         before = common.maxrss_mb()
@@ -56,7 +57,7 @@ async def _plan(url: str, profile: bool) -> dict[str, Any]:
         with common.stopwatch() as took:
             if profiler is not None:
                 profiler.enable()
-            result = await plan(session, NOW, CONFIG)
+            result = await plan(session, now, CONFIG)
             if profiler is not None:
                 profiler.disable()
     await engine.dispose()
@@ -85,6 +86,8 @@ def child(step: str, url: str, argument: str) -> None:
         common.report_to_parent(asyncio.run(_populate(url, int(argument))))
     elif step == "empty":
         common.report_to_parent(asyncio.run(_empty_outbox(url)))
+    elif step == "next-day":
+        common.report_to_parent(asyncio.run(_plan(url, False, NOW + timedelta(days=1))))
     else:
         common.report_to_parent(asyncio.run(_plan(url, argument == "profile")))
 
@@ -100,11 +103,16 @@ def measure(url: str, officials: int, repeat: int, *, profile: bool = False) -> 
         if number:
             common.run_child(__file__, "empty", url, "-")
         runs.append(common.run_child(__file__, "plan", url, "profile" if profile else "-"))
+    # the daily steady state: yesterday's outbox full, planned again the next day
+    next_day = common.run_child(__file__, "next-day", url, "-")
     runs.sort(key=lambda run: float(run["plan_s"]))
     walls = [float(run["plan_s"]) for run in runs]
     return {
         **made,
         **runs[len(runs) // 2],
+        "next_day_s": float(next_day["plan_s"]),
+        "next_day_cpu_s": float(next_day["cpu_s"]),
+        "next_day_queued": next_day["queued"],
         "maxrss_mb": max(float(run["maxrss_mb"]) for run in runs),
         "range_s": (walls[0], walls[-1]),
     }
@@ -139,6 +147,13 @@ def run_backend(name: str, sizes: tuple[int, ...], repeat: int) -> None:
             f"{figures['rss_before_mb']:.0f} MB); "
             f"queued {figures['queued']:.0f} {figures['kinds']}; "
             f"generated in {figures['generated_s']:.1f} s{over}",
+            flush=True,
+        )
+        print(
+            f"{officials:>7,} officials, the next day with that outbox full: plan "
+            f"{figures['next_day_s']:.1f} s (CPU {figures['next_day_cpu_s']:.1f} s), queued "
+            f"{figures['next_day_queued']:.0f}; ÷ the first plan (median) = "
+            f"{common.ratio(figures['next_day_s'], figures['plan_s'])}",
             flush=True,
         )
     small = sizes[0]

@@ -41,12 +41,12 @@ from scheduler.ledger import (
     NOT_LINKED,
     DispatchReport,
     Ledger,
-    Outcome,
     Retries,
+    SendResult,
     finish,
     requeue,
 )
-from scheduler.limits import RateLimits
+from scheduler.limits import Priority, SendBudget
 from scheduler.lock import DispatchLock, dispatch_lock, lock_key
 from scheduler.messages import Item, render
 from scheduler.timing import QuietWindow
@@ -59,16 +59,17 @@ __all__ = ["DispatchReport", "DispatchSettings", "Dispatcher", "Outlet", "batche
 log = logging.getLogger(__name__)
 
 TAKEOVER_PAUSE = 1.5  # seconds: longer than the messengers' one-message-per-chat window
+BATCH_SECONDS = 1.5
 MESSAGE_ITEMS = 10  # reminders per message; a longer day is split so the text stays readable
 
 
 @dataclass(frozen=True)
 class Outlet:
-    """A channel the dispatcher can send through, with that account's limits (None: a
+    """A channel the dispatcher can send through, with that account's send budget (None: a
     database write, no limit)."""
 
     sender: Sender
-    limits: RateLimits | None
+    budget: SendBudget | None
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,12 @@ class Dispatcher:
         host = socket.gethostname()[:30]
         self.worker = f"{self.account}{host}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lock: DispatchLock = dispatch_lock(engine, identity, self.worker)
+        # a batch lasts about BATCH_SECONDS at the fastest outlet's rate: an announcement queued
+        # meanwhile is claimed with the next one, at most two batches away
+        rates = [o.budget.limits.per_second for o in outlets.values() if o.budget is not None]
+        fastest = max(rates, default=self.settings.batch_size / BATCH_SECONDS)
+        self.batch_size = max(10, min(self.settings.batch_size, int(fastest * BATCH_SECONDS)))
+        self._gate: asyncio.Semaphore | None = None  # sends in flight, across batches
 
     # --- running ---------------------------------------------------------------------------
 
@@ -199,17 +206,23 @@ class Dispatcher:
         return count
 
     async def _pump(self, stop: asyncio.Event | None = None) -> DispatchReport:
-        """Deliver batch after batch until nothing is due, claiming the next batch while the
-        current one sends; with ``stop``, also until it is set or the lock is lost."""
+        """Deliver batch after batch until nothing is due; with ``stop``, also until it is set
+        or the lock is lost. The next batch is claimed while one sends and starts as soon as it
+        is ready, its sends queued behind the first's (``concurrency`` in flight in all), so
+        the budget never idles between batches; at most two batches are held at a time."""
         total = DispatchReport()
-        batch = await self._prepare()
-        while batch.report.claimed:
-            sending = asyncio.create_task(self._deliver_batch(batch))
-            try:
+        sending: list[asyncio.Task[DispatchReport]] = []
+        try:
+            batch = await self._prepare()
+            while batch.report.claimed:
+                sending.append(asyncio.create_task(self._deliver_batch(batch)))
+                if len(sending) > 1:
+                    total.add(await sending.pop(0))
                 more = stop is None or (not stop.is_set() and await self.lock.held())
                 batch = await self._prepare() if more else _Batch()
-            finally:
-                total.add(await sending)
+        finally:
+            for task in sending:
+                total.add(await task)
         return total
 
     # --- claiming --------------------------------------------------------------------------
@@ -237,18 +250,27 @@ class Dispatcher:
         )
 
     async def _claim(self, session: AsyncSession, now: datetime) -> list[int]:
-        """Lock due rows (PostgreSQL skips rows another worker holds), then mark them ours;
-        the UPDATE re-checks the status, so on SQLite a row someone else claimed between the
-        two statements is left alone. Two statements, because PostgreSQL may run a LIMIT
-        subquery inside an UPDATE more than once."""
-        due = await session.scalars(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
-            .order_by(OutboxMessage.not_before, OutboxMessage.id)
-            .limit(self.settings.batch_size)
-            .with_for_update(skip_locked=True)
-        )
-        ids = list(due)
+        """Lock due rows, urgent ones (announcements) first, so a long queue of routine
+        reminders never holds an announcement back (PostgreSQL skips rows another worker
+        holds); then mark them ours. The UPDATE re-checks the status, so on SQLite a row someone
+        else claimed between the statements is left alone. Separate statements, because
+        PostgreSQL may run a LIMIT subquery inside an UPDATE more than once."""
+        ids: list[int] = []
+        for urgent in (True, False):
+            due = await session.scalars(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.urgent.is_(urgent),
+                    OutboxMessage.not_before <= now,
+                )
+                .order_by(OutboxMessage.not_before, OutboxMessage.id)
+                .limit(self.batch_size - len(ids))
+                .with_for_update(skip_locked=True)
+            )
+            ids += due
+            if len(ids) >= self.batch_size:
+                break
         if not ids:
             return []
         result = await session.execute(
@@ -293,7 +315,7 @@ class Dispatcher:
             ready = self._ready(session, chat, members, now, report)
             if ready:
                 recipients.append(_Recipient(chat, ready))
-        return recipients
+        return sorted(recipients, key=lambda recipient: _priority(recipient.rows))
 
     async def _chats(
         self, session: AsyncSession, keys: Sequence[tuple[int | None, int | None]]
@@ -363,7 +385,9 @@ class Dispatcher:
         (the database is gone), every other send stops at once: sending on unrecorded would
         repeat all of it once the rows are taken back."""
         report = batch.report
-        gate = asyncio.Semaphore(self.settings.concurrency)
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self.settings.concurrency)
+        gate = self._gate
 
         async def deliver(recipient: _Recipient) -> None:
             async with gate:
@@ -388,14 +412,22 @@ class Dispatcher:
             )
         except (KeyError, ValueError, TypeError) as error:
             return await self._record(chat, rows, Rejected(f"cannot render: {error!r}"))
-        if outlet.limits is not None:
-            await outlet.limits.acquire(chat.external_id, chat.is_group)
+        budget = outlet.budget
+        slot = (
+            await budget.acquire(chat.external_id, chat.is_group, _priority(rows))
+            if budget
+            else None
+        )
         started = perf_counter()
         try:
-            message_id = await outlet.sender.send(chat.external_id, message)
+            try:
+                message_id = await outlet.sender.send(chat.external_id, message)
+            finally:
+                if budget is not None and slot is not None:
+                    budget.done(slot)
         except DeliveryError as error:
-            if isinstance(error, RetryAfter) and outlet.limits is not None:
-                outlet.limits.pause(error.seconds)
+            if isinstance(error, RetryAfter) and budget is not None:
+                await budget.pause(error.seconds)
             return await self._record(chat, rows, error, started=started)
         except Exception as error:  # an adapter bug must not stop the queue: retry later
             log.exception("unexpected error from the %s sender", chat.channel.value)
@@ -416,7 +448,7 @@ class Dispatcher:
         if started is not None:
             metrics.SEND_SECONDS.labels(channel).observe(perf_counter() - started)
             metrics.SENDS.labels(channel, metrics.outcome(error)).inc()
-        return await self.ledger.record(Outcome(chat, rows, error, message_id))
+        return await self.ledger.record(SendResult(chat, rows, error, message_id))
 
 
 def batches(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
@@ -426,6 +458,12 @@ def batches(rows: Sequence[OutboxMessage]) -> list[list[OutboxMessage]]:
     together = [row for row in rows if row.kind != broadcasts.KIND]
     steps = range(0, len(together), MESSAGE_ITEMS)
     return alone + [together[start : start + MESSAGE_ITEMS] for start in steps]
+
+
+def _priority(rows: Sequence[OutboxMessage]) -> Priority:
+    """Announcements (and reminders that cannot wait for the next working day) before
+    routine reminders."""
+    return Priority.URGENT if any(row.urgent for row in rows) else Priority.ROUTINE
 
 
 def _release() -> Update:

@@ -41,11 +41,12 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot import logs
 from bot.channels.chat_order import ChatOrderedProcessor, concurrent_updates
 from bot.channels.splitting import split_text, utf16_length
+from bot.channels.telegram_budget import BudgetRateLimiter, telegram_budget
 from bot.channels.telegram_polling import Poller
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_updates import UNREADABLE, is_update
@@ -71,8 +72,8 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 def build_application(settings: Settings, engine: AsyncEngine) -> Application:  # type: ignore[type-arg]
     """The PTB application for ``settings``: our base URL, aiohttp's client
-    (bot/channels/telegram_request.py), no Updater (ours stores before it confirms), a rate
-    limiter that waits out a 429 instead of dropping the reply, and as many updates in hand as
+    (bot/channels/telegram_request.py), no Updater (ours stores before it confirms), the bot's
+    one send budget (bot/channels/telegram_budget.py), and as many updates in hand as
     ``engine``'s database takes (bot/channels/chat_order.py)."""
     if settings.telegram_token is None:
         raise ValueError("CANBO_TELEGRAM_TOKEN is not set")
@@ -83,7 +84,7 @@ def build_application(settings: Settings, engine: AsyncEngine) -> Application:  
         .request(AiohttpRequest(connection_pool_size=256))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .base_file_url(file_url(settings.telegram_api_url))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate, max_retries=2))
+        .rate_limiter(BudgetRateLimiter(telegram_budget(settings, engine)))
         .concurrent_updates(ChatOrderedProcessor(concurrent_updates(engine)))
         .updater(None)
     )

@@ -16,24 +16,26 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
-from telegram.warnings import PTBDeprecationWarning
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
+from bot.channels.telegram_budget import account, telegram_budget
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.zalo_delivery import zalo_outlet
 from bot.channels.zns import zns_sender
 from bot.settings import Settings
 from bot.webchat.delivery import web_outlet
-from scheduler.clock import Clock, SystemClock
+from scheduler.clock import Clock
 from scheduler.config import ReminderConfig
 from scheduler.delivery import Outgoing, Rejected, RetryAfter, Transient, Unreachable
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.fallback import Fallback
 from scheduler.jobs import ReminderJobs
-from scheduler.limits import RateLimits
 from storage.db import session_factory
 from storage.models import Channel
 
 TIMEOUT = 10.0  # seconds for each phase of one request
+# do_api_request on purpose: send_message would build a Message object of every answer
+warnings.filterwarnings("ignore", "Please use 'Bot.sendMessage'", PTBUserWarning)
 
 
 class TelegramSender:
@@ -51,7 +53,7 @@ class TelegramSender:
         self._bot = Bot(token, base_url=base_url, request=request, get_updates_request=never_polled)
         self._token = token
         # the bot's numeric id: enough to tell accounts apart, never the secret part
-        self._identity = f"telegram:{token.partition(':')[0]}"
+        self._identity = account(token)
 
     @property
     def identity(self) -> str:
@@ -69,7 +71,11 @@ class TelegramSender:
             else None
         )
         try:
-            sent = await self._bot.send_message(chat_id, message.text, reply_markup=markup)
+            # the raw answer: only its message id is read, no Message object is built
+            sent = await self._bot.do_api_request(
+                "sendMessage",
+                api_kwargs={"chat_id": chat_id, "text": message.text, "reply_markup": markup},
+            )
         except TelegramRetryAfter as error:
             raise RetryAfter(_seconds(error)) from None
         except Forbidden as error:
@@ -80,7 +86,7 @@ class TelegramSender:
             raise Rejected(self._clean(error)) from None
         except TelegramError as error:  # timeouts, network errors, 5xx and the unexpected
             raise Transient(self._clean(error)) from None
-        return str(sent.message_id)
+        return str(sent["message_id"])
 
     def _clean(self, error: TelegramError) -> str:
         """The error's text for logs and the outbox, without the token should a URL be in it."""
@@ -100,13 +106,15 @@ def _seconds(error: TelegramRetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def telegram_outlet(settings: Settings, clock: Clock | None = None) -> Outlet | None:
-    """The Telegram outlet, or None when no bot token is configured."""
+def telegram_outlet(
+    settings: Settings, engine: AsyncEngine | None, clock: Clock | None = None
+) -> Outlet | None:
+    """The Telegram outlet, or None when no bot token is configured; it shares the bot's send
+    budget with the replies (``telegram_budget``)."""
     if settings.telegram_token is None:
         return None
     sender = TelegramSender(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
-    limits = RateLimits(clock or SystemClock(), global_rate=settings.telegram_rate)
-    return Outlet(sender, limits)
+    return Outlet(sender, telegram_budget(settings, engine, clock))
 
 
 def build_dispatcher(
@@ -116,7 +124,7 @@ def build_dispatcher(
     ``concurrency`` overrides CANBO_DISPATCH_CONCURRENCY."""
     sessions = session_factory(engine)
     configured = (
-        (Channel.TELEGRAM, telegram_outlet(settings)),
+        (Channel.TELEGRAM, telegram_outlet(settings, engine)),
         (Channel.ZALO, zalo_outlet(settings, sessions)),
         (Channel.WEB, web_outlet(sessions)),
     )

@@ -47,8 +47,7 @@ from bot.settings import Settings
 from handlers.conversation import Conversation
 from handlers.messages import ATTACHMENT_LIMIT, Attachment, Reply
 from locales import translator
-from scheduler.clock import SystemClock
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, Priority, send_budget
 from storage import inbox
 from storage.models import Channel, ChatAccount
 from storage.types import utcnow
@@ -220,7 +219,11 @@ class ZaloChannel:
         self._media = media
         self._intake = intake
         self._language = default_language
-        self._limits = RateLimits(SystemClock(), global_rate=rate, chat_rate=rate)
+        self._budget = send_budget(
+            sessions.kw.get("bind"),
+            f"zalo:{client.bot_id}",
+            Limits(per_second=rate, per_chat_second=rate),
+        )
         self._webhook_url = webhook_url
         self._secret = (webhook_secret or "").encode()
         self._poller: asyncio.Task[None] | None = None
@@ -420,18 +423,20 @@ class ZaloChannel:
         """One send within our rate. A 429 pauses every send for its retry_after and the part
         is tried again; other failures are logged and the part is dropped."""
         for attempt in range(1, SEND_TRIES + 1):
-            await self._limits.acquire(params["chat_id"], False)
+            slot = await self._budget.acquire(params["chat_id"], False, Priority.REPLY)
             try:
                 await self._client.call(method, params)
             except ZaloError as error:
                 if error.code == 429 and attempt < SEND_TRIES:
-                    self._limits.pause(error.retry_after or 1.0)
+                    await self._budget.pause(error.retry_after or 1.0)
                     continue
                 logger.error("Zalo %s failed: %s", method, _describe(error))
             except (aiohttp.ClientError, TimeoutError) as error:
                 logger.error("Zalo %s failed: %s", method, _describe(error))
             else:
                 self._metrics.inc("canbo_replies_sent_total", CHANNEL)
+            finally:
+                self._budget.done(slot)
             return
 
     async def _chat_language(self, chat_id: str) -> str:

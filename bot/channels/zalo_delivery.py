@@ -6,9 +6,9 @@ typing the number answers the reminder. Text over 2,000 characters goes out in p
 
 Errors map onto the dispatcher's: 429 → RetryAfter; 403 (blocked, or the user left) and an
 unknown chat → Unreachable; 5xx, 408, timeouts and network errors → Transient; any other
-refusal → Rejected. The dispatcher paces every send with ``zalo_outlet``'s limits. Zalo
-documents none of these codes: they are assumptions (docs/ZALO.md), the "blocked" ones
-configurable (CANBO_ZALO_BLOCKED_CODES).
+refusal → Rejected. The dispatcher paces every send with the account's send budget
+(scheduler.limits). Zalo documents none of these codes: they are assumptions (docs/ZALO.md),
+the "blocked" ones configurable (CANBO_ZALO_BLOCKED_CODES).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from bot.channels.zalo import ZaloClient, ZaloError, split_reply
 from bot.settings import Settings
 from handlers import options
 from locales import translator
-from scheduler.clock import Clock, SystemClock
+from scheduler.clock import Clock
 from scheduler.delivery import Outgoing, Rejected, RetryAfter, Transient, Unreachable
 from scheduler.dispatcher import Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from storage.models import Channel, ChatAccount
 
 DEFAULT_RETRY_AFTER = 1.0  # seconds, when a 429 does not say (an assumption)
@@ -116,6 +116,6 @@ def zalo_outlet(
         return None
     client = ZaloClient(settings.zalo_token.get_secret_value(), settings.zalo_api_url)
     rate = settings.zalo_rate
-    limits = RateLimits(clock or SystemClock(), global_rate=rate, chat_rate=rate)
     sender = ZaloSender(client, sessions, settings.locale, settings.zalo_blocked_codes)
-    return Outlet(sender, limits)
+    limits = Limits(per_second=rate, per_chat_second=rate)
+    return Outlet(sender, send_budget(sessions.kw.get("bind"), sender.identity, limits, clock))

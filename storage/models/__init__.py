@@ -12,6 +12,7 @@ from storage.models.delivery import (
     OutboxMessage,
     OutboxStatus,
     ReminderAnswer,
+    SendSlot,
 )
 from storage.models.evidence import Evidence, EvidenceKind, EvidenceStatus
 from storage.models.officials import HeldTitle, Official, Title, planned_titles
@@ -68,6 +69,7 @@ __all__ = [
     "Role",
     "RoleKind",
     "RosterUpload",
+    "SendSlot",
     "ServerKey",
     "Title",
     "Unit",

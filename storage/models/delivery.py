@@ -11,11 +11,13 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import ARRAY, JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Timestamped
 from storage.types import enum_column
+
+SLOT_TIMES = ARRAY(Float).with_variant(JSON, "sqlite")
 
 
 class OutboxStatus(enum.Enum):
@@ -29,7 +31,11 @@ class OutboxStatus(enum.Enum):
 
 class OutboxMessage(Timestamped, Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        # announcements (urgent) are claimed before routine reminders (scheduler.dispatcher)
+        Index("ix_outbox_due_urgent", "status", "urgent", "not_before"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
@@ -97,3 +103,17 @@ class ReminderAnswer(Base):
     cycle: Mapped[str] = mapped_column(String(20))
     answer: Mapped[AnswerKind] = mapped_column(enum_column(AnswerKind, 16))
     at: Mapped[datetime]
+
+
+class SendSlot(Base):
+    """A bot account's send log in PostgreSQL (scheduler.limits): key "" holds the account's
+    latest slots, "c:<chat>" a chat's and "g:<group>" a group's, as seconds since the epoch on
+    the database server's clock, oldest first. Booked by ``canbo_book_sends`` (migration
+    0010). (SQLite keeps the log in memory; the table exists there unused.)"""
+
+    __tablename__ = "send_budget"
+
+    account: Mapped[str] = mapped_column(String(80), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    times: Mapped[list[float]] = mapped_column(SLOT_TIMES)
+    paused_until: Mapped[float] = mapped_column(Float, default=0.0)

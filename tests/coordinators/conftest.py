@@ -42,7 +42,7 @@ from rules.scales import GeneralEducation, PoliticalTheory, ProfessionalLevel
 from rules.titles import TitleKind
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, DispatchReport, Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from scheduler.timing import QuietWindow
 from storage.db import session_factory
 from storage.models import (
@@ -238,7 +238,7 @@ async def dispatch(engine: AsyncEngine, fake: FakeTelegram, at: datetime) -> Dis
     config = ReminderConfig(quiet_hours=QuietWindow(time(0), time(0)))
     sender = TelegramSender(fake.token, fake.base_url)
     outlets = {
-        Channel.TELEGRAM: Outlet(sender, RateLimits(clock)),
+        Channel.TELEGRAM: Outlet(sender, send_budget(None, "test", Limits(), clock)),
         Channel.WEB: web_outlet(session_factory(engine)),
     }
     dispatcher = Dispatcher(engine, outlets, config, clock=clock)

@@ -9,7 +9,7 @@ from rules.profiles import load_profile
 from scheduler import kinds
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from storage import broadcasts
 from storage.access import Scope
 from storage.audience import Audience
@@ -45,7 +45,7 @@ async def test_an_announcement_goes_alone_even_when_other_messages_are_due(sessi
 
     clock = VirtualClock(NOW)
     sender = RecordingSender(clock)
-    outlets = {Channel.TELEGRAM: Outlet(sender, RateLimits(clock))}
+    outlets = {Channel.TELEGRAM: Outlet(sender, send_budget(None, "test", Limits(), clock))}
     report = await Dispatcher(engine, outlets, ReminderConfig(), clock=clock).drain()
 
     assert report is not None and report.sent == 3

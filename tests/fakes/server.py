@@ -11,11 +11,12 @@ platform's methods, limits and update shapes.
 from __future__ import annotations
 
 import asyncio
+import collections
 import enum
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
@@ -79,6 +80,27 @@ class Bucket:
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
         return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+
+@dataclass
+class Window:
+    """At most ``limit`` events in any ``seconds`` long window (a sliding log): how a strict
+    server counts, unlike a token bucket, which lets a full burst through after a pause."""
+
+    limit: int
+    seconds: float
+    times: collections.deque[float] = field(default_factory=collections.deque)
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more event fits (0 when one does)."""
+        while self.times and self.times[0] <= now - self.seconds:
+            self.times.popleft()
+        if len(self.times) < self.limit:
+            return 0.0
+        return self.times[0] + self.seconds - now
+
+    def take(self, now: float) -> None:
+        self.times.append(now)
 
 
 @dataclass

@@ -16,10 +16,13 @@ hang_seconds=30.0, deliver_on_hang=False, seed=0)``
 
 - ``base_url`` is ``http://127.0.0.1:PORT/bot`` (CANBO_TELEGRAM_API_URL); requests go to
   ``{base_url}{token}/{method}`` as form fields, multipart or JSON, like Telegram accepts.
-- Rate limits are token buckets on ``clock``: per chat ``chat_rate`` messages/s with bursts of
-  ``chat_burst``; groups (negative chat ids) also ``group_per_minute``; all chats ``global_rate``
-  messages/s. Past a limit: 429 ``{"parameters": {"retry_after": N}}``. Pass a fake clock to test
-  pacing without sleeping.
+- Rate limits are strict, counted on ``clock`` when a request arrives, over ANY window (a
+  sliding log, as a strict server counts): all chats at most ``global_rate`` messages in any
+  second; one chat at most ``chat_burst`` in any ``chat_burst / chat_rate`` seconds (1 in any
+  second by default); a group (negative chat id) also at most ``group_per_minute`` in any 60
+  seconds. Past a limit: 429 ``{"parameters": {"retry_after": N}}``, N the whole seconds until
+  the window has room, as the Bot API answers; ``throttled`` counts them. Pass a fake clock
+  to test pacing without sleeping.
 - ``block(chat_id)`` / ``unblock(chat_id)``: sends to that chat get 403 "Forbidden: bot was
   blocked by the user".
 - Injected failures on send methods: ``failure_rate`` (500s) and ``hang_rate`` (no answer for
@@ -54,6 +57,7 @@ import asyncio
 import html
 import itertools
 import json
+import math
 import random
 import re
 import time
@@ -63,7 +67,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.server import ApiCall, ApiError, Bucket, FakeBotServer, Handler, Secret, Webhook
+from tests.fakes.server import ApiCall, ApiError, FakeBotServer, Handler, Secret, Webhook, Window
 
 JSON_FIELDS = frozenset(
     {
@@ -159,9 +163,10 @@ class FakeTelegram(FakeBotServer[int, SentMessage]):
         self.edits: list[ApiCall] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
-        self._chat_buckets: dict[int, Bucket] = {}
-        self._group_buckets: dict[int, Bucket] = {}
-        self._global_bucket: Bucket | None = None
+        self._chat_windows: dict[int, Window] = {}
+        self._group_windows: dict[int, Window] = {}
+        self._global_window = Window(int(global_rate), 1.0)
+        self.throttled = 0  # 429 answers given
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -548,27 +553,28 @@ class FakeTelegram(FakeBotServer[int, SentMessage]):
 
     def _take_rate(self, chat_id: int) -> None:
         now = self.clock()
-        buckets = [self._global(now), self._bucket(self._chat_buckets, chat_id, now)]
+        windows = [self._global_window, self._window(self._chat_windows, chat_id)]
         if chat_id < 0:
-            buckets.append(self._bucket(self._group_buckets, chat_id, now, per_minute=True))
-        self._spend(buckets, now)
+            windows.append(self._window(self._group_windows, chat_id, per_minute=True))
+        wait = max(window.wait(now) for window in windows)
+        if wait > 0:
+            self.throttled += 1
+            retry_after = max(1, math.ceil(wait))
+            raise ApiError(
+                429, self.rate_limited.format(retry_after=retry_after), {"retry_after": retry_after}
+            )
+        for window in windows:
+            window.take(now)
 
-    def _global(self, now: float) -> Bucket:
-        if self._global_bucket is None:
-            rate = self.global_rate
-            self._global_bucket = Bucket(rate, rate, rate, now)
-        return self._global_bucket
-
-    def _bucket(
-        self, buckets: dict[int, Bucket], chat_id: int, now: float, *, per_minute: bool = False
-    ) -> Bucket:
-        if chat_id not in buckets:
+    def _window(
+        self, windows: dict[int, Window], chat_id: int, *, per_minute: bool = False
+    ) -> Window:
+        if chat_id not in windows:
             if per_minute:
-                rate, capacity = self.group_per_minute / 60, self.group_per_minute
+                windows[chat_id] = Window(round(self.group_per_minute), 60.0)
             else:
-                rate, capacity = self.chat_rate, float(self.chat_burst)
-            buckets[chat_id] = Bucket(rate, capacity, capacity, now)
-        return buckets[chat_id]
+                windows[chat_id] = Window(self.chat_burst, self.chat_burst / self.chat_rate)
+        return windows[chat_id]
 
     async def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
         """Bot API getFile: a bot may fetch files of up to 20 MB."""

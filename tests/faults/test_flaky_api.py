@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.channels.telegram_delivery import TelegramSender
 from scheduler.clock import SystemClock
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from storage.models import Channel, DeliveryAttempt, OutboxMessage, OutboxStatus
 from tests.fakes.telegram_api import FakeTelegram
 from tests.scheduler.helpers import ALWAYS, queue_linked
@@ -24,7 +24,7 @@ QUICK_RETRIES = DispatchSettings(backoff_base=0.05, backoff_cap=0.2, max_attempt
 async def _deliver_everything(engine, fake: FakeTelegram) -> None:
     clock = SystemClock()
     sender = TelegramSender(fake.token, fake.base_url, timeout=0.3)
-    outlet = Outlet(sender, RateLimits(clock, global_rate=200))
+    outlet = Outlet(sender, send_budget(None, "test", Limits(per_second=200), clock))
     dispatcher = Dispatcher(
         engine, {Channel.TELEGRAM: outlet}, ALWAYS, settings=QUICK_RETRIES, clock=clock
     )

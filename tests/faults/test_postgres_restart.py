@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.channels.telegram_delivery import TelegramSender
 from scheduler.clock import SystemClock
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from storage.db import create_engine
 from storage.models import Channel, OutboxStatus
 from tests.fakes.telegram_api import FakeTelegram
@@ -51,7 +51,7 @@ async def test_a_restart_mid_queue_loses_nothing(cluster, engine):
     chats = await queue(engine, COUNT, FIRST_CHAT)
     async with FakeTelegram() as fake:
         sender = TelegramSender(fake.token, fake.base_url)
-        outlet = Outlet(sender, RateLimits(SystemClock()))
+        outlet = Outlet(sender, send_budget(None, "test", Limits(), SystemClock()))
         dispatcher = Dispatcher(engine, {Channel.TELEGRAM: outlet}, ALWAYS, settings=SETTINGS)
         stop = asyncio.Event()
         running = asyncio.create_task(dispatcher.run(stop))

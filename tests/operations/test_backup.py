@@ -16,7 +16,7 @@ from bot.cli import main
 from rules.profiles import load_profile
 from scheduler.delivery import Outgoing
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from scheduler.lock import dispatch_lock
 from storage import broadcasts
 from storage.access import Scope
@@ -75,7 +75,11 @@ async def _announce(session) -> None:
 
 
 def _dispatcher(engine, sender) -> Dispatcher:
-    outlets = {Channel.TELEGRAM: Outlet(sender, RateLimits(VirtualClock(utcnow())))}
+    outlets = {
+        Channel.TELEGRAM: Outlet(
+            sender, send_budget(None, "test", Limits(), VirtualClock(utcnow()))
+        )
+    }
     return Dispatcher(engine, outlets, ALWAYS, settings=DispatchSettings(concurrency=4))
 
 

@@ -22,7 +22,7 @@ from bot.metrics import Metrics, metrics_app
 from scheduler.clock import SystemClock
 from scheduler.dispatcher import Dispatcher, Outlet
 from scheduler.jobs import ReminderJobs
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from storage.db import create_engine, session_factory
 from storage.models import Channel, InboxUpdate
 from storage.types import utcnow
@@ -72,7 +72,9 @@ async def test_a_dispatch_is_counted_by_outcome(session, engine, scrape):
         fake.block(7001)
         fake.fail_next("sendMessage", status=502, description="Bad Gateway")
         sender = TelegramSender(fake.token, fake.base_url)
-        outlets = {Channel.TELEGRAM: Outlet(sender, RateLimits(SystemClock()))}
+        outlets = {
+            Channel.TELEGRAM: Outlet(sender, send_budget(None, "test", Limits(), SystemClock()))
+        }
         dispatcher = Dispatcher(engine, outlets, ALWAYS)
         await dispatcher.drain()
         await dispatcher.close()

@@ -19,7 +19,7 @@ from scheduler import kinds
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, Outlet
 from scheduler.fallback import Fallback
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from storage import broadcasts, reach
 from storage.db import session_factory
 from storage.models import (
@@ -51,11 +51,12 @@ class World:
         sessions = session_factory(engine)
         outlets = {
             Channel.TELEGRAM: Outlet(
-                TelegramSender(telegram.token, telegram.base_url), RateLimits(clock)
+                TelegramSender(telegram.token, telegram.base_url),
+                send_budget(None, "telegram", Limits(), clock),
             ),
             Channel.ZALO: Outlet(
                 ZaloSender(ZaloClient(zalo.token, zalo.base_url), sessions, "vi"),
-                RateLimits(clock, global_rate=10, chat_rate=10),
+                send_budget(None, "zalo", Limits(per_second=10, per_chat_second=10), clock),
             ),
         }
         self.dispatcher = Dispatcher(engine, outlets, CONFIG, clock=clock)

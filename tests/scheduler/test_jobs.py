@@ -15,7 +15,7 @@ from scheduler.config import ReminderConfig
 from scheduler.delivery import Outgoing
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.jobs import ReminderJobs
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from storage.models import Channel, CourseKind
 from storage.outbox import Notice, enqueue
 from storage.types import utcnow
@@ -67,7 +67,7 @@ async def test_the_planner_runs_at_start_up_and_the_dispatcher_until_stopped(ses
     sender = _Signalling(SystemClock())
     dispatcher = Dispatcher(
         engine,
-        {Channel.TELEGRAM: Outlet(sender, RateLimits(SystemClock()))},
+        {Channel.TELEGRAM: Outlet(sender, send_budget(None, "test", Limits(), SystemClock()))},
         ALWAYS,
         settings=DispatchSettings(idle_poll=0.05),
     )

@@ -15,7 +15,7 @@ from handlers.messages import Incoming
 from rules.profiles import Standards
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from scheduler.planner import plan
 from storage.db import session_factory
 from storage.models import Channel, CourseKind, Official, OutboxStatus
@@ -58,7 +58,10 @@ async def _link(engine: AsyncEngine, official_id: int, channel: Channel, at: tim
 async def _dispatch(engine: AsyncEngine, clock: VirtualClock) -> RecordingSender:
     sender = RecordingSender(clock)
     dispatcher = Dispatcher(
-        engine, {Channel.TELEGRAM: Outlet(sender, RateLimits(clock))}, CONFIG, clock=clock
+        engine,
+        {Channel.TELEGRAM: Outlet(sender, send_budget(None, "test", Limits(), clock))},
+        CONFIG,
+        clock=clock,
     )
     await dispatcher.run_once()
     return sender

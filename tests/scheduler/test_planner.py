@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from scheduler.planner import PlanResult, plan
 from storage.db import create_engine, session_factory
 from storage.models import (
@@ -143,7 +143,10 @@ async def test_the_dispatcher_cancels_what_stopped_applying_since_planning(sessi
     await session.commit()
     sender = RecordingSender(clock)
     dispatcher = Dispatcher(
-        engine, {Channel.TELEGRAM: Outlet(sender, RateLimits(clock))}, CONFIG, clock=clock
+        engine,
+        {Channel.TELEGRAM: Outlet(sender, send_budget(None, "test", Limits(), clock))},
+        CONFIG,
+        clock=clock,
     )
     report = await dispatcher.run_once()
     assert (report.cancelled, report.sent, sender.sent) == (1, 0, [])

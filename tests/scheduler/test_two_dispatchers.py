@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram_delivery import TelegramSender
-from scheduler.clock import SystemClock
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from storage.db import create_engine, session_factory
 from storage.models import Base, Channel
 from tests.fakes.telegram_api import FakeTelegram
@@ -42,7 +41,7 @@ async def _queue(engine: AsyncEngine) -> None:
 
 def _dispatcher(engine: AsyncEngine, fake: FakeTelegram) -> Dispatcher:
     sender = TelegramSender(fake.token, fake.base_url)
-    limits = RateLimits(SystemClock())
+    limits = send_budget(engine, sender.identity, Limits())  # the bot's, in PostgreSQL
     return Dispatcher(engine, {Channel.TELEGRAM: Outlet(sender, limits)}, ALWAYS, settings=FAST)
 
 

@@ -17,7 +17,7 @@ from rules.scales import GeneralEducation, PoliticalTheory, ProfessionalLevel
 from rules.titles import TitleKind
 from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher, Outlet
-from scheduler.limits import RateLimits
+from scheduler.limits import Limits, send_budget
 from scheduler.planner import plan
 from scheduler.timing import QuietWindow, is_working_day
 from storage.models import (
@@ -153,7 +153,7 @@ async def _simulate(
     config = ReminderConfig()
     dispatcher = Dispatcher(
         engine,
-        {Channel.TELEGRAM: Outlet(sender, RateLimits(clock))},
+        {Channel.TELEGRAM: Outlet(sender, send_budget(None, "test", Limits(), clock))},
         config,
         clock=clock,
     )

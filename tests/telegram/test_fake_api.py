@@ -61,6 +61,24 @@ async def test_rate_limits_answer_429_with_retry_after():
     assert [m.text for m in fake.messages_to(1)] == ["first", "a second later"]
 
 
+async def test_the_limit_holds_over_any_one_second_window():
+    """Not a token bucket, which would let a new burst through 0.7 s after the last one."""
+    clock = Clock()
+    async with (
+        FakeTelegram(clock=clock, global_rate=3) as fake,
+        Bot(fake.token, base_url=fake.base_url) as bot,
+    ):
+        for chat in (1, 2, 3):  # at 0, 0.25 and 0.5 s
+            await bot.send_message(chat, "one of three")
+            clock.now += 0.25
+        clock.now += 0.2  # 0.95 s: all three within the last second
+        with pytest.raises(RetryAfter):
+            await bot.send_message(4, "a fourth within one second")
+        clock.now += 0.1  # 1.05 s: the first has left the window
+        await bot.send_message(4, "now")
+    assert fake.throttled == 1
+
+
 async def test_groups_get_20_messages_a_minute():
     clock = Clock()
     async with (
@@ -69,9 +87,10 @@ async def test_groups_get_20_messages_a_minute():
     ):
         for n in range(20):
             await bot.send_message(-100, f"{n}")
-        with pytest.raises(RetryAfter, match="Retry in 3 seconds"):
+        clock.now += 59.5  # 20 in any minute: the first counts until a minute has passed
+        with pytest.raises(RetryAfter, match="Retry in 1 seconds"):
             await bot.send_message(-100, "21st")
-        clock.now += 3
+        clock.now += 0.5
         await bot.send_message(-100, "21st, later")
 
 

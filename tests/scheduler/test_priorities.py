@@ -1,0 +1,107 @@
+"""An announcement does not wait behind routine reminders: queued while 4,000 of them are
+being sent, it starts within seconds, and replies go before both (scheduler.limits)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from scheduler import kinds
+from scheduler.dispatcher import Dispatcher, Outlet
+from scheduler.limits import Limits, Priority, send_budget
+from storage import broadcasts
+from storage.db import session_factory
+from storage.models import Channel, ChatAccount
+from storage.outbox import Notice, enqueue
+from tests.scheduler.helpers import ALWAYS, RecordingSender, VirtualClock
+
+START = datetime(2027, 3, 1, 3, 0, tzinfo=UTC)
+ROUTINE_CHATS = 4000
+ANNOUNCED = 20
+ANNOUNCEMENT = {"broadcast": 1, "text": "Họp giao ban lúc 14:00.", "signature": "", "ack": False}
+
+
+def _routine(chat_id: int) -> Notice:
+    reminder = {"kind": kinds.BOND, "payload": {"step": "end", "ends_on": "2027-06-01"}}
+    return Notice(
+        kind=kinds.ESCALATE_DECLINED,
+        payload={"official": "Người", "unit": "Xã", "reminder": reminder},
+        not_before=START - timedelta(hours=1),
+        chat_account_id=chat_id,
+    )
+
+
+async def _chats(session, count: int, first: int) -> list[int]:
+    chats = [
+        ChatAccount(
+            channel=Channel.TELEGRAM, external_id=str(first + n), muted_kinds=[], dialog_data={}
+        )
+        for n in range(count)
+    ]
+    session.add_all(chats)
+    await session.flush()
+    return [chat.id for chat in chats]
+
+
+async def test_an_announcement_starts_within_seconds_behind_4000_routine_reminders(session, engine):
+    routine = await _chats(session, ROUTINE_CHATS, 10_000)
+    await enqueue(session, [_routine(chat_id) for chat_id in routine])
+    announced = await _chats(session, ANNOUNCED, 90_000)
+    await session.commit()
+
+    clock = VirtualClock(START)
+    sender = RecordingSender(clock)
+    outlets = {Channel.TELEGRAM: Outlet(sender, send_budget(None, "test", Limits(), clock))}
+    dispatcher = Dispatcher(engine, outlets, ALWAYS, clock=clock)
+    stop = asyncio.Event()
+    running = asyncio.create_task(dispatcher.run(stop))
+    try:
+        async with asyncio.timeout(60):
+            while len(sender.sent) < 100:  # noqa: ASYNC110 (under way: 100 of 4,000 sent)
+                await asyncio.sleep(0.01)
+            queued_at = clock.now()
+            async with session_factory(engine)() as writer:
+                notices = [
+                    Notice(
+                        kind=broadcasts.KIND,
+                        payload=ANNOUNCEMENT,
+                        not_before=queued_at,
+                        chat_account_id=chat_id,
+                        subject="1",
+                        urgent=True,
+                    )
+                    for chat_id in announced
+                ]
+                await enqueue(writer, notices)
+                await writer.commit()
+            while sum(m.text.startswith("📢") for _at, _c, m in sender.sent) < ANNOUNCED:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await running
+        await dispatcher.close()
+
+    times = [at for at, _chat, m in sender.sent if m.text.startswith("📢")]
+    assert min(times) - queued_at < timedelta(seconds=5)
+    assert max(times) - queued_at < timedelta(seconds=7)
+    routine_left = ROUTINE_CHATS - (len(sender.sent) - ANNOUNCED)
+    assert routine_left > 3000  # it did not wait for the reminders to run out
+
+
+async def test_replies_go_before_announcements_and_announcements_before_reminders():
+    clock = VirtualClock(START)
+    budget = send_budget(None, "test", Limits(per_second=1), clock)
+    order: list[str] = []
+
+    async def send(name: str, priority: Priority) -> None:
+        await budget.acquire(name, False, priority)
+        order.append(name)
+
+    await budget.acquire("first", False, Priority.ROUTINE)  # the next slot is a second away
+    await asyncio.gather(
+        send("reminder", Priority.ROUTINE),
+        send("announcement", Priority.URGENT),
+        send("reply", Priority.REPLY),
+    )
+    await budget.close()
+    assert order == ["reply", "announcement", "reminder"]
