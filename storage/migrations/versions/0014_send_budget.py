@@ -3,7 +3,7 @@
 The send budget's slot logs (scheduler.limits) and the PostgreSQL functions that book them;
 an index to claim urgent outbox rows first.
 
-Revision ID: 0010
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-02
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
+revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
