@@ -10,6 +10,8 @@ short ``standby_poll`` (CANBO_DISPATCH_STANDBY_POLL) so it retries quickly.
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -37,6 +39,7 @@ pytestmark = pytest.mark.postgres
 COUNT = 80
 FIRST_CHAT = 9000
 OUTAGE = 1.0  # seconds the server stays down
+LONG_OUTAGE = 3.0  # long enough for a dozen retries of every kind
 SETTINGS = DispatchSettings(idle_poll=0.1, standby_poll=0.2)
 
 
@@ -76,3 +79,40 @@ async def test_a_restart_mid_queue_loses_nothing(cluster, engine):
     assert max(counts.values()) <= 2, repeated
     assert len(repeated) <= SETTINGS.concurrency, repeated
     assert not refused(fake)
+
+
+async def test_an_outage_is_one_line_and_every_message_goes_exactly_once(cluster, engine, caplog):
+    """While the server is down: no traceback, no "exception was never retrieved", one line
+    saying the database is unreachable; the sends in flight are recorded once it is back, so
+    each recipient of the urgent queue (as an announcement is queued) gets exactly one message.
+    """
+    caplog.set_level(logging.INFO)
+    chats = await queue(engine, COUNT, FIRST_CHAT + COUNT, prefix="O")
+    async with FakeTelegram() as fake:
+        sender = TelegramSender(fake.token, fake.base_url)
+        outlet = Outlet(sender, send_budget(None, "test", Limits(), SystemClock()))
+        dispatcher = Dispatcher(engine, {Channel.TELEGRAM: outlet}, ALWAYS, settings=SETTINGS)
+        stop = asyncio.Event()
+        running = asyncio.create_task(dispatcher.run(stop))
+        try:
+            await fake.wait_for_messages(chats[COUNT // 4], 1, timeout=30)
+            await asyncio.to_thread(cluster.stop)
+            await asyncio.sleep(LONG_OUTAGE)
+            during = list(caplog.records)
+            await asyncio.to_thread(cluster.start)
+            await wait_until_delivered(fake, chats, timeout=60)
+            settled = await wait_until_settled(engine, timeout=60)
+        finally:
+            stop.set()
+            await running
+            await dispatcher.close()
+    gc.collect()  # an unretrieved task exception is reported when the task is collected
+
+    assert set(settled) == {OutboxStatus.SENT}  # with the other test's, on this cluster
+    assert received(fake) == dict.fromkeys(chats, 1)
+    assert not refused(fake)
+    traced = [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert traced == []
+    unreachable = [r for r in during if "database unreachable" in r.getMessage()]
+    assert 1 <= len(unreachable) <= 2, [r.getMessage() for r in during]  # dispatcher, ledger
+    assert any("reachable again" in r.getMessage() for r in caplog.records)
