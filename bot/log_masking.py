@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.settings import Settings
-from handlers.linking import normalise_code
 
 PHONE_MASK = "[phone]"
 TOKEN_MASK = "[token]"
@@ -77,6 +76,8 @@ def _phone_field(match: re.Match[str]) -> str:
 def _mask_codes(text: str) -> str:
     """Mask whatever could be a link code as canbo issues them (its alphabet, a digit and a
     letter); overlapping candidates are masked as one."""
+    from handlers.linking import normalise_code  # here: every command installs the masking
+
     spans: list[list[int]] = []
     for match in _CODE.finditer(text):
         found = match.group(1)

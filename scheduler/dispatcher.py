@@ -51,7 +51,7 @@ from scheduler.lock import DispatchLock, dispatch_lock, lock_key
 from scheduler.messages import Item, render
 from scheduler.timing import QuietWindow
 from storage import broadcasts, reach
-from storage.db import session_factory
+from storage.db import OutageLog, session_factory
 from storage.models import Channel, ChatAccount, OutboxMessage, OutboxStatus
 
 __all__ = ["DispatchReport", "DispatchSettings", "Dispatcher", "Outlet", "batches"]
@@ -136,22 +136,32 @@ class Dispatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set, standing by while another dispatcher holds the lock.
-        A failure (the database gone, say) is logged and retried; claimed rows come back."""
+        A failure is retried; while the database is unreachable, one line says so, the
+        outcomes of sends already made wait in the ledger, and claimed rows come back."""
         standing_by = False
-        while not stop.is_set():
-            try:
-                if await self.lock.acquire():
-                    standing_by = False
-                    try:
-                        await self._serve(stop)
-                    finally:
-                        await self.lock.release()
-                elif not standing_by:
-                    log.info("another dispatcher is active for this bot; standing by")
-                    standing_by = True
-            except Exception:
-                log.exception("dispatching failed; trying again shortly")
-            await _wait(stop, self.settings.standby_poll)
+        outage = OutageLog(log, "dispatching")
+        self.ledger.stopping.clear()
+        stopping = asyncio.create_task(stop.wait())
+        stopping.add_done_callback(lambda _: self.ledger.stopping.set())
+        try:
+            while not stop.is_set():
+                try:
+                    if await self.lock.acquire():
+                        outage.succeeded()
+                        standing_by = False
+                        try:
+                            await self._serve(stop)
+                        finally:
+                            await self.lock.release()
+                    elif not standing_by:
+                        outage.succeeded()
+                        log.info("another dispatcher is active for this bot; standing by")
+                        standing_by = True
+                except Exception as error:
+                    outage.failed(error)
+                await _wait(stop, self.settings.standby_poll)
+        finally:
+            stopping.cancel()
 
     async def _serve(self, stop: asyncio.Event) -> None:
         await self._take_over()
@@ -181,7 +191,9 @@ class Dispatcher:
     async def _take_over(self) -> None:
         """Take back what a stopped worker left; if it left anything, it may have sent a
         moment ago, so let every chat's window pass before sending (else the same chat could
-        get a second message within a second, and a 429)."""
+        get a second message within a second, and a 429). This worker's own outcomes still
+        waiting for the database are written first, so their rows are not taken back."""
+        await self.ledger.settled()
         if await self.reclaim_orphans():
             await self.clock.sleep(TAKEOVER_PAUSE)
 

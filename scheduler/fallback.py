@@ -36,6 +36,7 @@ from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.ledger import attempt
 from storage import broadcasts, reach
+from storage.db import OutageLog
 from storage.models import (
     Channel,
     Official,
@@ -110,11 +111,14 @@ class Fallback:
     async def run(self, stop: asyncio.Event) -> None:
         if self.zns is not None:
             await self.zns.start()
+        outage = OutageLog(log, "the fallback pass")
         while not stop.is_set():
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("the fallback pass failed; trying again shortly")
+            except Exception as error:
+                outage.failed(error)
+            else:
+                outage.succeeded()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), POLL)
 

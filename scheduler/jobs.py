@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from time import perf_counter
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,12 +20,13 @@ from scheduler.config import ReminderConfig
 from scheduler.dispatcher import Dispatcher
 from scheduler.fallback import Fallback
 from scheduler.planner import plan
-from storage.db import session_factory
+from storage.db import OutageLog, is_outage, session_factory
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
 PLAN_AT = time(7, 30)
+PLAN_RETRY = timedelta(minutes=1)  # after a run the database was unreachable for
 
 
 class ReminderJobs:
@@ -48,6 +49,7 @@ class ReminderJobs:
         self._task: asyncio.Task[None] | None = None
         self._fallback_task: asyncio.Task[None] | None = None
         self._planning: asyncio.Task[object] | None = None
+        self._outage = OutageLog(log, "planning reminders")
 
     async def start(self) -> None:
         self.scheduler.add_job(
@@ -88,12 +90,21 @@ class ReminderJobs:
         except asyncio.CancelledError:  # the service is stopping; the run's transaction is undone
             log.info("planning reminders interrupted by shutdown")
             return
-        except Exception:
-            log.exception("planning reminders failed")
+        except Exception as error:
+            self._outage.failed(error)
             metrics.PLAN_RUNS.labels("failed").inc()
+            if is_outage(error):  # planned again once the database is back, not tomorrow
+                self.scheduler.add_job(
+                    self.plan,
+                    "date",
+                    run_date=datetime.now(self.config.zone) + PLAN_RETRY,
+                    id="plan-reminders-retry",
+                    replace_existing=True,
+                )
             return
         finally:
             self._planning = None
+        self._outage.succeeded()
         metrics.PLAN_SECONDS.observe(perf_counter() - started)
         metrics.PLAN_RUNS.labels("ok").inc()
         metrics.PLAN_LAST_SUCCESS.set_to_current_time()

@@ -4,13 +4,20 @@ A send's outcome is committed before its sender takes the next message, so a cra
 most the messages in flight unconfirmed. SendResults that arrive while a commit is running share
 the next one (group commit): at the Bot API's paid broadcast rates the dispatcher pays one
 transaction per handful of messages instead of one per message, and at 30/s nothing waits.
+
+While the database is unreachable the ledger keeps the results and writes them once it is back
+(one line in the log for the outage): a message that went out is recorded as sent, not sent
+again after the rows are taken back. Its senders wait meanwhile, so nothing more goes out
+unrecorded.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -20,7 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.clock import Clock
 from scheduler.delivery import DeliveryError, RetryAfter, Transient, Unreachable
+from storage.db import OutageLog, is_outage
 from storage.models import ChatAccount, DeliveryAttempt, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+RETRY_FIRST = 0.2  # seconds before writing again while the database is unreachable
+RETRY_CAP = 2.0  # so sending resumes within two seconds of the database's return
 
 
 @dataclass
@@ -98,6 +111,10 @@ class Ledger:
         self.rng = rng
         self._waiting: list[tuple[SendResult, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self.outage = OutageLog(log, "recording sends")
+        # set: stop retrying through an outage (the service is stopping); the rows stay
+        # claimed and come back in the queue, as after a crash
+        self.stopping = asyncio.Event()
 
     async def record(self, result: SendResult) -> DispatchReport:
         done = asyncio.get_running_loop().create_future()
@@ -107,22 +124,51 @@ class Ledger:
         await done
         return result.report
 
+    async def settled(self) -> None:
+        """Return once every result handed in so far is written (or given up on)."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+
     async def _write_all(self) -> None:
+        """Write the waiting results, a group at a time, each until it is written; tell each
+        recorder still waiting (one whose task was cancelled no longer is)."""
         while self._waiting:
             group, self._waiting = self._waiting, []
             try:
-                await self._write([result for result, _ in group])
-            except Exception as error:
-                for _, done in group:
-                    done.set_exception(error)
-            else:
-                for _, done in group:
+                error = await self._write([result for result, _ in group])
+            except Exception as failure:  # a bug computing the rows' state: their senders see it
+                error = failure
+            for _, done in group:
+                if done.done():
+                    continue
+                if error is None:
                     done.set_result(None)
+                else:
+                    done.set_exception(error)
 
-    async def _write(self, results: list[SendResult]) -> None:
+    async def _through_outage(self, commit: Callable[[], Awaitable[None]]) -> Exception | None:
+        """Run ``commit``, again and again while the database is unreachable; the error that
+        ended the attempts, None once it went through."""
+        pause = RETRY_FIRST
+        while True:
+            try:
+                await commit()
+            except Exception as error:
+                if not is_outage(error) or self.stopping.is_set():
+                    return error
+                self.outage.failed(error)
+            else:
+                self.outage.succeeded()
+                return None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), pause)
+            pause = min(RETRY_CAP, pause * 2)
+
+    async def _write(self, results: list[SendResult]) -> Exception | None:
         """The rows' new state and their attempts in two executemany statements (bulk by
         primary key, not the ORM's merge and flush: at paid broadcast rates that was most of
-        the CPU a send cost)."""
+        the CPU a send cost), computed once and committed through an outage; the error that
+        stopped it, None once written."""
         now = self.clock.now()
         reached: set[int] = set()
         lost: set[int] = set()
@@ -153,12 +199,16 @@ class Ledger:
             for result in results
             for row in result.rows
         ]
-        async with self.sessions() as session:
-            await session.execute(update(OutboxMessage), rows)  # by primary key, executemany
-            if attempts:
-                await session.execute(insert(DeliveryAttempt), attempts)
-            await _mark_chats(session, reached, lost, failing, now)
-            await session.commit()
+
+        async def commit() -> None:
+            async with self.sessions() as session:
+                await session.execute(update(OutboxMessage), rows)  # by primary key, executemany
+                if attempts:
+                    await session.execute(insert(DeliveryAttempt), attempts)
+                await _mark_chats(session, reached, lost, failing, now)
+                await session.commit()
+
+        return await self._through_outage(commit)
 
     def _apply(self, session: Adds, row: OutboxMessage, now: datetime, result: SendResult) -> None:
         error, report = result.error, result.report

@@ -4,9 +4,13 @@
 Strict: the messenger counts messages in any one-second window (Telegram: 30 overall, 1 per
 chat, 20 per minute in a group), measured when they arrive. So each send books a slot in a log
 of the latest ones, free when the 30th slot before it lies more than a second back; and once
-the messenger has answered, the slot moves to that moment (``done``), which is no earlier than
-its arrival: however late a busy machine or network delivered it, the send booked 30 later
-goes a full second after it arrived. The account's slots are also a thirtieth of a second
+the messenger has answered, the slot moves to the moment the answer came (``done`` notes it
+as it comes, however long the budget takes to tell the store), which is no earlier than its
+arrival: however late a busy machine or network delivered it, the send booked 30 later goes a
+full second after it arrived. (Moving it any less, say only for an answer that came late,
+would bet on when the message arrived within its round trip: a strict server that counted it
+at the end of it answers the 30th later send with a 429. So each window costs one round trip,
+the least that is safe.) The account's slots are also a thirtieth of a second
 apart: bursts would leave whole stretches of a second with no free slot, and a reply arriving
 then would wait for it.
 
@@ -39,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scheduler.clock import Clock, SystemClock
 
-MARGIN = 0.005  # seconds added to every window, for the clock's resolution
+MARGIN = 0.001  # seconds added to every window, for rounding (monotonic clocks count in ns)
 TICK = 1e-4  # seconds: waits shorter than this are not worth a timer
 BOOKING_SPAN = 0.05  # seconds of the account's schedule one round trip books at most
 FORGET_AFTER = 120.0  # seconds after its last slot a chat's row may be dropped
@@ -142,6 +146,15 @@ class Slot:
     at: float  # on the store's clock
 
 
+@dataclass(frozen=True)
+class Answered:
+    """The messenger's answer to the send of ``slot`` came at ``at`` (this process's
+    monotonic clock)."""
+
+    slot: Slot
+    at: float
+
+
 class Slots(Protocol):
     """Where an account's schedule is kept."""
 
@@ -151,10 +164,10 @@ class Slots(Protocol):
     async def pause(self, seconds: float) -> None:
         """Book nothing for ``seconds`` (the messenger said "retry after")."""
 
-    async def done(self, slots: Sequence[Slot]) -> None:
-        """Move each of ``slots`` in its logs to now, when its answer came: the messenger
-        counted it somewhere in between, maybe late on a busy machine, and the slots booked
-        after it must be a window past that."""
+    async def done(self, answers: Sequence[Answered]) -> None:
+        """Move each answered slot in its logs to when its answer came: the messenger counted
+        it somewhere in between, maybe late on a busy machine, and the slots booked after it
+        must be a window past that."""
 
 
 @dataclass
@@ -198,13 +211,13 @@ class MemorySlots:
     async def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, self.clock.monotonic() + seconds)
 
-    async def done(self, slots: Sequence[Slot]) -> None:
-        now = self.clock.monotonic()
-        for slot in slots:
+    async def done(self, answers: Sequence[Answered]) -> None:
+        for answer in answers:
+            slot = answer.slot
             for key in ("", slot.request.chat_key, slot.request.group_key):
                 log = self.logs.get(key) if key is not None else None
                 if log is not None and slot.at in log:
-                    log[log.index(slot.at)] = max(slot.at, now)
+                    log[log.index(slot.at)] = max(slot.at, answer.at)
                     log.sort()
 
 
@@ -248,9 +261,11 @@ class PostgresSlots:
                 {"account": self.account, "seconds": seconds},
             )
 
-    async def done(self, slots: Sequence[Slot]) -> None:
+    async def done(self, answers: Sequence[Answered]) -> None:
+        """To the server's time of this call (``canbo_sends_done``): a round trip to the
+        database later than the answers, so a little more than safe."""
         keys, times = [], []
-        for slot in slots:
+        for slot in (answer.slot for answer in answers):
             for key in ("", slot.request.chat_key, slot.request.group_key):
                 if key is not None:
                     keys.append(key)
@@ -283,7 +298,7 @@ class SendBudget:
         self._waiting: list[_Waiter] = []
         self._order = itertools.count()
         self._arrived = asyncio.Event()
-        self._finished: list[Slot] = []
+        self._finished: list[Answered] = []
         self._pump: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -309,8 +324,9 @@ class SendBudget:
             raise
 
     def done(self, slot: Slot) -> None:
-        """The messenger answered the send of ``slot`` (the pump tells the store soon)."""
-        self._finished.append(slot)
+        """The messenger answered the send of ``slot`` just now (the pump tells the store
+        soon, with this moment)."""
+        self._finished.append(Answered(slot, self.clock.monotonic()))
         self._arrived.set()
 
     async def pause(self, seconds: float) -> None:

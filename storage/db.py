@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -88,3 +89,30 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         current = current.__cause__ or current.__context__
+
+
+class OutageLog:
+    """What a worker that retries says about the database: one warning line when it goes away,
+    one line when it is back, nothing for each retry in between (an outage is not a bug, so no
+    traceback); any other failure in full, every time."""
+
+    def __init__(self, log: logging.Logger, what: str) -> None:
+        self.log = log
+        self.what = what  # "dispatching", "planning reminders": what waits
+        self.down = False
+
+    def failed(self, error: BaseException) -> None:
+        if not is_outage(error):
+            self.log.error("%s failed; trying again shortly", self.what, exc_info=error)
+        elif not self.down:
+            self.down = True
+            self.log.warning(
+                "database unreachable (%s): %s waits until it is back",
+                type(error).__name__,
+                self.what,
+            )
+
+    def succeeded(self) -> None:
+        if self.down:
+            self.down = False
+            self.log.info("database reachable again: %s resumes", self.what)

@@ -131,3 +131,11 @@ def test_0007_moves_each_title_into_the_titles_held_and_back(blank_url: str) -> 
     assert "official_titles" not in asyncio.run(_tables(blank_url))
     migrate.upgrade(blank_url)
     assert asyncio.run(_tables(blank_url)) >= set(Base.metadata.tables)
+
+
+def test_heads_read_from_the_files_are_alembics() -> None:
+    """`canbo` reads the head revisions without importing Alembic (start-up time); they must be
+    the ones Alembic computes."""
+    from alembic.script import ScriptDirectory
+
+    assert migrate.heads() == frozenset(ScriptDirectory(str(migrate.MIGRATIONS)).get_heads())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
@@ -20,7 +20,6 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.channels.telegram_budget import account, telegram_budget
 from bot.channels.telegram_request import AiohttpRequest
-from bot.channels.zalo_delivery import zalo_outlet
 from bot.channels.zns import zns_sender
 from bot.settings import Settings
 from bot.webchat.delivery import web_outlet
@@ -125,7 +124,7 @@ def build_dispatcher(
     sessions = session_factory(engine)
     configured = (
         (Channel.TELEGRAM, telegram_outlet(settings, engine)),
-        (Channel.ZALO, zalo_outlet(settings, sessions)),
+        (Channel.ZALO, _zalo_outlet(settings, sessions)),
         (Channel.WEB, web_outlet(sessions)),
     )
     outlets = {channel: outlet for channel, outlet in configured if outlet is not None}
@@ -138,6 +137,17 @@ def build_dispatcher(
             standby_poll=settings.dispatch_standby_poll,
         ),
     )
+
+
+def _zalo_outlet(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Outlet | None:
+    """Zalo's outlet when a Zalo token is set. Imported only then: its client shares a module
+    with Zalo's update path (the conversation handlers, the intent model), a quarter of a
+    second of `canbo outbox dispatch`'s start-up that a Telegram-only bot does not need."""
+    if settings.zalo_token is None:
+        return None
+    from bot.channels.zalo_delivery import zalo_outlet
+
+    return zalo_outlet(settings, sessions)
 
 
 def reminder_jobs(settings: Settings, engine: AsyncEngine) -> ReminderJobs:

@@ -26,11 +26,11 @@ def free_port() -> int:
     return port
 
 
-async def queue(engine: AsyncEngine, count: int, first_chat: int) -> list[int]:
-    """``count`` urgent messages due now, one to each of ``count`` linked officials; their chat
-    ids, in queue order."""
+async def queue(engine: AsyncEngine, count: int, first_chat: int, prefix: str = "F") -> list[int]:
+    """``count`` urgent messages due now, one to each of ``count`` linked officials (coded
+    ``prefix<n>``); their chat ids, in queue order."""
     async with session_factory(engine)() as session:
-        await queue_linked(session, count, "F", first_chat)
+        await queue_linked(session, count, prefix, first_chat)
     return [first_chat + number for number in range(count)]
 
 

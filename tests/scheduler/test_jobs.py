@@ -8,6 +8,7 @@ from datetime import time, timedelta
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 
 from scheduler import kinds
 from scheduler.clock import SystemClock
@@ -16,10 +17,12 @@ from scheduler.delivery import Outgoing
 from scheduler.dispatcher import Dispatcher, DispatchSettings, Outlet
 from scheduler.jobs import ReminderJobs
 from scheduler.limits import Limits, send_budget
+from storage.db import create_engine
 from storage.models import Channel, CourseKind
 from storage.outbox import Notice, enqueue
 from storage.types import utcnow
 from tests.factories import make_official
+from tests.faults.support import free_port
 from tests.scheduler.helpers import ALWAYS, RecordingSender, course, enrol, link, outbox
 
 
@@ -100,3 +103,26 @@ async def test_the_daily_run_is_at_0730_local_time_and_misfires_coalesce(engine)
         assert following.timetz().replace(tzinfo=None) == time(7, 30)
     finally:
         await jobs.stop()
+
+
+async def test_a_planner_run_the_database_was_down_for_is_one_line_and_runs_again(caplog):
+    """Nothing listens where the database should be: one warning, no traceback, and the
+    planner runs again a minute later instead of at 07:30 tomorrow."""
+    engine = create_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/none")
+    jobs = ReminderJobs(engine, ReminderConfig(), None)
+    jobs.scheduler.start(paused=True)
+    try:
+        await jobs.plan()
+        await jobs.plan()
+        retry = jobs.scheduler.get_job("plan-reminders-retry")
+    finally:
+        jobs.scheduler.shutdown(wait=False)
+        await engine.dispose()
+
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "scheduler.jobs"]
+    assert lines == [
+        ("WARNING", "database unreachable (ConnectionRefusedError): planning reminders waits "
+         "until it is back"),
+    ]  # fmt: skip
+    assert not any(r.exc_info for r in caplog.records)
+    assert retry is not None and isinstance(retry.trigger, DateTrigger)

@@ -105,3 +105,20 @@ async def test_replies_go_before_announcements_and_announcements_before_reminder
     )
     await budget.close()
     assert order == ["reply", "announcement", "reminder"]
+
+
+async def test_a_window_counts_from_the_answer_not_from_when_the_budget_heard_of_it():
+    """The send after a full window goes one second after the answer to the send a window
+    before it: not sooner (the messenger may have counted that one as late as its answer),
+    and not later because the budget was busy when the answer came (time the limit allows)."""
+    clock = VirtualClock(START)
+    budget = send_budget(None, "test", Limits(per_second=2), clock)
+    first = await budget.acquire("a", False, Priority.URGENT)
+    clock.advance(0.01)  # the messenger answers after a round trip of 10 ms
+    answered = clock.monotonic()
+    budget.done(first)
+    clock.advance(0.4)  # the budget hears of it with the next send
+    await budget.acquire("b", False, Priority.URGENT)
+    await budget.acquire("c", False, Priority.URGENT)  # the window of two is full until then
+    await budget.close()
+    assert answered + 1.0 <= clock.monotonic() < answered + 1.01
