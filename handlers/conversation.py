@@ -30,9 +30,10 @@ _ACCOUNT = (
         ChatAccount.channel == bindparam("channel"),
         ChatAccount.external_id == bindparam("chat_id"),
     )
-    .options(  # one statement: every message pays for it
+    .options(  # one statement, titles joined too: every message pays for it (their own
+        # "selectin" load was a second statement, 0.44 against 0.21 ms CPU for the account)
         joinedload(ChatAccount.official).joinedload(Official.unit),
-        joinedload(ChatAccount.official).selectinload(Official.held),
+        joinedload(ChatAccount.official).joinedload(Official.held),
     )
 )
 
@@ -91,9 +92,10 @@ class Conversation:
         return replies
 
     async def _account(self, session: AsyncSession, incoming: Incoming) -> ChatAccount:
-        account = await session.scalar(
+        found = await session.execute(
             _ACCOUNT, {"channel": incoming.channel, "chat_id": incoming.chat_id}
         )
+        account = found.unique().scalar_one_or_none()  # a row per title held
         if account is None:
             hint = (incoming.language_hint or "").split("-")[0].lower()
             account = ChatAccount(

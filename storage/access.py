@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, false, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    bindparam,
+    false,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -108,15 +117,18 @@ class Scope:
         return [] if self.everything else list(self.paths)
 
 
+# Built once: /help asks it on every call, and on SQLite building and keying a statement
+# costs about as much as running it.
+_ROLES = (
+    select(Role.kind, Unit.path)
+    .outerjoin(Unit, Role.unit_id == Unit.id)
+    .where(Role.official_id == bindparam("official_id"))
+)
+
+
 async def scope_of(session: AsyncSession, official_id: int) -> Scope | None:
     """The official's scope, or None when they hold no coordinator or admin role."""
-    roles = (
-        await session.execute(
-            select(Role.kind, Unit.path)
-            .outerjoin(Unit, Role.unit_id == Unit.id)
-            .where(Role.official_id == official_id)
-        )
-    ).all()
+    roles = (await session.execute(_ROLES, {"official_id": official_id})).all()
     if not roles:
         return None
     if any(kind is RoleKind.ADMIN or path is None for kind, path in roles):

@@ -29,17 +29,24 @@ from rules.profiles.reading import (
 
 def available_profiles() -> list[str]:
     """The names of the bundled profiles, sorted."""
-    return sorted(
-        entry.name.removesuffix(".toml")
-        for entry in _profile_dir().iterdir()
-        if entry.name.endswith(".toml")
+    return list(_names())
+
+
+@cache  # listed once, as each file is read once (_bundled): every answer asks which is in force
+def _names() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".toml")
+            for entry in _profile_dir().iterdir()
+            if entry.name.endswith(".toml")
+        )
     )
 
 
 def load_profile(name: str, override: str | Path | None = None) -> Profile:
     """The bundled profile ``name``, with a province's ``override`` file laid over it when the
     file amends that profile."""
-    if name not in available_profiles():
+    if name not in _names():
         raise ValueError(
             f"unknown standards profile {name!r}; available: {', '.join(available_profiles())}"
         )
@@ -75,7 +82,7 @@ class Standards:
 
 
 def _in_force(on: date) -> str:
-    ordered = sorted(available_profiles(), key=lambda name: _bundled(name).effective)
+    ordered = sorted(_names(), key=lambda name: _bundled(name).effective)
     current = ordered[0]
     for name in ordered:
         if _bundled(name).effective <= on:

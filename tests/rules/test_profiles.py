@@ -456,11 +456,12 @@ def test_missing_override_file_is_reported(tmp_path):
 def profile_dir(tmp_path, monkeypatch):
     """Bundled profiles read from ``tmp_path`` instead of rules/profiles/."""
     monkeypatch.setattr(choice, "_profile_dir", lambda: tmp_path)
-    choice._bundled.cache_clear()
-    choice._overridden.cache_clear()
+    caches = (choice._names, choice._bundled, choice._overridden)
+    for cached in caches:
+        cached.cache_clear()
     yield tmp_path
-    choice._bundled.cache_clear()
-    choice._overridden.cache_clear()
+    for cached in caches:
+        cached.cache_clear()
 
 
 HEADER = '[profile]\nname = "{name}"\ndocument = "D"\neffective = 2025-01-01\n'
