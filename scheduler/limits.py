@@ -21,7 +21,7 @@ have to wait behind. (Announcements go before routine reminders in the
 dispatcher's claim order too: scheduler.dispatcher.)
 
 Where the slots are kept: ``PostgresSlots`` (a row per account, chat and group, booked by the
-``canbo_book_sends`` function of migration 0010, one round trip for several sends) when the
+``canbo_book_sends`` function of migration 0014, one round trip for several sends) when the
 database is PostgreSQL, so every process of the bot books from one schedule; ``MemorySlots``
 on SQLite, which serves one process. In one process, one ``SendBudget`` per account serves the
 reply sender and the dispatcher alike (``send_budget``), and hands out slots by priority.
@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import itertools
+import logging
 import random
 import weakref
 from collections.abc import Sequence
@@ -42,11 +43,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scheduler.clock import Clock, SystemClock
+from storage.db import OutageLog, is_outage
 
 MARGIN = 0.001  # seconds added to every window, for rounding (monotonic clocks count in ns)
 TICK = 1e-4  # seconds: waits shorter than this are not worth a timer
 BOOKING_SPAN = 0.05  # seconds of the account's schedule one round trip books at most
 FORGET_AFTER = 120.0  # seconds after its last slot a chat's row may be dropped
+_RETRY_FIRST, _RETRY_MOST = 0.2, 2.0  # seconds between bookings while the database is away
+
+logger = logging.getLogger(__name__)
 
 
 class Priority(enum.IntEnum):
@@ -173,7 +178,7 @@ class Slots(Protocol):
 @dataclass
 class MemorySlots:
     """The schedule in this process: enough on SQLite, which serves one process. The same
-    rules as ``canbo_book_sends`` in migration 0010."""
+    rules as ``canbo_book_sends`` in migration 0014."""
 
     limits: Limits
     clock: Clock
@@ -340,16 +345,30 @@ class SendBudget:
             self._pump = None
 
     async def _run(self) -> None:
+        """Book round after round. While the database is unreachable the senders wait, and
+        booking is tried again, 0.2 s doubling to 2 s apart: a reply whose update is already
+        marked answered must still go out once the database is back (docs/intake.md). Any
+        other failure is the senders' to see."""
+        outage = OutageLog(logger, "sending")
+        retry = _RETRY_FIRST
         while True:
             try:
                 await self._round()
             except asyncio.CancelledError:
                 raise
-            except Exception as error:  # the database gone: the senders see why
+            except Exception as error:
+                outage.failed(error)
+                if is_outage(error):
+                    await asyncio.sleep(retry)
+                    retry = min(retry * 2, _RETRY_MOST)
+                    continue
                 for waiter in self._waiting:
                     if not waiter.done.done():
                         waiter.done.set_exception(error)
                 self._waiting.clear()
+            else:
+                outage.succeeded()
+                retry = _RETRY_FIRST
 
     async def _round(self) -> None:
         """Book for the waiting sends, best first, and let each go at its slot."""
@@ -358,7 +377,11 @@ class SendBudget:
             await self._arrived.wait()
         if self._finished:
             finished, self._finished = self._finished, []
-            await self.slots.done(finished)
+            try:
+                await self.slots.done(finished)
+            except Exception:
+                self._finished[:0] = finished  # told again on the next round
+                raise
         now = self.clock.monotonic()
         self._waiting = [w for w in self._waiting if not w.done.done()]
         ready = sorted(

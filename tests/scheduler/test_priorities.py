@@ -4,11 +4,20 @@ being sent, it starts within seconds, and replies go before both (scheduler.limi
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from scheduler import kinds
 from scheduler.dispatcher import Dispatcher, Outlet
-from scheduler.limits import Limits, Priority, send_budget
+from scheduler.limits import (
+    Booking,
+    Limits,
+    MemorySlots,
+    Priority,
+    Request,
+    SendBudget,
+    send_budget,
+)
 from storage import broadcasts
 from storage.db import session_factory
 from storage.models import Channel, ChatAccount
@@ -122,3 +131,27 @@ async def test_a_window_counts_from_the_answer_not_from_when_the_budget_heard_of
     await budget.acquire("c", False, Priority.URGENT)  # the window of two is full until then
     await budget.close()
     assert answered + 1.0 <= clock.monotonic() < answered + 1.01
+
+
+class _Unreachable(MemorySlots):
+    """A schedule whose database is away for the first ``down`` bookings."""
+
+    def __init__(self, limits: Limits, clock: VirtualClock, down: int) -> None:
+        super().__init__(limits, clock)
+        self.down = down
+
+    async def book(self, requests: Sequence[Request]) -> list[Booking]:
+        if self.down:
+            self.down -= 1
+            raise ConnectionRefusedError("the database is restarting")
+        return await super().book(requests)
+
+
+async def test_a_reply_waits_out_a_database_outage_and_goes():
+    """The update it answers is already marked answered: failing it would lose the reply."""
+    clock = VirtualClock(START)
+    limits = Limits(per_second=30)
+    budget = SendBudget(_Unreachable(limits, clock, down=2), limits, clock)
+    slot = await asyncio.wait_for(budget.acquire("chat", False, Priority.REPLY), timeout=5)
+    await budget.close()
+    assert slot.request.chat_id == "chat"
