@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import inbox
-from storage.db import is_outage
+from storage.db import OutageLog, is_outage
 from storage.models import Channel
 from storage.types import utcnow
 
@@ -77,7 +77,7 @@ class Sweeper:
         self._channels = channels
         self._every = min(lease.total_seconds() / SWEEPS_PER_LEASE, MAX_SWEEP_GAP)
         self._task: asyncio.Task[None] | None = None
-        self._unreachable = False
+        self._outage = OutageLog(logger, "answering stored updates")
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="inbox-sweeper")
@@ -96,9 +96,9 @@ class Sweeper:
                 if pruned_at is None or utcnow() - pruned_at >= PRUNE_EVERY:
                     await self._prune()
                     pruned_at = utcnow()
-                self._reachable()
+                self._outage.succeeded()
             except Exception as error:
-                self._failed(error)
+                self._outage.failed(error)
             await asyncio.sleep(self._every)
 
     async def sweep(self) -> int:
@@ -128,21 +128,6 @@ class Sweeper:
             await session.commit()
         if removed:
             logger.info("forgot %d updates older than %d days", removed, inbox.KEEP_DAYS)
-
-    def _failed(self, error: Exception) -> None:
-        if not is_outage(error):
-            logger.exception("the inbox sweep failed")
-        elif not self._unreachable:
-            self._unreachable = True
-            logger.warning(
-                "database unreachable (%s): stored updates wait until it is back",
-                type(error).__name__,
-            )
-
-    def _reachable(self) -> None:
-        if self._unreachable:
-            self._unreachable = False
-            logger.info("database reachable again")
 
 
 def log_failure(log: logging.Logger, what: str, error: BaseException) -> None:
